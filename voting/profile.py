@@ -1,0 +1,177 @@
+"""Validated, aggregated profiles: identical ballots merged, candidates checked, weights kept exact."""
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from fractions import Fraction
+
+from voting.exact import format_exact
+from voting.ties import profile_seed
+from voting.types import ApprovalBallot, RankedBallot, ScoreBallot
+
+__all__ = [
+    "BallotError",
+    "Ranking",
+    "aggregate_approvals",
+    "aggregate_rankings",
+    "aggregate_scores",
+    "check_candidates",
+    "common_denominator",
+    "ranked_profile_seed",
+]
+
+Ranking = tuple[tuple[str, ...], ...]
+
+
+class BallotError(ValueError):
+    """A ballot or candidate list that cannot be counted: the message says which and why."""
+
+
+def check_candidates(candidates: Sequence[str]) -> tuple[str, ...]:
+    """The candidate list as a tuple; refuses an empty list, a non-string name or a name given twice.
+
+    >>> check_candidates(["A", "B"])
+    ('A', 'B')
+    >>> check_candidates(["A", "A"])
+    Traceback (most recent call last):
+    ...
+    voting.profile.BallotError: candidate 'A' is listed twice; give each candidate once
+    """
+    names = tuple(candidates)
+    if not names:
+        raise BallotError("no candidates: give at least one candidate name")
+    seen: set[str] = set()
+    for name in names:
+        if not isinstance(name, str) or not name:
+            raise BallotError(f"candidate names must be non-empty strings, got {name!r}")
+        if name in seen:
+            raise BallotError(f"candidate {name!r} is listed twice; give each candidate once")
+        seen.add(name)
+    return names
+
+
+def _checked_weight(weight: object, count: int) -> Fraction:
+    if isinstance(weight, bool) or not isinstance(weight, (int, Fraction)):
+        raise BallotError(f"ballot weight {weight!r} is not an exact number; use an int or a Fraction")
+    if weight < 0:
+        raise BallotError(f"ballot weight {format_exact(weight)} is negative; weights must be 0 or more")
+    return Fraction(weight) * count
+
+
+def _group_identical(ballots: Iterable[object], kind: type, attribute: str) -> dict[tuple[object, object], int]:
+    counts: dict[tuple[object, object], int] = {}
+    for ballot in ballots:
+        if type(ballot) is not kind:
+            raise BallotError(f"expected a {kind.__name__}, got {type(ballot).__name__}: {ballot!r}")
+        key = (getattr(ballot, attribute), ballot.weight)  # type: ignore[attr-defined]
+        counts[key] = counts.get(key, 0) + 1
+    return counts
+
+
+def _normalized_ranking(ranking: Ranking, known: frozenset[str], *, repeated: str) -> Ranking:
+    seen: set[str] = set()
+    groups = []
+    for group in ranking:
+        kept = []
+        for name in group:
+            if name not in known:
+                raise BallotError(f"ballot ranks {name!r}, which is not a candidate (candidates: {sorted(known)})")
+            if name in seen:
+                if repeated == "error":
+                    raise BallotError(f"ballot ranks {name!r} more than once: {ranking!r}")
+                continue
+            seen.add(name)
+            kept.append(name)
+        if kept:
+            groups.append(tuple(sorted(kept)))
+    return tuple(groups)
+
+
+def aggregate_rankings(
+    ballots: Iterable[RankedBallot], candidates: Sequence[str], *, repeated: str = "error"
+) -> dict[Ranking, Fraction]:
+    """Total weight per distinct ranking; empty positions and zero weights dropped, equal groups sorted.
+
+    ``repeated="error"`` refuses a candidate ranked twice; ``"keep_first"`` keeps its highest
+    ranking and ignores later ones.
+
+    >>> aggregate_rankings([RankedBallot.of("A", "B"), RankedBallot.of("A", "B", weight=2)], ["A", "B"])
+    {(('A',), ('B',)): Fraction(3, 1)}
+    """
+    known = frozenset(check_candidates(candidates))
+    totals: dict[Ranking, Fraction] = {}
+    for (ranking, weight), count in _group_identical(ballots, RankedBallot, "ranking").items():
+        total = _checked_weight(weight, count)
+        if total:
+            key = _normalized_ranking(ranking, known, repeated=repeated)  # type: ignore[arg-type]
+            totals[key] = totals.get(key, Fraction(0)) + total
+    return totals
+
+
+def aggregate_approvals(ballots: Iterable[ApprovalBallot], candidates: Sequence[str]) -> dict[frozenset[str], Fraction]:
+    """Total weight per distinct set of approved candidates; zero weights dropped.
+
+    >>> aggregate_approvals([ApprovalBallot(frozenset({"A"}))], ["A", "B"])
+    {frozenset({'A'}): Fraction(1, 1)}
+    """
+    known = frozenset(check_candidates(candidates))
+    totals: dict[frozenset[str], Fraction] = {}
+    for (approved, weight), count in _group_identical(ballots, ApprovalBallot, "approved").items():
+        unknown = set(approved) - known  # type: ignore[call-overload]
+        if unknown:
+            raise BallotError(f"ballot approves {sorted(unknown)}, not candidates (candidates: {sorted(known)})")
+        total = _checked_weight(weight, count)
+        if total:
+            totals[approved] = totals.get(approved, Fraction(0)) + total  # type: ignore[index]
+    return totals
+
+
+def _checked_scores(scores: tuple[tuple[str, int], ...], known: frozenset[str], max_score: int) -> tuple:
+    seen: set[str] = set()
+    for name, value in scores:
+        if name not in known:
+            raise BallotError(f"ballot scores {name!r}, which is not a candidate (candidates: {sorted(known)})")
+        if name in seen:
+            raise BallotError(f"ballot scores {name!r} more than once")
+        seen.add(name)
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= max_score:
+            raise BallotError(f"score {value!r} for {name!r} is not a whole number from 0 to {max_score}")
+    return tuple(sorted((name, value) for name, value in scores if value))
+
+
+def aggregate_scores(
+    ballots: Iterable[ScoreBallot], candidates: Sequence[str], *, max_score: int
+) -> dict[tuple[tuple[str, int], ...], Fraction]:
+    """Total weight per distinct score sheet (zero scores dropped: a missing score counts as 0).
+
+    >>> aggregate_scores([ScoreBallot.of({"A": 5, "B": 0})], ["A", "B"], max_score=5)
+    {(('A', 5),): Fraction(1, 1)}
+    """
+    known = frozenset(check_candidates(candidates))
+    if isinstance(max_score, bool) or not isinstance(max_score, int) or max_score < 1:
+        raise BallotError(f"max_score must be a whole number of at least 1, got {max_score!r}")
+    totals: dict[tuple[tuple[str, int], ...], Fraction] = {}
+    for (scores, weight), count in _group_identical(ballots, ScoreBallot, "scores").items():
+        key = _checked_scores(scores, known, max_score)  # type: ignore[arg-type]
+        total = _checked_weight(weight, count)
+        if total:
+            totals[key] = totals.get(key, Fraction(0)) + total
+    return totals
+
+
+def common_denominator(weights: Iterable[Fraction]) -> int:
+    """The least common denominator of ``weights``, to count in integers and divide once at the end.
+
+    >>> common_denominator([Fraction(1, 2), Fraction(1, 3), Fraction(4)])
+    6
+    """
+    return math.lcm(1, *{weight.denominator for weight in weights})
+
+
+def ranked_profile_seed(candidates: Sequence[str], profile: Mapping[object, Fraction]) -> str:
+    """A lot seed fixed by the candidates and the aggregated ballots alone (``ties.profile_seed``).
+
+    >>> ranked_profile_seed(["A"], {(("A",),): Fraction(1)}) == ranked_profile_seed(["A"], {(("A",),): Fraction(1)})
+    True
+    """
+    lines = sorted(f"{key!r}={format_exact(weight)}" for key, weight in profile.items())
+    return profile_seed([repr(tuple(candidates)), *lines])
