@@ -1,0 +1,161 @@
+"""Proposals, their ballots and votes."""
+
+import base64
+
+from fastapi import Query, status
+
+from app.api.common import Limit, Offset, coalition_router
+from app.api.schemas import (BallotOpen, BallotPublic, EligibleMember, Page, ProposalCreate, ProposalList,
+                             ProposalPublic, ProposalUpdate, VoteIn, VoteList, VotePublic, VoteReceipt, Withdrawal)
+from app.deps import CurrentAccountDep, NowDep, OptionalAccountDep, SessionDep, require_admin, require_member_of
+from app.markdown import render_markdown
+from governance import ballots, coalitions, members, proposals, receipts, rules
+from governance.log.recount import count_ballot
+from governance.models import Ballot, Member, Proposal, Vote
+from sqlmodel import func, select
+
+router = coalition_router("proposals")
+
+
+def public(session, proposal: Proposal) -> ProposalPublic:  # noqa: ANN001
+    member = session.get(Member, proposal.author_member_id) if proposal.author_member_id else None
+    return ProposalPublic(number=proposal.number, kind=proposal.kind, title=proposal.title, body=proposal.body,
+                          body_html=render_markdown(proposal.body), options=proposal.options, seats=proposal.seats,
+                          payload=proposal.payload, author=proposal.author, author_member=member.slug if member else None,
+                          state=proposal.state, outcome=proposal.outcome, created_at=proposal.created_at,
+                          updated_at=proposal.updated_at)
+
+
+@router.get("/proposals", response_model=ProposalList)
+def list_proposals(slug: str, session: SessionDep, offset: Offset = 0, limit: Limit = 50,
+                   state: str | None = Query(None, pattern="^(draft|open|closed|withdrawn)$"),
+                   outcome: str | None = Query(None, pattern="^(passed|rejected|no_quorum|decided|tied|no_votes|withdrawn)$"),
+                   ) -> ProposalList:
+    coalition = coalitions.get_coalition(session, slug)
+    rows = proposals.list_proposals(session, coalition=coalition, state=state, outcome=outcome, offset=offset,
+                                    limit=limit)
+    query = select(func.count()).select_from(Proposal).where(Proposal.coalition_id == coalition.id)
+    if state:
+        query = query.where(Proposal.state == state)
+    if outcome:
+        query = query.where(Proposal.outcome == outcome)
+    return ProposalList(items=[public(session, p) for p in rows],
+                        page=Page(offset=offset, limit=limit, total=session.exec(query).one()))
+
+
+@router.post("/proposals", status_code=status.HTTP_201_CREATED, response_model=ProposalPublic)
+def create_proposal(slug: str, body: ProposalCreate, session: SessionDep, account: CurrentAccountDep,
+                    now: NowDep) -> ProposalPublic:
+    """Draft a proposal (representatives and admins of the coalition)."""
+    coalition = coalitions.get_coalition(session, slug)
+    require_member_of(account, coalition)
+    proposal = proposals.create_proposal(session, coalition=coalition, author=account, kind=body.kind,
+                                         title=body.title, body=body.body, options=body.options, seats=body.seats,
+                                         payload=body.payload, now=now)
+    return public(session, proposal)
+
+
+@router.get("/proposals/{number}", response_model=ProposalPublic)
+def read_proposal(slug: str, number: int, session: SessionDep) -> ProposalPublic:
+    coalition = coalitions.get_coalition(session, slug)
+    return public(session, proposals.get_proposal(session, coalition=coalition, number=number))
+
+
+@router.patch("/proposals/{number}", response_model=ProposalPublic)
+def edit_proposal(slug: str, number: int, body: ProposalUpdate, session: SessionDep, account: CurrentAccountDep,
+                  now: NowDep) -> ProposalPublic:
+    """Edit a draft (its author or an admin)."""
+    coalition = coalitions.get_coalition(session, slug)
+    require_member_of(account, coalition)
+    proposal = proposals.get_proposal(session, coalition=coalition, number=number)
+    proposals.edit_proposal(session, coalition=coalition, actor=account, proposal=proposal, title=body.title,
+                            body=body.body, options=body.options, seats=body.seats, now=now)
+    return public(session, proposal)
+
+
+@router.post("/proposals/{number}/withdraw", response_model=ProposalPublic)
+def withdraw_proposal(slug: str, number: int, body: Withdrawal, session: SessionDep, account: CurrentAccountDep,
+                      now: NowDep) -> ProposalPublic:
+    coalition = coalitions.get_coalition(session, slug)
+    require_member_of(account, coalition)
+    proposal = proposals.get_proposal(session, coalition=coalition, number=number)
+    proposals.withdraw_proposal(session, coalition=coalition, actor=account, proposal=proposal, reason=body.reason,
+                                now=now)
+    return public(session, proposal)
+
+
+def ballot_public(session, ballot: Ballot, proposal: Proposal) -> BallotPublic:  # noqa: ANN001
+    votes = ballots.votes_of(session, ballot)
+    running = None
+    if ballot.status == "open" and ballot.live_results:
+        running = count_ballot(rule=ballot.rule, eligible=ballot.eligible, options=proposal.options,
+                               seats=proposal.seats, votes={m.slug: v.choice for v, m in votes}, seed="live")
+    return BallotPublic(proposal=proposal.number, status=ballot.status, rule=ballot.rule,
+                        rule_description=rules.describe_rule(ballot.rule),
+                        eligible=[EligibleMember(**row) for row in ballot.eligible], live_results=ballot.live_results,
+                        opened_at=ballot.opened_at, closes_at=ballot.closes_at, closed_at=ballot.closed_at,
+                        voted=[m.slug for _, m in votes], result=ballot.result, running_count=running,
+                        power=ballot.power)
+
+
+@router.post("/proposals/{number}/ballot", status_code=status.HTTP_201_CREATED, response_model=BallotPublic)
+def open_ballot(slug: str, number: int, body: BallotOpen, session: SessionDep, account: CurrentAccountDep,
+                now: NowDep) -> BallotPublic:
+    """Open the ballot on a draft (admins): the rule and the members' weights are frozen now."""
+    coalition = coalitions.get_coalition(session, slug)
+    require_admin(account, coalition)
+    proposal = proposals.get_proposal(session, coalition=coalition, number=number)
+    ballot = ballots.open_ballot(session, coalition=coalition, actor=account, proposal=proposal,
+                                 closes_at=body.closes_at, now=now, rule=body.rule, live_results=body.live_results)
+    return ballot_public(session, ballot, proposal)
+
+
+@router.get("/proposals/{number}/ballot", response_model=BallotPublic)
+def read_ballot(slug: str, number: int, session: SessionDep) -> BallotPublic:
+    """The ballot: frozen rule and weights, who has voted, and the result once closed."""
+    coalition = coalitions.get_coalition(session, slug)
+    proposal = proposals.get_proposal(session, coalition=coalition, number=number)
+    return ballot_public(session, ballots.get_ballot(session, proposal), proposal)
+
+
+@router.post("/proposals/{number}/ballot/close", response_model=BallotPublic)
+def close_ballot(slug: str, number: int, session: SessionDep, account: CurrentAccountDep, now: NowDep) -> BallotPublic:
+    """Close the ballot before its time (admins, where the rule allows) and count it."""
+    coalition = coalitions.get_coalition(session, slug)
+    require_admin(account, coalition)
+    proposal = proposals.get_proposal(session, coalition=coalition, number=number)
+    ballot = ballots.close_ballot(session, coalition=coalition, proposal=proposal, now=now, actor=account)
+    return ballot_public(session, ballot, proposal)
+
+
+def vote_public(vote: Vote, member: Member, *, reveal: bool) -> VotePublic:
+    return VotePublic(member=member.slug, member_name=member.name, vote=vote.choice if reveal else None,
+                      account=vote.account if reveal else None, cast_at=vote.cast_at, casts=vote.casts,
+                      log_index=vote.log_idx)
+
+
+@router.put("/proposals/{number}/ballot/votes/{member}", response_model=VoteReceipt)
+def cast_vote(slug: str, number: int, member: str, body: VoteIn, session: SessionDep, account: CurrentAccountDep,
+              now: NowDep) -> VoteReceipt:
+    """Cast or change your organization's vote; the last one before the ballot closes counts."""
+    coalition = coalitions.get_coalition(session, slug)
+    require_member_of(account, coalition)
+    proposal = proposals.get_proposal(session, coalition=coalition, number=number)
+    row = members.get_member(session, coalition=coalition, slug=member)
+    vote, entry = ballots.cast_vote(session, coalition=coalition, actor=account, proposal=proposal, member=row,
+                                    vote=body.payload(), now=now)
+    receipt = receipts.receipt_for(session, coalition=coalition, index=entry.idx)
+    return VoteReceipt(vote=vote_public(vote, row, reveal=True), log_index=entry.idx,
+                       entry=base64.b64encode(entry.data).decode(), receipt=receipt)
+
+
+@router.get("/proposals/{number}/ballot/votes", response_model=VoteList)
+def list_votes(slug: str, number: int, session: SessionDep, account: OptionalAccountDep) -> VoteList:
+    """Each member's vote once the ballot is closed; while it is open, only who has voted."""
+    coalition = coalitions.get_coalition(session, slug)
+    proposal = proposals.get_proposal(session, coalition=coalition, number=number)
+    ballot = ballots.get_ballot(session, proposal)
+    closed = ballot.status == "closed"
+    return VoteList(proposal=number, status=ballot.status, items=[
+        vote_public(v, m, reveal=closed or (account is not None and account.member_id == m.id))
+        for v, m in ballots.votes_of(session, ballot)])

@@ -1,0 +1,261 @@
+"""Request and response bodies of the JSON API: exact numbers travel as strings."""
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+ExactNumber = int | Decimal | str
+Kind = Literal["decision", "rule_change", "admission", "choice", "election"]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class AdminIn(Strict):
+    username: str = Field(min_length=1, max_length=80)
+    password: str = Field(min_length=1, max_length=1024)
+
+
+class CoalitionCreate(Strict):
+    slug: str = Field(min_length=1, max_length=64, examples=["wpn-mena"])
+    name: str = Field(min_length=1, max_length=200)
+    description: str = Field(default="", max_length=5000)
+    admin: AdminIn
+
+
+class CoalitionPublic(BaseModel):
+    slug: str
+    name: str
+    description: str
+    created_at: datetime
+    members: int
+    log_size: int
+
+
+class Page(BaseModel):
+    offset: int
+    limit: int
+    total: int
+
+
+class CoalitionList(BaseModel):
+    items: list[CoalitionPublic]
+    page: Page
+
+
+class RulePublic(BaseModel):
+    kind: str
+    rule: dict[str, Any]
+    description: str
+
+
+class RuleUpdate(Strict):
+    rule: dict[str, Any]
+    reason: str = Field(min_length=1, max_length=1000)
+
+
+class MemberCreate(Strict):
+    name: str = Field(min_length=1, max_length=200)
+    weight: ExactNumber = 1
+    basis: str = Field(default="", max_length=200)
+    country: str = Field(default="", max_length=100)
+    slug: str | None = Field(default=None, max_length=64)
+    reason: str = Field(default="admitted", min_length=1, max_length=1000)
+
+
+class MemberPublic(BaseModel):
+    slug: str
+    name: str
+    country: str
+    status: str
+    weight: str
+    weight_basis: str
+    weight_share: str | None
+    admitted_at: datetime
+
+
+class MemberList(BaseModel):
+    items: list[MemberPublic]
+    page: Page
+    total_weight: str
+
+
+class StatusChange(Strict):
+    reason: str = Field(min_length=1, max_length=1000)
+
+
+class WeightUpdate(Strict):
+    weight: ExactNumber
+    basis: str | None = Field(default=None, max_length=200)
+    reason: str = Field(min_length=1, max_length=1000)
+
+
+class WeightChangePublic(BaseModel):
+    member: str
+    member_name: str
+    old_weight: str | None
+    new_weight: str
+    basis: str
+    reason: str
+    actor: str
+    changed_at: datetime
+    log_index: int
+
+
+class WeightHistory(BaseModel):
+    items: list[WeightChangePublic]
+    page: Page
+
+
+class AccountCreate(Strict):
+    username: str = Field(min_length=1, max_length=80)
+    password: str = Field(min_length=1, max_length=1024)
+    role: Literal["admin", "representative"]
+    member: str | None = None
+    display_name: str = Field(default="", max_length=200)
+
+
+class AccountPublic(BaseModel):
+    username: str
+    display_name: str
+    role: str
+    member: str | None
+    coalition: str
+    active: bool
+
+
+class TokenCreate(Strict):
+    username: str = Field(min_length=1, max_length=80)
+    password: str = Field(min_length=1, max_length=1024)
+    name: str = Field(default="api", min_length=1, max_length=100)
+
+
+class TokenPublic(BaseModel):
+    id: int
+    name: str
+    prefix: str
+    created_at: datetime
+    revoked_at: datetime | None
+
+
+class TokenIssued(TokenPublic):
+    token: str = Field(description="The secret: shown once, store it now.")
+
+
+class ProposalCreate(Strict):
+    kind: Kind = "decision"
+    title: str = Field(min_length=1, max_length=200)
+    body: str = Field(default="", max_length=20000)
+    options: list[str] = Field(default_factory=list, max_length=50)
+    seats: int = Field(default=1, ge=1, le=49)
+    payload: dict[str, Any] = Field(default_factory=dict)
+
+
+class ProposalUpdate(Strict):
+    title: str | None = Field(default=None, max_length=200)
+    body: str | None = Field(default=None, max_length=20000)
+    options: list[str] | None = Field(default=None, max_length=50)
+    seats: int | None = Field(default=None, ge=1, le=49)
+
+
+class Withdrawal(Strict):
+    reason: str = Field(default="", max_length=1000)
+
+
+class ProposalPublic(BaseModel):
+    number: int
+    kind: str
+    title: str
+    body: str
+    body_html: str
+    options: list[str]
+    seats: int
+    payload: dict[str, Any]
+    author: str
+    author_member: str | None
+    state: str
+    outcome: str | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class ProposalList(BaseModel):
+    items: list[ProposalPublic]
+    page: Page
+
+
+class BallotOpen(Strict):
+    closes_at: datetime
+    rule: dict[str, Any] | None = None
+    live_results: bool = False
+
+
+class EligibleMember(BaseModel):
+    member: str
+    name: str
+    weight: str
+
+
+class BallotPublic(BaseModel):
+    proposal: int
+    status: str
+    rule: dict[str, Any]
+    rule_description: str
+    eligible: list[EligibleMember]
+    live_results: bool
+    opened_at: datetime
+    closes_at: datetime
+    closed_at: datetime | None
+    voted: list[str]
+    result: dict[str, Any] | None
+    running_count: dict[str, Any] | None
+    power: dict[str, Any] | None
+
+
+class VoteIn(Strict):
+    choice: Literal["yes", "no", "abstain", "block"] | None = None
+    option: str | None = None
+    approve: list[str] | None = None
+    scores: dict[str, int] | None = None
+    ranking: list[str | list[str]] | None = None
+
+    def payload(self) -> dict[str, Any]:
+        return self.model_dump(exclude_none=True)
+
+
+class VotePublic(BaseModel):
+    member: str
+    member_name: str
+    vote: dict[str, Any] | None
+    account: str | None
+    cast_at: datetime
+    casts: int
+    log_index: int
+
+
+class VoteReceipt(BaseModel):
+    vote: VotePublic
+    log_index: int
+    entry: str = Field(description="The stored log entry, base64.")
+    receipt: str | None = Field(default=None, description="C2SP tlog-proof of the entry, when the log is signed.")
+
+
+class VoteList(BaseModel):
+    proposal: int
+    status: str
+    items: list[VotePublic]
+
+
+class LogEntryPublic(BaseModel):
+    index: int
+    type: str
+    leaf: str
+    event: dict[str, Any]
+
+
+class LogEntries(BaseModel):
+    size: int
+    items: list[LogEntryPublic]

@@ -1,0 +1,122 @@
+"""The demo coalition: a fictional regional network of women's peace organizations with uneven weights."""
+
+from datetime import timedelta
+
+from sqlmodel import select
+
+from app import migrate
+from app.db import make_engine, read_session
+from app.logkeys import LogKeys
+from app.settings import Settings
+from app.tasks import signed_write_session
+from governance import accounts, ballots, coalitions, members, proposals
+from governance.clock import utcnow
+from governance.models import Coalition, metadata
+
+SLUG = "wpn"
+ADMIN = ("secretariat", "demo-secretariat-2026")
+REP_PASSWORD = "demo-representative"
+
+ORGANIZATIONS = [  # name, country, weight, basis, slug
+    ("Baghdad Women's Dialogue Forum", "Iraq", "1200", "1,200 members", "baghdad-dialogue"),
+    ("Kurdistan Women Mediators", "Iraq", "640", "640 members", "kurdistan-mediators"),
+    ("Nuba Mountains Peace Mothers", "Sudan", "310", "310 members", "nuba-peace-mothers"),
+    ("Khartoum Women for Ceasefire", "Sudan", "980", "980 members", "khartoum-ceasefire"),
+    ("Darfur Women's Solidarity Network", "Sudan", "455", "455 members", "darfur-solidarity"),
+    ("Aden Peace Circle", "Yemen", "120", "120 members", "aden-peace-circle"),
+    ("Taiz Women's Mediation Collective", "Yemen", "260", "260 members", "taiz-mediation"),
+    ("Sana'a Women Lawyers for Peace", "Yemen", "75", "75 members", "sanaa-lawyers"),
+    ("Benghazi Women's Reconciliation Group", "Libya", "190", "190 members", "benghazi-reconciliation"),
+    ("Syrian Women's Peace Table", "Syria", "820", "820 members", "syrian-peace-table"),
+    ("Mogadishu Women's Dialogue", "Somalia", "140", "140 members", "mogadishu-dialogue"),
+    ("Beirut Feminist Peace Lab", "Lebanon", "33.5", "33.5 full-time staff", "beirut-peace-lab"),
+]
+
+CLOSED = [  # kind, title, body, votes (member index -> choice), extra
+    ("decision", "Adopt the joint statement on protecting women mediators",
+     "The coalition adopts the **joint statement** calling on all parties to protect women mediators.",
+     "yyyyyyynyyay"),
+    ("decision", "Open a regional office in Amman",
+     "Rent a shared office in Amman for two years, funded from the core budget.",
+     "nnyyynnannyn"),
+    ("decision", "Move the annual assembly to an online format",
+     "Hold the 2026 assembly online to save travel costs.", "yaa.........")
+]
+
+
+def _reset(engine, settings: Settings) -> None:  # noqa: ANN001
+    with read_session(engine) as session:
+        slugs = set(session.exec(select(Coalition.slug)).all())
+    if slugs - {SLUG}:
+        raise SystemExit("This database holds other coalitions than the demo; refusing to reset it.")
+    metadata.drop_all(engine)
+    with engine.begin() as connection:
+        connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+    migrate.upgrade(settings.database_url)
+
+
+def run(settings: Settings, *, reset: bool = True) -> str:
+    """Create the demo coalition (after resetting a demo-only database when ``reset``)."""
+    migrate.upgrade(settings.database_url)
+    engine = make_engine(settings.database_url)
+    with read_session(engine) as session:
+        exists = coalitions.find_coalition(session, SLUG) is not None
+    if exists and not reset:
+        return f"The demo coalition {SLUG!r} exists already."
+    if exists:
+        _reset(engine, settings)
+    keys = LogKeys(settings.key_dir, settings.log_host)
+    with signed_write_session(engine, keys) as session:
+        _populate(session, keys)
+        session.commit()
+    return (f"Demo coalition {SLUG!r} ready. Admin: {ADMIN[0]} / {ADMIN[1]}; each organization's representative: "
+            f"rep-<member-slug> / {REP_PASSWORD} (for example rep-aden-peace-circle).")
+
+
+def _populate(session, keys: LogKeys) -> None:  # noqa: ANN001
+    start = utcnow() - timedelta(days=60)
+    coalition, admin = coalitions.create_coalition(
+        session, slug=SLUG, name="Women Peacebuilders Network (demo)", now=start, log_key=keys.verifier_key(SLUG),
+        description="A fictional regional coalition of women's peace organizations from Iraq, Sudan, Yemen, Libya, "
+                    "Syria, Somalia and Lebanon, deciding together on joint advocacy. Weights follow membership.",
+        admin_username=ADMIN[0], admin_password=ADMIN[1])
+    orgs = []
+    for name, country, weight, basis, slug in ORGANIZATIONS:
+        member = members.admit_member(session, coalition=coalition, actor=admin.username, name=name, weight=weight,
+                                      basis=basis, country=country, slug=slug, reason="founding member", now=start)
+        rep = accounts.create_account(session, coalition=coalition, actor=admin.username, username=f"rep-{slug}",
+                                      password=REP_PASSWORD, role="representative", member=member, now=start)
+        orgs.append((member, rep))
+    members.change_weight(session, coalition=coalition, actor=admin.username, member=orgs[3][0], weight="1040",
+                          basis="1,040 members", reason="Membership audit of 2026", now=start + timedelta(days=5))
+    for offset, (kind, title, body, pattern) in enumerate(CLOSED):
+        opened = start + timedelta(days=10 + offset * 12)
+        proposal = proposals.create_proposal(session, coalition=coalition, author=orgs[offset][1], kind=kind,
+                                             title=title, body=body, now=opened)
+        ballots.open_ballot(session, coalition=coalition, actor=admin, proposal=proposal, now=opened,
+                            closes_at=opened + timedelta(days=7))
+        _vote(session, coalition, proposal, orgs, pattern, opened + timedelta(days=1))
+        ballots.close_due(session, coalition=coalition, now=opened + timedelta(days=8))
+    choice = proposals.create_proposal(
+        session, coalition=coalition, author=orgs[9][1], kind="choice", title="Theme of the 2027 advocacy campaign",
+        body="Rank the themes; the coalition campaigns on the winner.", now=utcnow() - timedelta(days=2),
+        options=["Women at the negotiating table", "Safe corridors for aid", "Justice for survivors"])
+    ballots.open_ballot(session, coalition=coalition, actor=admin, proposal=choice, now=utcnow() - timedelta(days=2),
+                        closes_at=utcnow() + timedelta(days=12))
+    opened = proposals.create_proposal(
+        session, coalition=coalition, author=orgs[5][1], kind="decision", title="Fund a shared security fund",
+        body="Set aside 10% of the core budget for the personal security of members' staff.", now=utcnow())
+    ballots.open_ballot(session, coalition=coalition, actor=admin, proposal=opened, now=utcnow(),
+                        closes_at=utcnow() + timedelta(days=10))
+    _vote(session, coalition, opened, orgs, "yyn.ya......", utcnow())
+
+
+def _vote(session, coalition, proposal, orgs, pattern: str, now) -> None:  # noqa: ANN001
+    letters = {"y": "yes", "n": "no", "a": "abstain"}
+    for (member, rep), letter in zip(orgs, pattern, strict=True):
+        if letter in letters:
+            ballots.cast_vote(session, coalition=coalition, actor=rep, proposal=proposal, member=member,
+                              vote={"choice": letters[letter]}, now=now)
+
+
+__all__ = ["run"]

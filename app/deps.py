@@ -1,0 +1,60 @@
+"""Annotated dependency aliases: the session, the clock, the signed-in account."""
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlmodel import Session
+
+from app.db import get_session
+from governance import accounts
+from governance.errors import Forbidden, Unauthorized
+from governance.models import Account, Coalition
+
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+
+
+def get_now(request: Request) -> datetime:
+    clock: Callable[[], datetime] = request.app.state.clock
+    return clock()
+
+
+NowDep = Annotated[datetime, Depends(get_now)]
+
+
+def get_optional_account(request: Request, session: SessionDep) -> Account | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, secret = header.partition(" ")
+    if header and scheme.lower() == "bearer" and secret.strip():
+        return accounts.account_for_token(session, secret.strip())
+    if header:
+        raise Unauthorized("Send your API token as 'Authorization: Bearer <token>'.")
+    session_account = getattr(request.state, "session_account", None)
+    if session_account is not None:
+        return session.get(Account, session_account)
+    return None
+
+
+OptionalAccountDep = Annotated[Account | None, Depends(get_optional_account)]
+
+
+def get_current_account(account: OptionalAccountDep) -> Account:
+    if account is None:
+        raise Unauthorized("Sign in or send an API token (Authorization: Bearer <token>).")
+    return account
+
+
+CurrentAccountDep = Annotated[Account, Depends(get_current_account)]
+
+
+def require_admin(account: Account, coalition: Coalition) -> Account:
+    if account.coalition_id != coalition.id or account.role != "admin":
+        raise Forbidden(f"Only an admin of {coalition.name} can do this.")
+    return account
+
+
+def require_member_of(account: Account, coalition: Coalition) -> Account:
+    if account.coalition_id != coalition.id:
+        raise Forbidden(f"Your account belongs to another coalition, not {coalition.name}.")
+    return account

@@ -1,0 +1,43 @@
+"""Every error a user can cause becomes a clear 4xx; a database outage becomes a 503."""
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import IntegrityError, OperationalError, InterfaceError, DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+from governance.errors import DomainError
+
+logger = logging.getLogger("concord")
+
+
+def _json(status: int, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse({"detail": message}, status_code=status, headers=headers)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(DomainError)
+    async def domain_error(request: Request, error: DomainError) -> JSONResponse:
+        headers = {"WWW-Authenticate": "Bearer"} if error.status_code == 401 else None
+        return _json(error.status_code, error.message, headers)
+
+    @app.exception_handler(IntegrityError)
+    async def integrity_error(request: Request, error: IntegrityError) -> JSONResponse:
+        logger.info("integrity conflict on %s %s", request.method, request.url.path)
+        return _json(409, "This conflicts with a change made at the same moment; reload and try again.")
+
+    async def database_unavailable(request: Request, error: Exception) -> JSONResponse:
+        logger.warning("database unavailable on %s %s: %s", request.method, request.url.path, type(error).__name__)
+        return _json(503, "The database is unavailable right now; nothing was changed. Try again shortly.",
+                     {"Retry-After": "5"})
+
+    for kind in (OperationalError, InterfaceError, PoolTimeout):
+        app.add_exception_handler(kind, database_unavailable)
+
+    @app.exception_handler(DBAPIError)
+    async def database_error(request: Request, error: DBAPIError) -> JSONResponse:
+        if error.connection_invalidated:
+            return await database_unavailable(request, error)
+        logger.exception("database error on %s %s", request.method, request.url.path)
+        return _json(400, "The database refused this request; check the values you sent.")

@@ -1,0 +1,41 @@
+"""The application factory: ``create_app(engine)`` wires settings, database, log keys, routes and pages."""
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+
+from fastapi import FastAPI
+from sqlalchemy.engine import Engine
+
+from app.api import accounts, coalitions, log, members, proposals
+from app.db import make_engine
+from app.errors import install_error_handlers
+from app.limits import BodyLimit
+from app.logkeys import LogKeys
+from app.ratelimit import LoginLimiter
+from app.settings import Settings, get_settings
+from governance.clock import utcnow
+
+API_DESCRIPTION = """Concord's JSON API. Every read of public data works without an account; writes need a
+bearer token from `POST /api/v1/auth/tokens`. Exact numbers (weights, shares, tallies) travel as strings:
+a finite decimal such as `"12.5"` where the number has one, else a fraction `"p/q"`."""
+
+
+def create_app(engine: Engine | None = None, *, settings: Settings | None = None,
+               clock: Callable[[], datetime] = utcnow) -> FastAPI:
+    settings = settings or get_settings()
+    app = FastAPI(title="Concord", version="0.1.0", description=API_DESCRIPTION, docs_url="/docs")
+    app.state.settings = settings
+    app.state.engine = engine if engine is not None else make_engine(settings.database_url)
+    app.state.clock = clock
+    app.state.log_keys = LogKeys(settings.key_dir, settings.log_host)
+    app.state.log_signer = app.state.log_keys.signer()
+    app.state.login_limiter = LoginLimiter()
+    install_error_handlers(app)
+    for module in (coalitions, members, accounts, proposals, log):
+        for name in ("router", "scoped", "auth"):
+            if hasattr(module, name):
+                app.include_router(getattr(module, name))
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    logging.getLogger("concord").setLevel(logging.INFO)
+    return app

@@ -1,0 +1,172 @@
+"""Ballots: open with a frozen rule and frozen weights, cast and change votes, close exactly once."""
+
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+
+from sqlmodel import Session, select
+
+from governance import coalitions, members, rules
+from governance.clock import as_utc, iso
+from governance.errors import Conflict, Forbidden, NotFound, RuleViolation
+from governance.log import store
+from governance.log.recount import ChoiceError, check_choice, count_ballot
+from governance.models import Account, Ballot, Coalition, LogEntry, Member, Proposal, Vote
+
+__all__ = ["cast_vote", "close_ballot", "close_due", "due_exists", "find_ballot", "get_ballot", "open_ballot",
+           "votes_of"]
+
+MAX_DURATION = timedelta(days=366)
+
+
+def find_ballot(session: Session, proposal: Proposal) -> Ballot | None:
+    return session.exec(select(Ballot).where(Ballot.proposal_id == proposal.id)).first()
+
+
+def get_ballot(session: Session, proposal: Proposal) -> Ballot:
+    ballot = find_ballot(session, proposal)
+    if ballot is None:
+        raise NotFound(f"Proposal #{proposal.number} has no ballot yet; it is {proposal.state}.")
+    return ballot
+
+
+def votes_of(session: Session, ballot: Ballot) -> list[tuple[Vote, Member]]:
+    return list(session.exec(select(Vote, Member).join(Member).where(Vote.ballot_id == ballot.id).order_by(Member.name)))
+
+
+def open_ballot(session: Session, *, coalition: Coalition, actor: Account, proposal: Proposal, closes_at: datetime,
+                now: datetime, rule: Mapping[str, object] | None = None, live_results: bool = False,
+                power: Mapping[str, object] | None = None) -> Ballot:
+    """Open the ballot of a draft proposal, freezing its rule and the eligible members' weights."""
+    if actor.role != "admin":
+        raise Forbidden("Only an admin of the coalition can open a ballot.")
+    store.lock_head(session, coalition)
+    session.refresh(proposal)
+    if proposal.state != "draft":
+        raise Conflict(f"Proposal #{proposal.number} is {proposal.state}; only a draft can be put to a vote.")
+    closes_at = as_utc(closes_at)
+    if closes_at <= now:
+        raise RuleViolation("closes_at must be in the future.")
+    if closes_at - now > MAX_DURATION:
+        raise RuleViolation("A ballot can stay open for at most a year.")
+    frozen_rule = (rules.normalize_rule(proposal.kind, rule) if rule
+                   else coalitions.get_rules(session, coalition)[proposal.kind])
+    eligible = [{"member": m.slug, "name": m.name, "weight": m.weight}
+                for m in members.list_members(session, coalition=coalition, status="active", limit=100_000)]
+    if not eligible:
+        raise Conflict(f"{coalition.name} has no active members to vote.")
+    entry = store.append(session, coalition=coalition, type="ballot.opened", body={
+        "number": proposal.number, "kind": proposal.kind, "rule": frozen_rule, "eligible": eligible,
+        "options": proposal.options, "seats": proposal.seats, "closes_at": iso(closes_at),
+        "live_results": live_results, "actor": actor.username,
+    })
+    ballot = Ballot(coalition_id=coalition.id, proposal_id=proposal.id, rule=frozen_rule, eligible=eligible,
+                    live_results=live_results, opened_at=now, closes_at=closes_at, opened_idx=entry.idx,
+                    power=dict(power) if power else None)
+    proposal.state, proposal.updated_at = "open", now
+    session.add_all([ballot, proposal])
+    session.flush()
+    return ballot
+
+
+def _check_open(ballot: Ballot, proposal: Proposal, now: datetime) -> None:
+    if ballot.status != "open":
+        raise Conflict(f"The ballot on proposal #{proposal.number} is closed; votes are no longer accepted.")
+    if as_utc(ballot.closes_at) <= now:
+        raise Conflict(f"The ballot on proposal #{proposal.number} closed at {iso(ballot.closes_at)}.")
+
+
+def cast_vote(session: Session, *, coalition: Coalition, actor: Account, proposal: Proposal, member: Member,
+              vote: Mapping[str, object], now: datetime) -> tuple[Vote, LogEntry]:
+    """Cast or change a member's vote; every cast is logged and the last one counts."""
+    if actor.role != "representative" or actor.member_id != member.id:
+        raise Forbidden(f"Only a representative of {member.name} can vote for it.")
+    store.lock_head(session, coalition)
+    ballot = get_ballot(session, proposal)
+    session.refresh(ballot)
+    _check_open(ballot, proposal, now)
+    if member.slug not in {row["member"] for row in ballot.eligible}:
+        raise Forbidden(f"{member.name} was not an eligible member when this ballot opened.")
+    try:
+        choice = check_choice(ballot.rule, proposal.options, vote)
+    except ChoiceError as error:
+        raise RuleViolation(str(error)) from None
+    entry = store.append(session, coalition=coalition, type="vote.cast", body={
+        "number": proposal.number, "member": member.slug, "vote": choice, "actor": actor.username,
+    })
+    current = session.exec(select(Vote).where(Vote.ballot_id == ballot.id, Vote.member_id == member.id)).first()
+    if current is None:
+        current = Vote(ballot_id=ballot.id, member_id=member.id, choice=choice, account=actor.username, cast_at=now,
+                       log_idx=entry.idx)
+    else:
+        current.choice, current.account, current.cast_at = choice, actor.username, now
+        current.log_idx, current.casts = entry.idx, current.casts + 1
+    session.add(current)
+    session.flush()
+    return current, entry
+
+
+def _seed(session: Session, ballot: Ballot) -> str:
+    entry = session.get(LogEntry, (ballot.coalition_id, ballot.opened_idx))
+    return entry.leaf_hash.hex()[:16]
+
+
+def close_ballot(session: Session, *, coalition: Coalition, proposal: Proposal, now: datetime,
+                 actor: Account | None = None) -> Ballot:
+    """Count and close a ballot: at its time, or early by an admin where the rule allows."""
+    store.lock_head(session, coalition)
+    ballot = get_ballot(session, proposal)
+    session.refresh(ballot)
+    if ballot.status != "open":
+        raise Conflict(f"The ballot on proposal #{proposal.number} is already closed.")
+    if actor is not None:
+        if actor.role != "admin":
+            raise Forbidden("Only an admin can close a ballot early.")
+        if not ballot.rule.get("early_close", True) and as_utc(ballot.closes_at) > now:
+            raise Conflict("This ballot's rule does not allow closing it before its time.")
+    votes = {member.slug: vote.choice for vote, member in votes_of(session, ballot)}
+    result = count_ballot(rule=ballot.rule, eligible=ballot.eligible, votes=votes, options=proposal.options,
+                          seats=proposal.seats, seed=_seed(session, ballot))
+    closed_at = min(now, as_utc(ballot.closes_at)) if actor is None else now
+    entry = store.append(session, coalition=coalition, type="ballot.closed", body={
+        "number": proposal.number, "result": result, "closed_at": iso(closed_at),
+        "actor": actor.username if actor else None,
+    })
+    ballot.status, ballot.closed_at, ballot.result, ballot.closed_idx = "closed", closed_at, result, entry.idx
+    proposal.state, proposal.outcome, proposal.updated_at = "closed", result["outcome"], now
+    session.add_all([ballot, proposal])
+    session.flush()
+    if result["outcome"] == "passed":
+        _apply(session, coalition=coalition, proposal=proposal, now=now)
+    return ballot
+
+
+def _apply(session: Session, *, coalition: Coalition, proposal: Proposal, now: datetime) -> None:
+    """What a passed rule change or admission does, logged right after the closing."""
+    payload = proposal.payload
+    if proposal.kind == "rule_change":
+        coalitions.set_rule(session, coalition=coalition, actor="ballot", kind=payload["kind"], rule=payload["rule"],
+                            now=now, reason=f"Adopted by proposal #{proposal.number}", proposal=proposal.number)
+    elif proposal.kind == "admission":
+        try:
+            members.admit_member(session, coalition=coalition, actor="ballot", name=payload["name"],
+                                 weight=payload["weight"], basis=payload.get("basis", ""),
+                                 country=payload.get("country", ""), reason=f"Admitted by proposal #{proposal.number}",
+                                 now=now, proposal=proposal.number)
+        except Conflict:
+            pass  # admitted directly by the secretariat meanwhile: nothing left to do
+
+
+def due_exists(session: Session, *, coalition: Coalition, now: datetime) -> bool:
+    return session.exec(select(Ballot.id).where(
+        Ballot.coalition_id == coalition.id, Ballot.status == "open", Ballot.closes_at <= now).limit(1)).first() is not None
+
+
+def close_due(session: Session, *, coalition: Coalition, now: datetime) -> list[int]:
+    """Close every ballot of the coalition whose time has come; under the log lock, so each closes once."""
+    store.lock_head(session, coalition)
+    due = session.exec(select(Ballot, Proposal).join(Proposal).where(
+        Ballot.coalition_id == coalition.id, Ballot.status == "open", Ballot.closes_at <= now,
+    ).order_by(Ballot.closes_at, Proposal.number)).all()
+    for ballot, proposal in due:
+        close_ballot(session, coalition=coalition, proposal=proposal, now=now)
+    return [proposal.number for _, proposal in due]

@@ -1,0 +1,77 @@
+"""Coalitions: creation with their first admin, public profile, default rules per proposal kind."""
+
+from collections.abc import Mapping
+from datetime import datetime
+
+from sqlmodel import Session, select
+
+from governance import accounts, rules
+from governance.errors import Conflict, NotFound
+from governance.log import store
+from governance.models import Account, Coalition, CoalitionRule
+from governance.text import check_slug, clean_text
+
+__all__ = ["create_coalition", "find_coalition", "get_coalition", "get_rules", "list_coalitions", "set_rule"]
+
+
+def find_coalition(session: Session, slug: str) -> Coalition | None:
+    return session.exec(select(Coalition).where(Coalition.slug == slug)).first()
+
+
+def get_coalition(session: Session, slug: str) -> Coalition:
+    coalition = find_coalition(session, slug)
+    if coalition is None:
+        raise NotFound(f"There is no coalition {slug!r}.")
+    return coalition
+
+
+def list_coalitions(session: Session, *, offset: int = 0, limit: int = 50) -> list[Coalition]:
+    return list(session.exec(select(Coalition).order_by(Coalition.slug).offset(offset).limit(limit)))
+
+
+def create_coalition(
+    session: Session, *, slug: str, name: str, description: str, admin_username: str, admin_password: str,
+    now: datetime, log_key: str | None = None,
+) -> tuple[Coalition, Account]:
+    """Stage a coalition, its default rules and its first admin; ``coalition.created`` is entry 0 of its log."""
+    slug = check_slug(slug.strip().lower(), what="Coalition")
+    name = clean_text(name, field="name", max_length=200)
+    description = clean_text(description, field="description", max_length=5000, required=False)
+    if find_coalition(session, slug):
+        raise Conflict(f"A coalition with the slug {slug!r} already exists; choose another slug.")
+    accounts.hash_password(admin_password)  # refuse a weak password before anything is staged
+    coalition = Coalition(slug=slug, name=name, description=description, created_at=now)
+    session.add(coalition)
+    session.flush()
+    defaults = rules.default_rules()
+    for kind, rule in defaults.items():
+        session.add(CoalitionRule(coalition_id=coalition.id, kind=kind, rule=rule, updated_at=now))
+    store.append(session, coalition=coalition, type="coalition.created", body={
+        "slug": slug, "name": name, "description": description, "rules": defaults, "log_key": log_key,
+    })
+    admin = accounts.create_account(session, coalition=coalition, actor=admin_username.strip().lower(),
+                                    username=admin_username, password=admin_password, role="admin", now=now)
+    return coalition, admin
+
+
+def get_rules(session: Session, coalition: Coalition) -> dict[str, dict]:
+    rows = session.exec(select(CoalitionRule).where(CoalitionRule.coalition_id == coalition.id))
+    return {row.kind: row.rule for row in rows}
+
+
+def set_rule(
+    session: Session, *, coalition: Coalition, actor: str, kind: str, rule: Mapping[str, object], now: datetime,
+    reason: str, proposal: int | None = None,
+) -> dict:
+    """Replace the default rule for ``kind``; logged as ``rules.changed``."""
+    stored = rules.normalize_rule(kind, rule)
+    reason = clean_text(reason, field="reason", max_length=1000)
+    row = session.exec(
+        select(CoalitionRule).where(CoalitionRule.coalition_id == coalition.id, CoalitionRule.kind == kind)
+    ).one()
+    row.rule, row.updated_at = stored, now
+    session.add(row)
+    store.append(session, coalition=coalition, type="rules.changed", body={
+        "kind": kind, "rule": stored, "reason": reason, "actor": actor, "proposal": proposal,
+    })
+    return stored

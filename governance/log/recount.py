@@ -1,0 +1,151 @@
+"""Count one ballot from its frozen rule, eligible members and votes; used by the service and the offline verifier.
+
+Standard library and ``voting/`` only, so that ``concord verify`` recounts without the service.
+"""
+
+from collections.abc import Mapping, Sequence
+from fractions import Fraction
+
+from voting.exact import format_exact, parse_exact
+from voting.majority import MajorityRule, decide
+from voting.registry import get_method
+from voting.types import ApprovalBallot, RankedBallot, ScoreBallot
+
+__all__ = ["ChoiceError", "ballot_shape", "check_choice", "count_ballot"]
+
+RANKED = {"irv", "schulze", "ranked_pairs", "copeland", "borda", "stv_scottish", "stv_meek"}
+STRICT_RANKING = {"stv_scottish", "stv_meek"}
+DEFAULT_MAX_SCORE = 5
+
+
+class ChoiceError(ValueError):
+    """A vote that does not fit the ballot: the message says what to change."""
+
+
+def ballot_shape(rule: Mapping[str, object]) -> str:
+    """Which field a vote carries: choice, option, approve, scores or ranking."""
+    if rule.get("type") == "majority":
+        return "choice"
+    method = rule["method"]
+    if method == "plurality":
+        return "option"
+    if method == "approval":
+        return "approve"
+    if method in ("score", "star"):
+        return "scores"
+    return "ranking"
+
+
+def _check_ranking(ranking: object, options: Sequence[str], strict: bool) -> list:
+    if not isinstance(ranking, list) or not ranking:
+        raise ChoiceError("ranking must be a non-empty list of options, best first (a list inside it = tied).")
+    seen: set[str] = set()
+    for item in ranking:
+        group = item if isinstance(item, list) else [item]
+        if strict and isinstance(item, list):
+            raise ChoiceError("this election needs a strict order: rank candidates one by one, without ties.")
+        for name in group:
+            if name not in options:
+                raise ChoiceError(f"{name!r} is not one of the options: {', '.join(options)}.")
+            if name in seen:
+                raise ChoiceError(f"{name!r} is ranked more than once.")
+            seen.add(name)
+    return ranking
+
+
+def check_choice(rule: Mapping[str, object], options: Sequence[str], vote: Mapping[str, object]) -> dict:
+    """Validate a vote against the ballot and return its canonical stored form."""
+    if not isinstance(vote, Mapping):
+        raise ChoiceError("a vote is a JSON object.")
+    shape = ballot_shape(rule)
+    if shape != "choice" and vote.get("choice") == "abstain" and len(vote) == 1:
+        return {"choice": "abstain"}
+    if set(vote) != {shape}:
+        raise ChoiceError(f"this ballot takes a vote of the form {{{shape!r}: ...}}" +
+                          ("" if shape == "choice" else ' or {"choice": "abstain"}') + ".")
+    value = vote[shape]
+    if shape == "choice":
+        allowed = ["yes", "no", "abstain"] + (["block"] if rule.get("consensus") else [])
+        if value not in allowed:
+            raise ChoiceError(f"choice must be one of {', '.join(allowed)}; got {value!r}.")
+        return {"choice": value}
+    if shape == "option":
+        if value not in options:
+            raise ChoiceError(f"{value!r} is not one of the options: {', '.join(options)}.")
+        return {"option": value}
+    if shape == "approve":
+        if not isinstance(value, list) or any(name not in options for name in value) or len(set(value)) != len(value):
+            raise ChoiceError(f"approve must list distinct options from: {', '.join(options)}.")
+        return {"approve": sorted(value, key=options.index)}
+    if shape == "scores":
+        top = int(rule.get("max_score", DEFAULT_MAX_SCORE))
+        if not isinstance(value, Mapping):
+            raise ChoiceError("scores must map options to whole numbers.")
+        for name, score in value.items():
+            if name not in options:
+                raise ChoiceError(f"{name!r} is not one of the options: {', '.join(options)}.")
+            if not isinstance(score, int) or isinstance(score, bool) or not 0 <= score <= top:
+                raise ChoiceError(f"the score for {name!r} must be a whole number from 0 to {top}; got {score!r}.")
+        return {"scores": dict(sorted(value.items()))}
+    return {"ranking": _check_ranking(value, options, rule["method"] in STRICT_RANKING)}
+
+
+def _to_ballot(shape: str, vote: Mapping[str, object], weight: Fraction):  # noqa: ANN202
+    if shape == "option":
+        return RankedBallot.of(vote["option"], weight=weight)
+    if shape == "approve":
+        return ApprovalBallot(frozenset(vote["approve"]), weight)
+    if shape == "scores":
+        return ScoreBallot.of(vote["scores"], weight)
+    return RankedBallot.of(*[tuple(item) if isinstance(item, list) else item for item in vote["ranking"]],
+                           weight=weight)
+
+
+def _quorum(rule: Mapping[str, object], eligible: Mapping[str, Fraction], voted: Sequence[str]) -> tuple[bool, str]:
+    members_share = Fraction(len(voted), len(eligible)) if eligible else Fraction(0)
+    total = sum(eligible.values(), Fraction(0))
+    weight_share = sum((eligible[m] for m in voted), Fraction(0)) / total if total else Fraction(0)
+    notes, reached = [], True
+    for field, share, what in (("quorum_members", members_share, "members"), ("quorum_weight", weight_share, "weight")):
+        if rule.get(field) is not None:
+            needed = parse_exact(rule[field])
+            ok = share >= needed
+            reached &= ok
+            notes.append(f"{format_exact(share)} of the {what} took part (quorum {rule[field]}: "
+                         f"{'reached' if ok else 'not reached'})")
+    return reached, "; ".join(notes)
+
+
+def _count_method(rule, options, seats, eligible, votes, seed) -> dict:  # noqa: ANN001
+    from voting.report import result_to_dict
+
+    shape = ballot_shape(rule)
+    reached, quorum_text = _quorum(rule, eligible, list(votes))
+    weighted = rule.get("counting") == "weighted"
+    ballots = [_to_ballot(shape, vote, eligible[member] if weighted else Fraction(1))
+               for member, vote in sorted(votes.items()) if vote.get("choice") != "abstain"]
+    base = {"kind": "method", "method": rule["method"], "quorum_reached": reached, "quorum": quorum_text,
+            "voted": len(votes), "eligible": len(eligible)}
+    if not reached:
+        return {**base, "outcome": "no_quorum", "winners": [],
+                "explanation": f"No quorum: {quorum_text}. Nothing was counted."}
+    if not ballots:
+        return {**base, "outcome": "no_votes", "winners": [], "explanation": "Every member abstained."}
+    method = get_method(str(rule["method"]))
+    options_kw = {"max_score": rule["max_score"]} if "max_score" in rule else {}
+    result = method(ballots, candidates=list(options), seats=seats, seed=seed, **options_kw)
+    counted = result_to_dict(result)
+    outcome = "tied" if result.tied else "decided"
+    return {**base, **counted, "outcome": outcome,
+            "explanation": f"{result.summary} {quorum_text}".strip() if quorum_text else result.summary}
+
+
+def count_ballot(*, rule: Mapping[str, object], eligible: Sequence[Mapping[str, str]], votes: Mapping[str, Mapping],
+                 options: Sequence[str] = (), seats: int = 1, seed: str = "") -> dict:
+    """The result of a ballot as stored and published: JSON-shaped, every number an exact string."""
+    weights = {row["member"]: parse_exact(row["weight"]) for row in eligible}
+    if rule.get("type") == "majority":
+        majority = MajorityRule.from_dict({k: v for k, v in rule.items() if k != "type"})
+        choices = {member: vote["choice"] for member, vote in votes.items()}
+        return {"kind": "majority", **decide(majority, eligible=weights, votes=choices).to_dict()}
+    return _count_method(rule, options, seats, weights, votes, seed)

@@ -1,0 +1,203 @@
+"""Every table of Concord, with a naming convention set before any table."""
+
+from datetime import datetime
+from fractions import Fraction
+
+from sqlalchemy import JSON, BigInteger, Column, DateTime, LargeBinary, MetaData, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from voting.exact import format_exact, parse_exact
+
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+metadata: MetaData = SQLModel.metadata
+
+
+def utc_column(nullable: bool = False) -> Column:
+    return Column(DateTime(timezone=True), nullable=nullable)
+
+
+class Coalition(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(max_length=64, unique=True)
+    name: str = Field(max_length=200)
+    description: str = Field(default="", max_length=5000)
+    created_at: datetime = Field(sa_column=utc_column())
+
+
+class CoalitionRule(SQLModel, table=True):
+    """The default rule a coalition applies to one kind of proposal."""
+
+    __table_args__ = (UniqueConstraint("coalition_id", "kind"),)
+    id: int | None = Field(default=None, primary_key=True)
+    coalition_id: int = Field(foreign_key="coalition.id", index=True)
+    kind: str = Field(max_length=32)
+    rule: dict = Field(sa_column=Column(JSON, nullable=False))
+    updated_at: datetime = Field(sa_column=utc_column())
+
+
+class Member(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("coalition_id", "slug"),)
+    id: int | None = Field(default=None, primary_key=True)
+    coalition_id: int = Field(foreign_key="coalition.id", index=True)
+    slug: str = Field(max_length=80)
+    name: str = Field(max_length=200)
+    country: str = Field(default="", max_length=100)
+    status: str = Field(default="active", max_length=16)
+    weight: str = Field(default="1", max_length=80)  # exact decimal text, never a float
+    weight_basis: str = Field(default="", max_length=200)
+    public_key: str | None = Field(default=None, max_length=200)
+    admitted_at: datetime = Field(sa_column=utc_column())
+
+    @property
+    def weight_value(self) -> Fraction:
+        return parse_exact(self.weight)
+
+
+class WeightChange(SQLModel, table=True):
+    """One line of the public weights register."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    coalition_id: int = Field(foreign_key="coalition.id", index=True)
+    member_id: int = Field(foreign_key="member.id", index=True)
+    old_weight: str | None = Field(default=None, max_length=80)
+    new_weight: str = Field(max_length=80)
+    basis: str = Field(default="", max_length=200)
+    reason: str = Field(max_length=1000)
+    actor: str = Field(max_length=80)
+    log_idx: int
+    changed_at: datetime = Field(sa_column=utc_column())
+
+
+class Account(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    coalition_id: int = Field(foreign_key="coalition.id", index=True)
+    username: str = Field(max_length=80, unique=True)
+    display_name: str = Field(default="", max_length=200)
+    role: str = Field(max_length=16)  # "admin" or "representative"
+    member_id: int | None = Field(default=None, foreign_key="member.id", index=True)
+    password_hash: str = Field(max_length=200)
+    active: bool = True
+    created_at: datetime = Field(sa_column=utc_column())
+
+
+class ApiToken(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id", index=True)
+    name: str = Field(max_length=100)
+    token_hash: str = Field(max_length=64, unique=True)
+    prefix: str = Field(max_length=16)
+    created_at: datetime = Field(sa_column=utc_column())
+    revoked_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+
+
+class Proposal(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("coalition_id", "number"),)
+    id: int | None = Field(default=None, primary_key=True)
+    coalition_id: int = Field(foreign_key="coalition.id", index=True)
+    number: int
+    kind: str = Field(max_length=32)
+    title: str = Field(max_length=200)
+    body: str = Field(default="", max_length=20000)
+    options: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    seats: int = 1
+    payload: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    author_member_id: int | None = Field(default=None, foreign_key="member.id")
+    author: str = Field(max_length=80)
+    state: str = Field(default="draft", max_length=16, index=True)
+    outcome: str | None = Field(default=None, max_length=16)
+    created_at: datetime = Field(sa_column=utc_column())
+    updated_at: datetime = Field(sa_column=utc_column())
+
+
+class Ballot(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    coalition_id: int = Field(foreign_key="coalition.id", index=True)
+    proposal_id: int = Field(foreign_key="proposal.id", unique=True)
+    rule: dict = Field(sa_column=Column(JSON, nullable=False))
+    eligible: list = Field(sa_column=Column(JSON, nullable=False))  # [{"member", "name", "weight"}]
+    live_results: bool = False
+    status: str = Field(default="open", max_length=16, index=True)
+    opened_at: datetime = Field(sa_column=utc_column())
+    closes_at: datetime = Field(sa_column=utc_column())
+    closed_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    result: dict | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    power: dict | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    opened_idx: int
+    closed_idx: int | None = None
+
+
+class Vote(SQLModel, table=True):
+    """The vote that currently counts for one member on one ballot."""
+
+    __table_args__ = (UniqueConstraint("ballot_id", "member_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    ballot_id: int = Field(foreign_key="ballot.id", index=True)
+    member_id: int = Field(foreign_key="member.id", index=True)
+    choice: dict = Field(sa_column=Column(JSON, nullable=False))
+    account: str = Field(max_length=80)
+    cast_at: datetime = Field(sa_column=utc_column())
+    log_idx: int
+    casts: int = 1
+
+
+class LogHead(SQLModel, table=True):
+    """The head of one coalition's log: the row every append locks."""
+
+    __tablename__ = "log_head"
+    coalition_id: int = Field(foreign_key="coalition.id", primary_key=True)
+    size: int = Field(default=0, sa_type=BigInteger)
+    root: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    last_ts: int = Field(default=0, sa_type=BigInteger)
+
+
+class LogEntry(SQLModel, table=True):
+    """One event: its exact canonical bytes, never updated or deleted."""
+
+    __tablename__ = "log_entry"
+    coalition_id: int = Field(foreign_key="coalition.id", primary_key=True)
+    idx: int = Field(primary_key=True, sa_type=BigInteger)
+    type: str = Field(max_length=40, index=True)
+    data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    leaf_hash: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+
+
+class LogNode(SQLModel, table=True):
+    """A perfect subtree of a log's Merkle tree: level ``level``, the ``index``-th of its width."""
+
+    __tablename__ = "log_node"
+    coalition_id: int = Field(foreign_key="coalition.id", primary_key=True)
+    level: int = Field(primary_key=True)
+    index: int = Field(primary_key=True, sa_type=BigInteger)
+    hash: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+
+
+class Checkpoint(SQLModel, table=True):
+    """A signed checkpoint; one per log size, so two roots can never be signed for one size."""
+
+    __table_args__ = (UniqueConstraint("coalition_id", "size"),)
+    id: int | None = Field(default=None, primary_key=True)
+    coalition_id: int = Field(foreign_key="coalition.id", index=True)
+    size: int = Field(sa_type=BigInteger)
+    root: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    note: str = Field(max_length=4000)
+
+
+def exact_text(value: Fraction) -> str:
+    """How a weight is stored: the exact decimal (or p/q) text."""
+    return format_exact(value)
+
+
+def _install_append_only() -> None:
+    from governance.log.append_only import install
+
+    for table in (LogEntry.__table__, LogNode.__table__, Checkpoint.__table__):
+        install(table)
+
+
+_install_append_only()

@@ -1,0 +1,145 @@
+"""Proposals: numbered per coalition, editable while draft, withdrawable before a ballot opens."""
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+
+from sqlmodel import Session, func, select
+
+from governance import members as members_
+from governance import rules
+from governance.errors import Conflict, Forbidden, NotFound, RuleViolation
+from governance.log import store
+from governance.models import Account, Coalition, Proposal
+from governance.text import clean_text
+
+__all__ = ["create_proposal", "edit_proposal", "get_proposal", "list_proposals", "withdraw_proposal"]
+
+MAX_BODY = 20_000
+MAX_OPTIONS = 50
+
+
+def get_proposal(session: Session, *, coalition: Coalition, number: int) -> Proposal:
+    proposal = session.exec(
+        select(Proposal).where(Proposal.coalition_id == coalition.id, Proposal.number == number)
+    ).first()
+    if proposal is None:
+        raise NotFound(f"{coalition.name} has no proposal #{number}.")
+    return proposal
+
+
+def list_proposals(session: Session, *, coalition: Coalition, state: str | None = None, outcome: str | None = None,
+                   offset: int = 0, limit: int = 50) -> list[Proposal]:
+    query = select(Proposal).where(Proposal.coalition_id == coalition.id)
+    if state:
+        query = query.where(Proposal.state == state)
+    if outcome:
+        query = query.where(Proposal.outcome == outcome)
+    return list(session.exec(query.order_by(Proposal.number.desc()).offset(offset).limit(limit)))
+
+
+def _options(kind: str, options: Sequence[str], seats: int) -> tuple[list[str], int]:
+    if kind not in rules.OPTION_KINDS:
+        if options:
+            raise RuleViolation(f"A {kind} proposal is decided yes or no; it takes no options.")
+        return [], 1
+    names = [clean_text(str(option), field="option", max_length=200) for option in options]
+    if len(names) < 2 or len(names) > MAX_OPTIONS:
+        raise RuleViolation(f"A {kind} needs from 2 to {MAX_OPTIONS} options; got {len(names)}.")
+    if len(set(names)) != len(names):
+        raise RuleViolation("Options must be different from one another.")
+    if kind == "choice" and seats != 1:
+        raise RuleViolation("A choice has one winner; use an election for several seats.")
+    if not 1 <= seats < len(names):
+        raise RuleViolation(f"seats must be from 1 to {len(names) - 1} for {len(names)} candidates; got {seats}.")
+    return names, seats
+
+
+def _payload(session: Session, coalition: Coalition, kind: str, payload: Mapping[str, object]) -> dict:
+    if kind == "rule_change":
+        target = payload.get("kind")
+        return {"kind": target, "rule": rules.normalize_rule(str(target), payload.get("rule") or {})}
+    if kind == "admission":
+        name = clean_text(str(payload.get("name", "")), field="payload.name", max_length=200)
+        weight = members_.format_exact(members_.parse_weight(payload.get("weight", 1)))
+        return {"name": name, "weight": weight, "country": str(payload.get("country", ""))[:100],
+                "basis": str(payload.get("basis", ""))[:200]}
+    if payload:
+        raise RuleViolation(f"A {kind} proposal takes no payload.")
+    return {}
+
+
+def _author_member(session: Session, coalition: Coalition, author: Account):  # noqa: ANN202
+    if author.role == "admin":
+        return None
+    member = session.get(members_.Member, author.member_id)
+    if member is None or member.status != "active":
+        raise Forbidden("Only representatives of active members can propose.")
+    return member
+
+
+def create_proposal(
+    session: Session, *, coalition: Coalition, author: Account, kind: str, title: str, body: str,
+    options: Sequence[str] = (), seats: int = 1, payload: Mapping[str, object] | None = None, now: datetime,
+) -> Proposal:
+    """Stage a draft proposal with the next number of its coalition."""
+    if kind not in rules.KINDS:
+        raise RuleViolation(f"kind must be one of {', '.join(rules.KINDS)}; got {kind!r}.")
+    title = clean_text(title, field="title", max_length=200)
+    body = clean_text(body, field="body", max_length=MAX_BODY, required=False)
+    names, seats = _options(kind, options, seats)
+    extra = _payload(session, coalition, kind, payload or {})
+    member = _author_member(session, coalition, author)
+    store.lock_head(session, coalition)
+    number = session.exec(select(func.coalesce(func.max(Proposal.number), 0)).where(
+        Proposal.coalition_id == coalition.id)).one() + 1
+    proposal = Proposal(coalition_id=coalition.id, number=number, kind=kind, title=title, body=body, options=names,
+                        seats=seats, payload=extra, author_member_id=member.id if member else None,
+                        author=author.username, created_at=now, updated_at=now)
+    session.add(proposal)
+    session.flush()
+    store.append(session, coalition=coalition, type="proposal.created", body={
+        "number": number, "kind": kind, "title": title, "body": body, "options": names, "seats": seats,
+        "payload": extra, "member": member.slug if member else None, "actor": author.username,
+    })
+    return proposal
+
+
+def _check_editor(proposal: Proposal, actor: Account) -> None:
+    if actor.role != "admin" and actor.username != proposal.author:
+        raise Forbidden("Only the proposal's author or an admin can change it.")
+
+
+def edit_proposal(session: Session, *, coalition: Coalition, actor: Account, proposal: Proposal,
+                  title: str | None, body: str | None, options: Sequence[str] | None, seats: int | None,
+                  now: datetime) -> Proposal:
+    """Change a draft's title, body or options; logged as ``proposal.edited`` with the new text."""
+    _check_editor(proposal, actor)
+    if proposal.state != "draft":
+        raise Conflict(f"Proposal #{proposal.number} is {proposal.state}; only drafts can be edited.")
+    new_title = proposal.title if title is None else clean_text(title, field="title", max_length=200)
+    new_body = proposal.body if body is None else clean_text(body, field="body", max_length=MAX_BODY, required=False)
+    new_options, new_seats = _options(proposal.kind, proposal.options if options is None else options,
+                                      proposal.seats if seats is None else seats)
+    proposal.title, proposal.body, proposal.options, proposal.seats = new_title, new_body, new_options, new_seats
+    proposal.updated_at = now
+    session.add(proposal)
+    store.append(session, coalition=coalition, type="proposal.edited", body={
+        "number": proposal.number, "title": new_title, "body": new_body, "options": new_options,
+        "seats": new_seats, "actor": actor.username,
+    })
+    return proposal
+
+
+def withdraw_proposal(session: Session, *, coalition: Coalition, actor: Account, proposal: Proposal,
+                      reason: str, now: datetime) -> Proposal:
+    """Withdraw a draft; a proposal whose ballot has opened runs to its result."""
+    _check_editor(proposal, actor)
+    if proposal.state != "draft":
+        raise Conflict(f"Proposal #{proposal.number} is {proposal.state}; only drafts can be withdrawn.")
+    proposal.state, proposal.outcome, proposal.updated_at = "withdrawn", "withdrawn", now
+    session.add(proposal)
+    store.append(session, coalition=coalition, type="proposal.withdrawn", body={
+        "number": proposal.number, "reason": clean_text(reason, field="reason", max_length=1000, required=False),
+        "actor": actor.username,
+    })
+    return proposal

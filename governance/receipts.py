@@ -1,0 +1,31 @@
+"""Vote receipts: an entry's inclusion proof against a signed checkpoint, as a C2SP tlog-proof."""
+
+from sqlmodel import Session, select
+
+from governance.errors import NotFound, RuleViolation
+from governance.log import store
+from governance.models import Checkpoint, Coalition, LogEntry
+
+__all__ = ["receipt_for"]
+
+
+def receipt_for(session: Session, *, coalition: Coalition, index: int, size: int | None = None) -> str | None:
+    """The tlog-proof of entry ``index`` against the checkpoint of ``size`` (default: the latest); None if unsigned."""
+    from governance.log.proofs import format_receipt
+    from governance.log.tree import inclusion_proof_from_store
+
+    entry = session.get(LogEntry, (coalition.id, index))
+    if entry is None:
+        raise NotFound(f"The log of {coalition.name} has no entry {index}.")
+    query = select(Checkpoint).where(Checkpoint.coalition_id == coalition.id)
+    query = query.where(Checkpoint.size == size) if size is not None else query.order_by(Checkpoint.size.desc())
+    checkpoint = session.exec(query.limit(1)).first()
+    if checkpoint is None:
+        if size is not None:
+            raise NotFound(f"There is no signed checkpoint of size {size}.")
+        return None
+    if checkpoint.size <= index:
+        raise RuleViolation(f"Entry {index} is not in the checkpoint of size {checkpoint.size}.")
+    reader = store.NodeReader(session, coalition.id)
+    proof = inclusion_proof_from_store(index, checkpoint.size, reader)
+    return format_receipt(index, proof, checkpoint.note)
