@@ -55,6 +55,7 @@ def create_account(
     member: Member | None = None, display_name: str = "", now: datetime,
 ) -> Account:
     """Stage an admin or representative account and its ``account.granted`` event."""
+    store.lock_head(session, coalition)
     name = _username(username)
     if role not in ("admin", "representative"):
         raise RuleViolation("role must be 'admin' or 'representative'.")
@@ -81,6 +82,8 @@ def revoke_account(
     session: Session, *, coalition: Coalition, actor: Account, account: Account, now: datetime
 ) -> None:
     """Deactivate an account and all its tokens; the account stays in the history."""
+    store.lock_head(session, coalition)
+    session.refresh(account)
     if not account.active:
         raise Conflict(f"The account {account.username!r} is already revoked.")
     if account.id == actor.id:

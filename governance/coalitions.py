@@ -64,6 +64,7 @@ def set_rule(
     reason: str, proposal: int | None = None,
 ) -> dict:
     """Replace the default rule for ``kind``; logged as ``rules.changed``."""
+    store.lock_head(session, coalition)
     stored = rules.normalize_rule(kind, rule)
     reason = clean_text(reason, field="reason", max_length=1000)
     row = session.exec(

@@ -70,6 +70,7 @@ def admit_member(
     country: str = "", slug: str | None = None, reason: str = "admitted", now: datetime, proposal: int | None = None,
 ) -> Member:
     """Stage a new active member, its first line in the weights register and ``member.admitted``."""
+    store.lock_head(session, coalition)
     name = clean_text(name, field="name", max_length=200)
     exact = parse_weight(weight)
     basis = clean_text(basis, field="basis", max_length=200, required=False)
@@ -97,6 +98,8 @@ def admit_member(
 def change_status(session: Session, *, coalition: Coalition, actor: str, member: Member, action: str,
                   reason: str) -> Member:
     """Suspend, readmit or record the leaving of a member; logged with the reason."""
+    store.lock_head(session, coalition)
+    session.refresh(member)
     if action not in STATUS_EVENTS:
         raise RuleViolation(f"unknown action {action!r}; use suspend, readmit or leave.")
     required, new_status, event = STATUS_EVENTS[action]
@@ -115,6 +118,8 @@ def change_status(session: Session, *, coalition: Coalition, actor: str, member:
 def change_weight(session: Session, *, coalition: Coalition, actor: str, member: Member, weight: object,
                   basis: str | None, reason: str, now: datetime) -> WeightChange:
     """Set a member's weight with a reason; open ballots keep the weights they froze."""
+    store.lock_head(session, coalition)
+    session.refresh(member)
     exact = parse_weight(weight)
     reason = clean_text(reason, field="reason", max_length=1000)
     basis = member.weight_basis if basis is None else clean_text(basis, field="basis", max_length=200, required=False)

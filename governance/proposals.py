@@ -6,6 +6,8 @@ from datetime import datetime
 from sqlmodel import Session, func, select
 
 from governance import members as members_
+from governance.models import Member
+from voting.exact import format_exact
 from governance import rules
 from governance.errors import Conflict, Forbidden, NotFound, RuleViolation
 from governance.log import store
@@ -60,7 +62,7 @@ def _payload(session: Session, coalition: Coalition, kind: str, payload: Mapping
         return {"kind": target, "rule": rules.normalize_rule(str(target), payload.get("rule") or {})}
     if kind == "admission":
         name = clean_text(str(payload.get("name", "")), field="payload.name", max_length=200)
-        weight = members_.format_exact(members_.parse_weight(payload.get("weight", 1)))
+        weight = format_exact(members_.parse_weight(payload.get("weight", 1)))
         return {"name": name, "weight": weight, "country": str(payload.get("country", ""))[:100],
                 "basis": str(payload.get("basis", ""))[:200]}
     if payload:
@@ -71,7 +73,7 @@ def _payload(session: Session, coalition: Coalition, kind: str, payload: Mapping
 def _author_member(session: Session, coalition: Coalition, author: Account):  # noqa: ANN202
     if author.role == "admin":
         return None
-    member = session.get(members_.Member, author.member_id)
+    member = session.get(Member, author.member_id)
     if member is None or member.status != "active":
         raise Forbidden("Only representatives of active members can propose.")
     return member
@@ -113,6 +115,8 @@ def edit_proposal(session: Session, *, coalition: Coalition, actor: Account, pro
                   title: str | None, body: str | None, options: Sequence[str] | None, seats: int | None,
                   now: datetime) -> Proposal:
     """Change a draft's title, body or options; logged as ``proposal.edited`` with the new text."""
+    store.lock_head(session, coalition)
+    session.refresh(proposal)
     _check_editor(proposal, actor)
     if proposal.state != "draft":
         raise Conflict(f"Proposal #{proposal.number} is {proposal.state}; only drafts can be edited.")
@@ -133,6 +137,8 @@ def edit_proposal(session: Session, *, coalition: Coalition, actor: Account, pro
 def withdraw_proposal(session: Session, *, coalition: Coalition, actor: Account, proposal: Proposal,
                       reason: str, now: datetime) -> Proposal:
     """Withdraw a draft; a proposal whose ballot has opened runs to its result."""
+    store.lock_head(session, coalition)
+    session.refresh(proposal)
     _check_editor(proposal, actor)
     if proposal.state != "draft":
         raise Conflict(f"Proposal #{proposal.number} is {proposal.state}; only drafts can be withdrawn.")

@@ -66,7 +66,6 @@ def update_rule(slug: str, kind: str, body: RuleUpdate, session: SessionDep, acc
     require_admin(account, coalition)
     if kind not in rules.KINDS:
         raise NotFound(f"There is no proposal kind {kind!r}; the kinds are {', '.join(rules.KINDS)}.")
-    store.lock_head(session, coalition)
     stored = coalitions.set_rule(session, coalition=coalition, actor=account.username, kind=kind, rule=body.rule,
                                  now=now, reason=body.reason)
     return RulePublic(kind=kind, rule=stored, description=rules.describe_rule(stored))

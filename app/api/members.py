@@ -10,7 +10,6 @@ from app.api.schemas import (MemberCreate, MemberList, MemberPublic, Page, Statu
                              WeightHistory, WeightUpdate)
 from app.deps import CurrentAccountDep, NowDep, SessionDep, require_admin
 from governance import coalitions, members
-from governance.log import store
 from governance.models import Member, WeightChange
 from voting.exact import format_exact
 
@@ -48,7 +47,6 @@ def admit_member(slug: str, body: MemberCreate, session: SessionDep, account: Cu
                  now: NowDep) -> MemberPublic:
     coalition = coalitions.get_coalition(session, slug)
     require_admin(account, coalition)
-    store.lock_head(session, coalition)
     member = members.admit_member(session, coalition=coalition, actor=account.username, name=body.name,
                                   weight=body.weight, basis=body.basis, country=body.country, slug=body.slug,
                                   reason=body.reason, now=now)
@@ -65,7 +63,6 @@ def _status(action: str):  # noqa: ANN202
     def change(slug: str, member: str, body: StatusChange, session: SessionDep, account: CurrentAccountDep) -> MemberPublic:
         coalition = coalitions.get_coalition(session, slug)
         require_admin(account, coalition)
-        store.lock_head(session, coalition)
         row = members.get_member(session, coalition=coalition, slug=member)
         members.change_status(session, coalition=coalition, actor=account.username, member=row, action=action,
                               reason=body.reason)
@@ -87,7 +84,6 @@ def change_weight(slug: str, member: str, body: WeightUpdate, session: SessionDe
     """Set a member's weight, with its basis and the reason; open ballots keep their frozen weights."""
     coalition = coalitions.get_coalition(session, slug)
     require_admin(account, coalition)
-    store.lock_head(session, coalition)
     row = members.get_member(session, coalition=coalition, slug=member)
     change = members.change_weight(session, coalition=coalition, actor=account.username, member=row,
                                    weight=body.weight, basis=body.basis, reason=body.reason, now=now)
