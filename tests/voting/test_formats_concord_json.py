@@ -203,7 +203,7 @@ def ballots(draw: st.DrawFn) -> object:
     return RankedBallot(tuple(groups), weight)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(st.lists(ballots(), max_size=12), st.sampled_from([None, "irv", "stv_meek"]), st.integers(1, 5))
 def test_writing_then_reading_concord_json_gives_back_the_same_ballots(ballot_list, method, seats) -> None:
     candidates = ["Ann", "Bo", "Cy", "Dee", "Éva", "李"]

@@ -101,7 +101,7 @@ def test_bad_rows_are_refused_naming_their_line(text: str, kind: str | None, lin
 names = st.sampled_from(["Ann", "Bo", "Cy", "Dee", "Éva"])
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=50, deadline=None)
 @given(st.lists(st.lists(st.lists(names, min_size=1, unique=True)), max_size=10))
 def test_ranking_cells_written_with_separators_read_back_as_the_same_groups(rankings) -> None:
     expected = []
