@@ -1,0 +1,114 @@
+"""Exact voting power of simple games: Banzhaf, Penrose, Shapley-Shubik, Coleman, veto players, dummies.
+
+A game has one or more criteria (weights and a quota each); a coalition wins iff its weight is
+>= the quota for every criterion, or, with the EU-style clause, fewer than ``min_no_to_block``
+members are outside it. Weights may be decimals or fractions: each criterion is scaled exactly to
+integers by its common denominator (never rounded). Definitions follow Banzhaf (1965), Shapley &
+Shubik (1954), Coleman (1971) and Felsenthal & Machover (1998); see ``voting.power_report``.
+
+Counting is exact, with integers only: a generating-function table of coalitions by size and
+weight, each size packed into one big integer (weights of moderate size), or meet in the middle
+(huge weights such as populations, few members), or every coalition as a bitset (two or more
+weighted criteria, up to 20 members). ``monte_carlo`` estimates larger games, labelled approximate.
+"""
+
+from fractions import Fraction
+
+from voting.power_count import Counts, ExactTooSlow, count_game, estimate_seconds
+from voting.power_game import (
+    Criterion,
+    Game,
+    PowerError,
+    integer_game,
+    is_winning,
+    pivotal_members,
+    quota_from_share,
+    weighted_game,
+)
+from voting.power_mc import ApproximateReport, Estimate, monte_carlo
+from voting.power_report import MemberPower, PowerReport, build_report
+from voting.power_rows import pure_swings
+from voting.power_stats import Concentration, concentration, gini, herfindahl, largest_shares
+from voting.power_whatif import JagiellonianQuota, SquareRootWeights, jagiellonian_quota, penrose_weights
+
+__all__ = [
+    "ApproximateReport",
+    "Concentration",
+    "Criterion",
+    "Estimate",
+    "ExactTooSlow",
+    "Game",
+    "JagiellonianQuota",
+    "MemberPower",
+    "PowerError",
+    "PowerReport",
+    "SquareRootWeights",
+    "analyze",
+    "banzhaf",
+    "concentration",
+    "estimated_exact_seconds",
+    "gini",
+    "herfindahl",
+    "is_winning",
+    "jagiellonian_quota",
+    "largest_shares",
+    "monte_carlo",
+    "penrose_weights",
+    "pivotal_members",
+    "quota_from_share",
+    "swing_counts",
+    "weighted_game",
+]
+
+
+def analyze(game: Game, *, exact_limit_seconds: float | None = None) -> PowerReport:
+    """Every exact measure of ``game``: indices as Fractions, None (with a note) where undefined.
+
+    Raises ExactTooSlow (a PowerError) when the estimated counting time exceeds
+    ``exact_limit_seconds``; the caller may then show ``monte_carlo`` instead.
+
+    >>> report = analyze(weighted_game([4, 4, 4, 2, 2, 1], 12, ["FR", "DE", "IT", "BE", "NL", "LU"]))
+    >>> report.dummies, str(report.index("FR")["shapley_shubik"])
+    (('LU',), '7/30')
+    """
+    if game.size == 0:
+        raise PowerError("a game needs at least one member")
+    integer = integer_game(game)
+    counts = count_game(integer, limit_seconds=exact_limit_seconds)
+    return build_report(game, counts, integer.scales)
+
+
+def swing_counts(game: Game) -> tuple[int, ...]:
+    """Each member's swing count: coalitions of the others that lose without the member and win with it.
+
+    A plain weighted game uses one packed polynomial (Banzhaf 1965's count, by generating function).
+
+    >>> swing_counts(weighted_game([4, 3, 2, 1], 6))
+    (5, 3, 3, 1)
+    """
+    if game.size == 0:
+        raise PowerError("a game needs at least one member")
+    integer = integer_game(game)
+    plain = integer.size_min == 0 and integer.clause_min > integer.n and len(integer.weighted) == 1
+    if plain:
+        weights, quota = integer.weighted[0]
+        by_weight = pure_swings(weights, quota)
+        return tuple(by_weight[w] for w in weights)
+    counts: Counts = count_game(integer)
+    return tuple(sum(row) for row in counts.swings_by_size)
+
+
+def banzhaf(game: Game) -> tuple[Fraction, ...] | None:
+    """Normalized Banzhaf indices (swings / total swings; Banzhaf 1965); None when nobody swings.
+
+    >>> [str(b) for b in banzhaf(weighted_game([4, 3, 2, 1], 6))]
+    ['5/12', '1/4', '1/4', '1/12']
+    """
+    swings = swing_counts(game)
+    total = sum(swings)
+    return tuple(Fraction(s, total) for s in swings) if total else None
+
+
+def estimated_exact_seconds(game: Game) -> float:
+    """A rough time for exact counting of ``game`` on one core (inf when no exact engine applies)."""
+    return estimate_seconds(integer_game(game))[1]

@@ -1,0 +1,204 @@
+"""Exact swing counts by coalition size for an integer game: dynamic programming, meet in the middle, bitsets."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from math import comb
+
+from voting.power_game import IntegerGame, PowerError
+from voting.power_rows import RowTable, mitm_below
+
+__all__ = ["Counts", "ExactTooSlow", "count_game", "estimate_seconds"]
+
+BITSET_LIMIT = 20
+MITM_LIMIT = 36
+
+
+class ExactTooSlow(PowerError):
+    """Exact counting would take longer than allowed; use a Monte Carlo estimate instead."""
+
+    def __init__(self, seconds: float, limit: float) -> None:
+        super().__init__(f"exact power analysis would take about {seconds:.3g} s (limit {limit:.3g} s)")
+        self.seconds = seconds
+
+
+@dataclass(frozen=True)
+class Counts:
+    """Raw exact counts: ``swings_by_size[i][t]`` = coalitions T without member i, |T| = t, T loses and
+    T + i wins; ``winning_by_size[t]`` = winning coalitions with t members; ``minimal_winning`` or None."""
+
+    swings_by_size: tuple[tuple[int, ...], ...]
+    winning_by_size: tuple[int, ...]
+    minimal_winning: int | None
+    method: str
+
+
+Lookup = Callable[[int], int]
+
+
+def _type_swings(n: int, game: IntegerGame, window: Lookup, below: Lookup) -> tuple[int, ...]:
+    """Swings by size for one member; window(t): T weighs in [q - w, q); below(t): T weighs < q."""
+    s, c = game.size_min, game.clause_min
+    swings = []
+    for t in range(n):
+        total = comb(n - 1, t)
+        if t >= c:
+            swings.append(0)
+        elif t + 1 == c:
+            swings.append(total - (total - below(t) if t >= s else 0))
+        elif t + 1 < s:
+            swings.append(0)
+        elif t + 1 == s:
+            swings.append(total - below(t) + window(t))
+        else:
+            swings.append(window(t))
+    return tuple(swings)
+
+
+def _minimal_with_smallest(prefix: int, game: IntegerGame, window: Lookup, below: Lookup) -> int:
+    """Minimal winning coalitions whose lightest member comes after the ``prefix`` heavier members."""
+    s, c = game.size_min, game.clause_min
+    found = 0
+    for r in range(min(prefix, c - 1) + 1):
+        t = r + 1
+        if t >= c:
+            found += comb(prefix, r) if r < s else below(r)
+        elif t == s:
+            found += comb(prefix, r) - below(r) + window(r)
+        elif t > s:
+            found += window(r)
+    return found
+
+
+def _winning_by_size(n: int, game: IntegerGame, below: Lookup) -> tuple[int, ...]:
+    s, c = game.size_min, game.clause_min
+    return tuple(
+        comb(n, t) if t >= c else 0 if t < s else comb(n, t) - below(t) for t in range(n + 1)
+    )
+
+
+def _single_criterion(game: IntegerGame) -> tuple[tuple[int, ...], int]:
+    if game.weighted:
+        return game.weighted[0]
+    return (0,) * game.n, 0
+
+
+def _zero(_: int) -> int:
+    return 0
+
+
+def _count_by_rows(game: IntegerGame) -> Counts:
+    weights, quota = _single_criterion(game)
+    n = game.n
+    order = sorted(range(n), key=lambda i: -weights[i])
+    by_type: dict[int, tuple[int, ...]] = {}
+    if quota == 0:
+        swings = _type_swings(n, game, _zero, _zero)
+        minimal = sum(_minimal_with_smallest(p, game, _zero, _zero) for p in range(n))
+        by_size = _winning_by_size(n, game, _zero)
+        return _finish(game, tuple(swings for _ in range(n)), by_size, minimal, "size-only")
+    table = RowTable(quota, n, slack=max(weights) + 1)
+    minimal = 0
+    for prefix, member in enumerate(order):
+        low = quota - weights[member]
+        rows = table.rows
+        minimal += _minimal_with_smallest(
+            prefix, game, lambda r: table.window(rows[r], low), lambda r: table.window(rows[r], 0)
+        )
+        table.add(weights[member])
+    table.finish()
+    for weight in set(weights):
+        rows = table.without(weight)
+        by_type[weight] = _type_swings(
+            n, game, lambda t: table.window(rows[t], quota - weight), lambda t: table.below(rows[t])
+        )
+    by_size = _winning_by_size(n, game, lambda t: table.below(table.rows[t]))
+    return _finish(game, tuple(by_type[w] for w in weights), by_size, minimal, "dynamic programming")
+
+
+def _count_by_halves(game: IntegerGame) -> Counts:
+    weights, quota = _single_criterion(game)
+    n = game.n
+    by_type: dict[int, tuple[int, ...]] = {}
+    for i, weight in enumerate(weights):
+        if weight not in by_type:
+            others = weights[:i] + weights[i + 1 :]
+            low, high = mitm_below(others, [quota - weight, quota])
+            by_type[weight] = _type_swings(n, game, lambda t: high[t] - low[t], high.__getitem__)
+    order = sorted(weights, reverse=True)
+    minimal = 0
+    for prefix, weight in enumerate(order):
+        low, high = mitm_below(order[:prefix], [quota - weight, quota])
+        minimal += _minimal_with_smallest(prefix, game, lambda r: high[r] - low[r], high.__getitem__)
+    (below,) = mitm_below(weights, [quota])
+    by_size = _winning_by_size(n, game, below.__getitem__)
+    return _finish(game, tuple(by_type[w] for w in weights), by_size, minimal, "meet in the middle")
+
+
+def _finish(
+    game: IntegerGame, swings: tuple[tuple[int, ...], ...], by_size: tuple[int, ...], minimal: int, method: str
+) -> Counts:
+    if game.wins(0, [0] * len(game.weighted)):
+        minimal = 1
+    return Counts(swings, by_size, minimal, method)
+
+
+def _stride_mask(n: int, bit: int) -> int:
+    block = 1 << bit
+    return int.from_bytes((b"\x00" * block + b"\x01" * block) * (1 << (n - bit - 1)), "little")
+
+
+def _count_by_bitset(game: IntegerGame) -> Counts:
+    """Every coalition at once: byte S of an integer says whether coalition S (a bitmask) wins."""
+    n = game.n
+    sizes = [0]
+    totals = [[0] for _ in game.weighted]
+    for member in range(n):
+        sizes += [size + 1 for size in sizes]
+        for column, (weights, _) in zip(totals, game.weighted):
+            column += [total + weights[member] for total in column]
+    flags = bytes(game.wins(size, row) for size, row in zip(sizes, zip(*totals) if totals else ((),) * len(sizes)))
+    winning = int.from_bytes(flags, "little")
+    losing = int.from_bytes(b"\x01" * len(flags), "little") ^ winning
+    labels = int.from_bytes(bytes(size + 1 for size in sizes), "little")
+    minimal, swings = winning, []
+    for member in range(n):
+        member_mask = _stride_mask(n, member)
+        shift = 8 << member
+        critical = winning & member_mask & (losing << shift)
+        labelled = (critical * 255 & labels).to_bytes(len(flags), "little")
+        swings.append(tuple(labelled.count(t + 2) for t in range(n)))
+        minimal &= ~(member_mask & (winning << shift))
+    labelled = (winning * 255 & labels).to_bytes(len(flags), "little")
+    by_size = tuple(labelled.count(t + 1) for t in range(n + 1))
+    return Counts(tuple(swings), by_size, minimal.bit_count(), "enumeration")
+
+
+def estimate_seconds(game: IntegerGame) -> tuple[str, float]:
+    """The engine exact counting would use, and a rough time for it on one core of a small machine."""
+    n = game.n
+    if len(game.weighted) > 1:
+        if n <= BITSET_LIMIT:
+            return "bitset", 2e-6 * (n + len(game.weighted)) * 2**n
+        return "none", float("inf")
+    weights, quota = _single_criterion(game)
+    distinct = len(set(weights))
+    rows = min(n, quota) + 1
+    dp = 2.5e-10 * (n + 2 * distinct) * rows * max(quota, 1) * (n + 9) / 8 + 1e-5 * n * n
+    halves = 3e-6 * (distinct + n) * 2 ** ((n + 1) // 2) + 1e-3
+    if n <= MITM_LIMIT and halves < dp:
+        return "halves", halves
+    return "rows", dp
+
+
+def count_game(game: IntegerGame, *, limit_seconds: float | None = None) -> Counts:
+    """Exact counts for ``game``, by the fastest engine that applies; ExactTooSlow past ``limit_seconds``."""
+    engine, seconds = estimate_seconds(game)
+    if engine == "none":
+        raise ExactTooSlow(seconds, limit_seconds or 0.0) if limit_seconds is not None else PowerError(
+            f"exact analysis of two or more weighted criteria is limited to {BITSET_LIMIT} members; "
+            "use the Monte Carlo estimate"
+        )
+    if limit_seconds is not None and seconds > limit_seconds:
+        raise ExactTooSlow(seconds, limit_seconds)
+    run = {"bitset": _count_by_bitset, "halves": _count_by_halves, "rows": _count_by_rows}[engine]
+    return run(game)

@@ -1,0 +1,156 @@
+"""Exact coalition counts by size and weight, each size's counts packed as slots of one big integer."""
+
+from bisect import bisect_left
+from collections.abc import Sequence
+
+__all__ = ["RowTable", "mitm_below", "pure_swings", "slot_bits", "slot_sum"]
+
+
+def slot_bits(members: int) -> int:
+    """Bits per packed count: counts of subsets of ``members`` are < 2**members; a multiple of 8."""
+    return 8 * ((members + 9) // 8)
+
+
+def slot_sum(value: int, bits: int, slots: int) -> int:
+    """The sum of the ``slots`` counts packed in ``value`` (``bits`` each), exactly while it is < 2**bits - 1.
+
+    Since 2**bits = 1 modulo 2**bits - 1, the packed number is congruent to the sum of its slots.
+
+    >>> slot_sum(3 + (4 << 8) + (5 << 16), 8, 3)
+    12
+    """
+    if value == 0:
+        return 0
+    modulus = (1 << bits) - 1
+    if slots <= 64:
+        return value % modulus
+    data = value.to_bytes(slots * bits // 8, "little")
+    step = 64 * bits // 8
+    return sum(int.from_bytes(data[i : i + step], "little") for i in range(0, len(data), step)) % modulus
+
+
+class RowTable:
+    """Counts C[t][k] of subsets with t members and weight k < quota, row t packed in ``rows[t]``.
+
+    The generating function prod_j (1 + y x^w_j) (Banzhaf 1965; Mann & Shapley 1962), truncated
+    at x^quota; slot k of row t holds C[t][k]. Entries at k >= quota may linger until masked.
+    """
+
+    def __init__(self, quota: int, members: int, slack: int) -> None:
+        self.quota = quota
+        self.bits = slot_bits(members)
+        self.mask = (1 << (quota * self.bits)) - 1
+        self.limit = (quota + slack) * self.bits
+        self.rows = [1]
+
+    def add(self, weight: int) -> None:
+        """Multiply by (1 + y x^weight): every subset so far, with and without the new member."""
+        rows = self.rows
+        rows.append(0)
+        if weight >= self.quota:
+            return
+        shift, limit, mask = weight * self.bits, self.limit, self.mask
+        for t in range(len(rows) - 1, 0, -1):
+            previous = rows[t - 1]
+            if previous:
+                value = rows[t] + (previous << shift)
+                rows[t] = value & mask if value.bit_length() > limit else value
+
+    def finish(self) -> None:
+        """Drop every count at weight >= quota."""
+        self.rows = [row & self.mask for row in self.rows]
+
+    def window(self, row: int, low: int) -> int:
+        """How many subsets in ``row`` weigh at least ``low`` (and less than the quota)."""
+        if low <= 0:
+            return slot_sum(row & self.mask, self.bits, self.quota)
+        width = self.quota - low
+        if width <= 0:
+            return 0
+        return slot_sum((row >> (low * self.bits)) & ((1 << (width * self.bits)) - 1), self.bits, width)
+
+    def below(self, row: int) -> int:
+        """How many subsets in a finished ``row`` weigh less than the quota."""
+        return slot_sum(row, self.bits, self.quota)
+
+    def without(self, weight: int) -> list[int]:
+        """The finished rows for the same members less one of ``weight``: divide by (1 + y x^weight)."""
+        if weight >= self.quota:
+            return list(self.rows)
+        shift, mask = weight * self.bits, self.mask
+        out = [self.rows[0]]
+        for row in self.rows[1:-1]:
+            out.append((row - (out[-1] << shift)) & mask)
+        return out
+
+
+def _subset_sums(weights: Sequence[int]) -> list[tuple[int, int]]:
+    sums = [(0, 0)]
+    for weight in weights:
+        sums += [(total + weight, size + 1) for total, size in sums]
+    return sums
+
+
+def mitm_below(weights: Sequence[int], thresholds: Sequence[int]) -> list[list[int]]:
+    """For each threshold m, the number of subsets of each size t = 0..len(weights) weighing less than m.
+
+    Meet in the middle (Horowitz & Sahni 1974): both halves enumerated, one sorted, counts by size
+    accumulated as packed integers, so the cost is about 2**(n/2) per threshold, whatever the weights.
+
+    >>> mitm_below([5, 3, 1], [4])
+    [[1, 2, 0, 0]]
+    """
+    n = len(weights)
+    bits = slot_bits(n)
+    half = n // 2
+    left = _subset_sums(weights[:half])
+    right = sorted(_subset_sums(weights[half:]))
+    keys = [total for total, _ in right]
+    cumulative, running = [0], 0
+    for _, size in right:
+        running += 1 << (size * bits)
+        cumulative.append(running)
+    slot = (1 << bits) - 1
+    results = []
+    for threshold in thresholds:
+        by_size = [0] * (half + 1)
+        for total, size in left:
+            by_size[size] += cumulative[bisect_left(keys, threshold - total)]
+        packed = sum(value << (size * bits) for size, value in enumerate(by_size))
+        results.append([(packed >> (t * bits)) & slot for t in range(n + 1)])
+    return results
+
+
+def pure_swings(weights: Sequence[int], quota: int) -> dict[int, int]:
+    """Swings per distinct weight in the plain weighted game [quota; weights] (quota >= 1).
+
+    One packed polynomial P = prod_j (1 + x^w_j) truncated at x^quota; a member of weight w swings
+    for the subsets T of the others with q - w <= w(T) < q, and since P = (1 + x^w) P_without, that
+    count is the alternating sum over j >= 0 of (-1)^j (F(q - jw) - F(q - (j+1)w)), F the prefix sums of P.
+
+    >>> pure_swings([4, 3, 2, 1], 6)
+    {1: 1, 2: 3, 3: 3, 4: 5}
+    """
+    bits = slot_bits(len(weights))
+    mask = (1 << (quota * bits)) - 1
+    limit = (quota + max(weights, default=0) + 1) * bits
+    poly = 1
+    for weight in sorted(weights):
+        if weight < quota:
+            poly += poly << (weight * bits)
+            if poly.bit_length() > limit:
+                poly &= mask
+    data = (poly & mask).to_bytes(quota * bits // 8, "little")
+    step = bits // 8
+    prefix, running = [0], 0
+    for start in range(0, len(data), step):
+        running += int.from_bytes(data[start : start + step], "little")
+        prefix.append(running)
+    swings = {}
+    for weight in sorted(set(weights)):
+        total, sign, top = 0, 1, quota
+        while top > 0 and weight > 0:
+            total += sign * (prefix[top] - prefix[max(0, top - weight)])
+            sign, top = -sign, top - weight
+        swings[weight] = total
+    return swings
