@@ -1,7 +1,7 @@
 """Decide yes/no/abstain ballots: count by members and by weight, check quorum and every criterion, explain."""
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import Literal, get_args
 
@@ -53,7 +53,11 @@ class Count:
 
     @property
     def cast(self) -> int | Fraction:
-        """Everything cast: yes, no, abstain and block."""
+        """Everything cast: yes, no, abstain and block (not the members who did not vote).
+
+        >>> Count(yes=3, no=1, abstain=2, block=1, not_voted=4, eligible=11).cast
+        7
+        """
         return self.yes + self.no + self.abstain + self.block
 
     def base_total(self, base: Base) -> int | Fraction:
@@ -65,7 +69,11 @@ class Count:
         return {"yes_no": self.yes + self.no, "cast": self.cast, "eligible": self.eligible}[base]
 
     def to_dict(self) -> dict[str, object]:
-        """JSON-able form: member numbers as ints, weights as exact strings."""
+        """JSON-able form: member numbers as ints, weights as exact strings.
+
+        >>> Count(Fraction(1, 2), Fraction(0), Fraction(0), Fraction(0), Fraction(1, 3), Fraction(5, 6)).to_dict()["yes"]
+        '0.5'
+        """
         names = ("yes", "no", "abstain", "block", "not_voted", "eligible")
         return {name: _json_number(getattr(self, name)) for name in names}
 
@@ -95,7 +103,11 @@ class Criterion:
     explanation: str = ""
 
     def to_dict(self) -> dict[str, object]:
-        """JSON-able form, numbers as exact strings."""
+        """JSON-able form, numbers as exact strings.
+
+        >>> Criterion("members", False, Fraction(1, 2), Fraction(1, 2), True, "yes_no").to_dict()["share"]
+        '0.5'
+        """
         return {
             "name": self.name,
             "met": self.met,
@@ -124,11 +136,19 @@ class MajorityResult:
 
     @property
     def passed(self) -> bool:
-        """Whether the proposal passed."""
+        """Whether the proposal passed.
+
+        >>> decide(MajorityRule(), eligible={"a": 1}, votes={"a": "yes"}).passed
+        True
+        """
         return self.outcome == "passed"
 
     def to_dict(self) -> dict[str, object]:
-        """JSON-able form, every number exact (member counts as ints, weights and shares as strings)."""
+        """JSON-able form, every number exact (member counts as ints, weights and shares as strings).
+
+        >>> decide(MajorityRule(), eligible={"a": Fraction(1, 3)}, votes={"a": "yes"}).to_dict()["weight"]["yes"]
+        '1/3'
+        """
         return {
             "outcome": self.outcome,
             "quorum_reached": self.quorum_reached,
@@ -199,7 +219,7 @@ def _weight_criterion(rule: MajorityRule, members: Count, weight: Count) -> Crit
     if criterion.met or minority is None or criterion.share is None or members.yes == 0:
         return criterion
     if _opposing_members(members, rule.weight_threshold.base) < minority:
-        return Criterion(**{**criterion.__dict__, "met": True, "deemed_met": True})
+        return replace(criterion, met=True, deemed_met=True)
     return criterion
 
 
@@ -297,26 +317,27 @@ def _explain_other(criterion: Criterion, members: Count, blocked_by: tuple[str, 
     return f"unanimous: nobody voted no{abstained}"
 
 
+def _explain_criterion(criterion: Criterion, result: MajorityResult) -> str:
+    if criterion.name == "members":
+        return _explain_members(criterion, result.members)
+    if criterion.name == "weight":
+        return _explain_weight(criterion, result.weight, result.members, result.rule.blocking_minority_members)
+    if criterion.name == "quorum_members":
+        return _explain_quorum(criterion, result.members)
+    if criterion.name == "quorum_weight":
+        return _explain_quorum(criterion, result.weight)
+    return _explain_other(criterion, result.members, result.blocked_by)
+
+
 def _explain(result: MajorityResult) -> MajorityResult:
-    members, weight = result.members, result.weight
-    quorum = tuple(
-        Criterion(**{**c.__dict__, "explanation": _explain_quorum(c, members if c.name == "quorum_members" else weight)})
-        for c in result.quorum
-    )
-    texts = {
-        "members": lambda c: _explain_members(c, members),
-        "weight": lambda c: _explain_weight(c, weight, members, result.rule.blocking_minority_members),
-    }
-    criteria = tuple(
-        Criterion(**{**c.__dict__, "explanation": texts.get(c.name, lambda c: _explain_other(c, members, result.blocked_by))(c)})
-        for c in result.criteria
-    )
+    quorum = tuple(replace(c, explanation=_explain_criterion(c, result)) for c in result.quorum)
+    criteria = tuple(replace(c, explanation=_explain_criterion(c, result)) for c in result.criteria)
     if result.outcome == "no_quorum":
         summary = "No quorum: " + "; ".join(c.explanation for c in quorum) + "; without a quorum the votes do not decide."
     else:
         parts = [c.explanation for c in criteria] + [f"quorum: {c.explanation}" for c in quorum]
         summary = f"{result.outcome.capitalize()}: " + "; ".join(parts) + "."
-    return MajorityResult(**{**result.__dict__, "quorum": quorum, "criteria": criteria, "explanation": summary})
+    return replace(result, quorum=quorum, criteria=criteria, explanation=summary)
 
 
 def _judge(rule: MajorityRule, eligible: Mapping[str, object], votes: Mapping[str, str]) -> MajorityResult:

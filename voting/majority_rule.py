@@ -180,12 +180,20 @@ class MajorityRule:
 
     @property
     def uses_members(self) -> bool:
-        """Whether the member-count criterion applies (equal or double counting)."""
+        """Whether the member-count criterion applies (equal or double counting).
+
+        >>> MajorityRule(counting="weighted").uses_members
+        False
+        """
         return self.counting in ("equal", "double")
 
     @property
     def uses_weight(self) -> bool:
-        """Whether the weight criterion applies (weighted or double counting)."""
+        """Whether the weight criterion applies (weighted or double counting).
+
+        >>> MajorityRule(counting="double").uses_weight
+        True
+        """
         return self.counting in ("weighted", "double")
 
     def validate(self) -> None:
