@@ -63,26 +63,24 @@ def split_point(size: int) -> int:
 
 
 def _check_hashes(hashes: Sequence[bytes], what: str) -> None:
+    if all(type(value) is bytes and len(value) == HASH_SIZE for value in hashes):
+        return
     for position, value in enumerate(hashes):
         if not isinstance(value, bytes | bytearray) or len(value) != HASH_SIZE:
             raise MerkleError(f"{what}[{position}] is not a {HASH_SIZE}-byte hash")
 
 
 def _range_root(hashes: Sequence[bytes], begin: int, end: int) -> bytes:
-    """MTH(D[begin:end]) by folding the perfect subtrees of the range, right to left, in O(end - begin) hashes."""
-    stack: list[tuple[int, bytes]] = []
-    for position in range(begin, end):
-        height, value = 0, hashes[position]
-        while stack and stack[-1][0] == height:
-            value = _sha256(b"\x01" + stack.pop()[1] + value).digest()
-            height += 1
-        stack.append((height, value))
-    if not stack:
+    """MTH(D[begin:end]) level by level, an unpaired last node rising unchanged: the same tree as RFC 9162's split."""
+    if begin == end:
         return EMPTY_ROOT
-    value = stack.pop()[1]
-    while stack:
-        value = _sha256(b"\x01" + stack.pop()[1] + value).digest()
-    return value
+    level = [bytes(value) for value in hashes[begin:end]]
+    while len(level) > 1:
+        paired = [_sha256(b"\x01" + level[i] + level[i + 1]).digest() for i in range(0, len(level) - 1, 2)]
+        if len(level) % 2:
+            paired.append(level[-1])
+        level = paired
+    return level[0]
 
 
 def root_hash(leaf_hashes: Sequence[bytes]) -> bytes:

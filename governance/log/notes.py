@@ -247,9 +247,10 @@ def format_checkpoint(origin: str, size: int, root: bytes, extensions: Sequence[
 
 
 def parse_checkpoint(text: str) -> Checkpoint:
-    """Read checkpoint note text (already verified) into a Checkpoint; anything off the tlog-checkpoint format is refused.
+    """Read checkpoint note text (already verified) into a Checkpoint; text off the tlog-checkpoint format is refused.
 
-    >>> parse_checkpoint("example.com/behind-the-sofa\\n20852163\\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\\n").size
+    >>> text = "example.com/behind-the-sofa\\n20852163\\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\\n"
+    >>> parse_checkpoint(text).size
     20852163
     """
     if not isinstance(text, str) or not text.endswith("\n"):
@@ -272,7 +273,9 @@ def parse_checkpoint(text: str) -> Checkpoint:
     return Checkpoint(origin, int(size_line), root, tuple(extensions))
 
 
-def verify_checkpoint(signed_note: str | bytes, verifier_keys: Sequence[str], *, origin: str | None = None) -> Checkpoint:
+def verify_checkpoint(
+    signed_note: str | bytes, verifier_keys: Sequence[str], *, origin: str | None = None
+) -> Checkpoint:
     """The checkpoint in ``signed_note`` once a known key's signature verifies; ``origin``, if given, must match.
 
     >>> skey, vkey = generate_signer_key("example.org/log")

@@ -92,7 +92,8 @@ def _decode(text: str, what: str) -> bytes:
 def parse_receipt(text: str) -> Receipt:
     """Read a tlog-proof text; checks its shape only (see verify_receipt for the signature and the proof).
 
-    >>> receipt = parse_receipt("c2sp.org/tlog-proof@v1\\nextra aGk=\\nindex 7\\n\\norigin\\n8\\nroot\\n\\n\u2014 k sig\\n")
+    >>> text = "c2sp.org/tlog-proof@v1\\nextra aGk=\\nindex 7\\n\\norigin\\n8\\nroot\\n\\n\u2014 k sig\\n"
+    >>> receipt = parse_receipt(text)
     >>> receipt.index, receipt.proof, receipt.extra, receipt.signed_checkpoint
     (7, (), b'hi', 'origin\\n8\\nroot\\n\\n— k sig\\n')
     """

@@ -77,7 +77,9 @@ def _check_size(size: int, what: str = "size") -> None:
         raise MerkleError(f"{what} {size!r} is not a non-negative integer")
 
 
-def nodes_to_store_after_append(size_before: int, new_leaf_hash: bytes, reader: NodeReader) -> list[tuple[NodeKey, bytes]]:
+def nodes_to_store_after_append(
+    size_before: int, new_leaf_hash: bytes, reader: NodeReader
+) -> list[tuple[NodeKey, bytes]]:
     """The perfect subtrees that appending leaf ``size_before`` completes: the leaf itself, then each new parent.
 
     Reads one left sibling per trailing one bit of ``size_before`` (at most log2 n), in one batch.
@@ -223,4 +225,3 @@ class MemoryNodeStore:
     def append(self, new_leaf_hash: bytes) -> None:
         """Append one leaf hash and the perfect subtrees it completes."""
         self.put(nodes_to_store_after_append(self.size, new_leaf_hash, self))
-

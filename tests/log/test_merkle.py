@@ -1,6 +1,7 @@
 """RFC 9162 Merkle hashing and proofs against published vectors, a literal reference and tampering properties."""
 
 import base64
+import doctest
 import hashlib
 import json
 from pathlib import Path
@@ -188,7 +189,9 @@ def test_every_corruption_of_a_published_inclusion_proof_is_rejected(vector: dic
 
 
 @pytest.mark.parametrize(
-    "vector", [v for v in VECTORS["consistency_proofs"] if v["proof"]], ids=lambda v: f"{v['old_size']}-to-{v['new_size']}"
+    "vector",
+    [v for v in VECTORS["consistency_proofs"] if v["proof"]],
+    ids=lambda v: f"{v['old_size']}-to-{v['new_size']}",
 )
 def test_every_corruption_of_a_published_consistency_proof_is_rejected(vector: dict) -> None:
     old, new, proof = vector["old_size"], vector["new_size"], hexes(vector["proof"])
@@ -378,3 +381,7 @@ def test_module_exports_are_pinned() -> None:
         "EMPTY_ROOT", "HASH_SIZE", "MerkleError", "ProofError", "consistency_proof", "inclusion_proof",
         "leaf_hash", "node_hash", "root_hash", "split_point", "verify_consistency", "verify_inclusion",
     ]
+
+
+def test_the_docstring_examples_run() -> None:
+    assert doctest.testmod(merkle).failed == 0

@@ -1,6 +1,7 @@
 """tlog-proof receipts: the C2SP example, the transparency-dev cases, and end-to-end receipts from a stored log."""
 
 import base64
+import doctest
 import hashlib
 
 import pytest
@@ -212,3 +213,7 @@ def test_module_exports_are_pinned() -> None:
         "RECEIPT_HEADER", "Receipt", "ReceiptError", "VerifiedReceipt", "format_receipt", "parse_receipt",
         "verify_receipt",
     ]
+
+
+def test_the_docstring_examples_run() -> None:
+    assert doctest.testmod(proofs).failed == 0

@@ -1,5 +1,6 @@
 """The stored-subtree tree: same roots and proofs as merkle.py, O(log n) batched reads, the reference node sets."""
 
+import doctest
 import json
 import random
 from collections.abc import Iterable
@@ -127,13 +128,13 @@ def test_each_operation_reads_o_log_n_nodes_in_one_batch(big: tuple) -> None:
         size = chooser.randint(1, 10_000)
         index, old = chooser.randrange(size), chooser.randint(1, size)
         bound = 2 * log2_ceiling(size) + 1
-        for operation in (
-            lambda reader: root_from_store(size, reader),
-            lambda reader: inclusion_proof_from_store(index, size, reader),
-            lambda reader: consistency_proof_from_store(old, size, reader),
+        for operation, arguments in (
+            (root_from_store, (size,)),
+            (inclusion_proof_from_store, (index, size)),
+            (consistency_proof_from_store, (old, size)),
         ):
             reader = CountingReader(store)
-            operation(reader)
+            operation(*arguments, reader)
             assert len(reader.batches) <= 1
             assert len(reader.keys_read) <= bound
             assert len(set(reader.keys_read)) == len(reader.keys_read)
@@ -199,3 +200,7 @@ def test_module_exports_are_pinned() -> None:
         "MemoryNodeStore", "MissingNodeError", "NodeKey", "NodeReader", "consistency_proof_from_store",
         "inclusion_proof_from_store", "nodes_to_store_after_append", "perfect_nodes", "root_from_store",
     ]
+
+
+def test_the_docstring_examples_run() -> None:
+    assert doctest.testmod(tree).failed == 0
