@@ -21,6 +21,16 @@ from governance.models import metadata
 POSTGRES_URL = os.environ.get("CONCORD_TEST_DATABASE_URL", "")
 
 
+DATABASE_FIXTURES = {"engine", "database_url", "client", "app", "session"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests that touch the database run on SQLite and again on PostgreSQL (``-m db``)."""
+    for item in items:
+        if DATABASE_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.db)
+
+
 class FakeClock:
     """A clock the tests move by hand."""
 

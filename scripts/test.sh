@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Set up everything the tests need, then run the whole suite on SQLite and the database tests again on PostgreSQL.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh "test,oracles,browser" || exit 1
+
+if ! command -v chromium >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ]; then
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+      || { echo "could not install Debian's chromium for the browser tests" >&2; exit 1; }
+  else
+    echo "the browser tests need Debian's chromium: sudo apt-get install chromium" >&2; exit 1
+  fi
+fi
+
+PG_URL=${CONCORD_TEST_POSTGRES_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test}
+if ! pg_isready -q -h 127.0.0.1 -p 5432; then
+  pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n 1)" main start || true
+  for _ in $(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
+fi
+pg_isready -q -h 127.0.0.1 -p 5432 || { echo "PostgreSQL at 127.0.0.1:5432 is not running" >&2; exit 1; }
+
+run_pytest() {
+  .venv/bin/python -m pytest "$@"
+  local code=$?
+  if [ "$code" -eq 5 ]; then
+    echo "pytest collected no tests: that is a failure" >&2
+    return 1
+  fi
+  return "$code"
+}
+
+echo "== the whole suite on SQLite =="
+run_pytest -q "$@" || exit 1
+echo "== the database tests on PostgreSQL =="
+CONCORD_TEST_DATABASE_URL="$PG_URL" run_pytest -q -m "db and not browser" "$@" || exit 1
