@@ -7,11 +7,12 @@ from datetime import datetime
 from fastapi import FastAPI
 from sqlalchemy.engine import Engine
 
-from app.api import accounts, coalitions, log, members, proposals
+from app.api import accounts, coalitions, log, members, power, proposals
 from app.db import make_engine
 from app.errors import install_error_handlers
 from app.limits import BodyLimit
 from app.logkeys import LogKeys
+from app.pages import install_pages
 from app.ratelimit import LoginLimiter
 from app.settings import Settings, get_settings
 from governance.clock import utcnow
@@ -32,10 +33,11 @@ def create_app(engine: Engine | None = None, *, settings: Settings | None = None
     app.state.log_signer = app.state.log_keys.signer()
     app.state.login_limiter = LoginLimiter()
     install_error_handlers(app)
-    for module in (coalitions, members, accounts, proposals, log):
+    for module in (coalitions, members, accounts, proposals, power, log):
         for name in ("router", "scoped", "auth"):
             if hasattr(module, name):
                 app.include_router(getattr(module, name))
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     logging.getLogger("concord").setLevel(logging.INFO)
+    install_pages(app)
     return app

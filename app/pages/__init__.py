@@ -1,0 +1,27 @@
+"""The HTML pages: ``install_pages(app)`` adds their routes, middleware, static files and error pages."""
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from app.pages import admin, admin_rules, auth, dashboard, errors, home, log, members, propose, proposals, words
+from app.pages.middleware import PageMiddleware
+from app.pages.sessions import SessionCodec, session_secret
+from app.templating import STATIC_DIR, environment
+
+__all__ = ["install_pages"]
+
+environment.globals.update(OUTCOMES=words.OUTCOMES, CHOICES=words.CHOICES, KIND_NAMES=words.KIND_NAMES,
+                           STATES=words.STATES, METHOD_NAMES=words.METHOD_NAMES, describe_vote=words.describe_vote,
+                           criterion_name=words.criterion_name)
+
+
+def install_pages(app: FastAPI) -> None:
+    """Serve the pages beside the JSON API; errors under /api stay JSON."""
+    settings = app.state.settings
+    app.state.session_codec = SessionCodec(session_secret(settings), secure=settings.secure_cookies)
+    for router in (home.router, auth.router, home.scoped, members.router, propose.router, proposals.router,
+                   log.router, dashboard.router, admin.router, admin_rules.router):
+        app.include_router(router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    errors.install_page_errors(app)
+    app.add_middleware(PageMiddleware)

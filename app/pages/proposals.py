@@ -1,0 +1,122 @@
+"""Proposals: the filtered list, a proposal with its rule, result and votes, casting a vote, the receipt."""
+
+from fastapi import Request
+from fastapi.responses import PlainTextResponse, Response
+from sqlmodel import Session, select
+
+from app.deps import NowDep, SessionDep
+from app.markdown import render_markdown
+from app.pages.common import CoalitionDep, FormDep, PageAccountDep, SignedInDep, coalition_pages, see_other
+from app.pages.voteforms import VoteFormError, form_values, posted_values, read_vote
+from app.pages.words import describe_rule
+from app.templating import render
+from governance import ballots, coalitions, proposals, receipts
+from governance.clock import as_utc
+from governance.errors import DomainError, NotFound
+from governance.log.recount import ballot_shape
+from governance.models import Account, Ballot, Coalition, Member, Proposal, Vote
+
+router = coalition_pages()
+FILTERS = {"all": (None, None), "open": ("open", None), "draft": ("draft", None), "passed": (None, "passed"),
+           "rejected": (None, "rejected"), "no_quorum": (None, "no_quorum"), "decided": (None, "decided"),
+           "withdrawn": ("withdrawn", None)}
+PAGE_SIZE = 25
+
+
+@router.get("/proposals", name="proposals_page")
+def proposals_page(request: Request, coalition: CoalitionDep, session: SessionDep, status: str = "all",
+                   page: int = 1) -> Response:
+    status = status if status in FILTERS else "all"
+    page = max(page, 1)
+    state, outcome = FILTERS[status]
+    rows = proposals.list_proposals(session, coalition=coalition, state=state, outcome=outcome,
+                                    offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE + 1)
+    htmx = request.headers.get("hx-request") == "true"
+    return render(request, "proposals/list.html", {
+        "coalition": coalition, "proposals": rows[:PAGE_SIZE], "status": status, "filters": list(FILTERS),
+        "page": page, "has_next": len(rows) > PAGE_SIZE}, block="proposals" if htmx else None)
+
+
+def voting_member(session: Session, account: Account | None, coalition: Coalition, ballot: Ballot | None,
+                  now) -> Member | None:  # noqa: ANN001
+    """The member this account may vote for on this ballot right now, if any."""
+    if (account is None or ballot is None or account.role != "representative" or account.coalition_id != coalition.id
+            or ballot.status != "open" or as_utc(ballot.closes_at) <= now):
+        return None
+    member = session.get(Member, account.member_id)
+    eligible = {row["member"] for row in ballot.eligible}
+    return member if member is not None and member.slug in eligible else None
+
+
+def detail_context(request: Request, session: Session, coalition: Coalition, proposal: Proposal,
+                   account: Account | None, now, **extra: object) -> dict:  # noqa: ANN001
+    ballot = ballots.find_ballot(session, proposal)
+    votes = ballots.votes_of(session, ballot) if ballot else []
+    member = voting_member(session, account, coalition, ballot, now)
+    own = next((vote for vote, row in votes if account is not None and row.id == account.member_id), None)
+    rule = ballot.rule if ballot else coalitions.get_rules(session, coalition)[proposal.kind]
+    context = {
+        "coalition": coalition, "proposal": proposal, "ballot": ballot, "votes": votes, "rule": rule,
+        "rule_words": describe_rule(request.state.translate, rule, request.state.locale),
+        "body_html": render_markdown(proposal.body), "voting_member": member, "own_vote": own,
+        "shape": ballot_shape(rule), "max_score": int(rule.get("max_score", 5)),
+        "author_member": session.get(Member, proposal.author_member_id) if proposal.author_member_id else None,
+        "is_admin": account is not None and account.role == "admin" and account.coalition_id == coalition.id,
+        "vote_values": form_values(rule, proposal.options, own.choice if own else None), "vote_errors": {},
+        "weights": {row["member"]: row["weight"] for row in ballot.eligible} if ballot else {},
+        "vote_of": {row.slug: vote for vote, row in votes},
+        "notice": None, "now": now, "open_values": {}, "open_errors": {},
+    }
+    context.update(extra)
+    return context
+
+
+@router.get("/proposals/{number}", name="proposal_page")
+def proposal_page(request: Request, number: int, coalition: CoalitionDep, session: SessionDep,
+                  account: PageAccountDep, now: NowDep, voted: int = 0) -> Response:
+    proposal = proposals.get_proposal(session, coalition=coalition, number=number)
+    notice = request.state.translate("Your vote is recorded. You can change it until the ballot closes.") if voted else None
+    return render(request, "proposals/detail.html",
+                  detail_context(request, session, coalition, proposal, account, now, notice=notice))
+
+
+@router.post("/proposals/{number}/vote", name="cast_vote")
+def cast_vote(request: Request, number: int, form: FormDep, coalition: CoalitionDep, session: SessionDep,
+              account: SignedInDep, now: NowDep) -> Response:
+    proposal = proposals.get_proposal(session, coalition=coalition, number=number)
+    ballot = ballots.get_ballot(session, proposal)
+    member = voting_member(session, account, coalition, ballot, now) or session.get(Member, account.member_id or 0)
+    htmx = request.headers.get("hx-request") == "true"
+    try:
+        if member is None:
+            raise VoteFormError("form", request.state.translate("Only a representative of a member can vote."))
+        choice = read_vote(request.state.translate, ballot.rule, proposal.options, form)
+        ballots.cast_vote(session, coalition=coalition, actor=account, proposal=proposal, member=member, vote=choice,
+                          now=now)
+    except (VoteFormError, DomainError) as error:
+        session.rollback()
+        field = error.field if isinstance(error, VoteFormError) else "form"
+        status = 422 if isinstance(error, VoteFormError) else error.status_code
+        context = detail_context(request, session, coalition, proposal, account, now,
+                                 vote_values=posted_values(form), vote_errors={field: error.message})
+        return render(request, "proposals/detail.html", context, block="vote" if htmx else None, status_code=status)
+    if htmx:
+        session.commit()
+        notice = request.state.translate("Your vote is recorded. You can change it until the ballot closes.")
+        context = detail_context(request, session, coalition, proposal, account, now, notice=notice)
+        return render(request, "proposals/detail.html", context, block="vote")
+    return see_other(f"/c/{coalition.slug}/proposals/{number}?voted=1#vote")
+
+
+@router.get("/proposals/{number}/receipt", name="vote_receipt")
+def vote_receipt(number: int, coalition: CoalitionDep, session: SessionDep, account: SignedInDep) -> Response:
+    proposal = proposals.get_proposal(session, coalition=coalition, number=number)
+    ballot = ballots.get_ballot(session, proposal)
+    vote = session.exec(select(Vote).where(Vote.ballot_id == ballot.id, Vote.member_id == account.member_id)).first()
+    if vote is None:
+        raise NotFound("Your organization has no vote on this ballot.")
+    receipt = receipts.receipt_for(session, coalition=coalition, index=vote.log_idx)
+    if receipt is None:
+        raise NotFound("The log has no signed checkpoint yet; the receipt will be available after the next one.")
+    filename = f"{coalition.slug}-proposal-{number}-receipt.txt"
+    return PlainTextResponse(receipt, headers={"Content-Disposition": f'attachment; filename="{filename}"'})

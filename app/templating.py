@@ -1,0 +1,72 @@
+"""Jinja2 rendering of pages and of their htmx blocks, in the visitor's language."""
+
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from app.csrf import csrf_token
+from app.i18n import LOCALES, direction, format_number, format_share, format_when, translations
+
+__all__ = ["STATIC_DIR", "TEMPLATES_DIR", "environment", "render", "translator"]
+
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+HTMX_FILE = sorted(STATIC_DIR.glob("htmx-2.*.min.js"))[-1].name
+
+environment = Environment(
+    loader=FileSystemLoader(TEMPLATES_DIR), autoescape=select_autoescape(default=True),
+    undefined=StrictUndefined, extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True,
+)
+environment.globals.update(LOCALES=LOCALES, HTMX_FILE=HTMX_FILE)
+
+
+def translator(locale: str):  # noqa: ANN201
+    """``_``: the message in ``locale``, with ``%(name)s`` placeholders filled from keyword arguments."""
+    catalog = translations(locale)
+
+    def gettext(message: str, **values: Any) -> str:
+        text = catalog.gettext(message)
+        return text % values if values else text
+
+    def ngettext(singular: str, plural: str, n: int, **values: Any) -> str:
+        text = catalog.ngettext(singular, plural, n)
+        return text % {"num": format_number(n, locale), **values}
+
+    return gettext, ngettext
+
+
+def _has_route(request: Request, name: str) -> bool:
+    return any(getattr(route, "name", None) == name for route in request.app.routes)
+
+
+def page_context(request: Request) -> dict[str, Any]:
+    locale = getattr(request.state, "locale", "en")
+    gettext, ngettext = translator(locale)
+    session = getattr(request.state, "page_session", None)
+    codec = getattr(request.app.state, "session_codec", None)
+    return {
+        "request": request, "locale": locale, "dir": direction(locale), "_": gettext, "gettext": gettext,
+        "ngettext": ngettext, "num": partial(format_number, locale=locale), "share": partial(format_share, locale=locale),
+        "when": partial(format_when, locale=locale), "has_route": partial(_has_route, request),
+        "csrf_token": csrf_token(codec.secret, session.sid) if session and codec else "",
+        "account": getattr(request.state, "account", None), "htmx": request.headers.get("hx-request") == "true",
+    }
+
+
+def render(request: Request, template: str, context: dict[str, Any] | None = None, *, block: str | None = None,
+           status_code: int = 200) -> HTMLResponse:
+    """A whole page, or only its ``block`` for an htmx request; either way marked as varying with HX-Request."""
+    values = {**page_context(request), **(context or {})}
+    page = environment.get_template(template)
+    if block is None:
+        html = page.render(values)
+    else:
+        html = "".join(page.blocks[block](page.new_context(values)))
+    response = HTMLResponse(html, status_code=status_code)
+    response.headers["Vary"] = "HX-Request, Cookie, Accept-Language"
+    response.headers["Cache-Control"] = "no-store" if values["account"] else "no-cache"
+    return response
