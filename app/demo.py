@@ -32,15 +32,19 @@ ORGANIZATIONS = [  # name, country, weight, basis, slug
     ("Beirut Feminist Peace Lab", "Lebanon", "33.5", "33.5 full-time staff", "beirut-peace-lab"),
 ]
 
-CLOSED = [  # kind, title, body, votes (member index -> choice), extra
+DOUBLE_MAJORITY = {"type": "majority", "counting": "double",
+                   "member_threshold": {"fraction": "0.55", "strict": False, "base": "eligible"},
+                   "weight_threshold": {"fraction": "0.65", "strict": False, "base": "eligible"}}
+CLOSED = [  # kind, title, body, one letter per organization (yes, no, abstain, did not vote), rule override
     ("decision", "Adopt the joint statement on protecting women mediators",
      "The coalition adopts the **joint statement** calling on all parties to protect women mediators.",
-     "yyyyyyynyyay"),
+     "yyyyyyynyyay", None),
     ("decision", "Open a regional office in Amman",
-     "Rent a shared office in Amman for two years, funded from the core budget.",
-     "nnyyynnannyn"),
+     "Rent a shared office in Amman for two years, funded from the core budget. A budget decision: it needs "
+     "55% of the members holding 65% of the weight.",
+     "nyyyyyyyynay", DOUBLE_MAJORITY),
     ("decision", "Move the annual assembly to an online format",
-     "Hold the 2026 assembly online to save travel costs.", "yaa.........")
+     "Hold the 2026 assembly online to save travel costs.", "yaa.........", None),
 ]
 
 
@@ -89,12 +93,12 @@ def _populate(session, keys: LogKeys) -> None:  # noqa: ANN001
         orgs.append((member, rep))
     members.change_weight(session, coalition=coalition, actor=admin.username, member=orgs[3][0], weight="1040",
                           basis="1,040 members", reason="Membership audit of 2026", now=start + timedelta(days=5))
-    for offset, (kind, title, body, pattern) in enumerate(CLOSED):
+    for offset, (kind, title, body, pattern, rule) in enumerate(CLOSED):
         opened = start + timedelta(days=10 + offset * 12)
         proposal = proposals.create_proposal(session, coalition=coalition, author=orgs[offset][1], kind=kind,
                                              title=title, body=body, now=opened)
         ballots.open_ballot(session, coalition=coalition, actor=admin, proposal=proposal, now=opened,
-                            closes_at=opened + timedelta(days=7))
+                            closes_at=opened + timedelta(days=7), rule=rule)
         _vote(session, coalition, proposal, orgs, pattern, opened + timedelta(days=1))
         ballots.close_due(session, coalition=coalition, now=opened + timedelta(days=8))
     choice = proposals.create_proposal(

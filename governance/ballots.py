@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, select
 
-from governance import coalitions, members, rules
+from governance import coalitions, members, power, rules
 from governance.clock import as_utc, iso
 from governance.errors import Conflict, Forbidden, NotFound, RuleViolation
 from governance.log import store
@@ -34,9 +34,8 @@ def votes_of(session: Session, ballot: Ballot) -> list[tuple[Vote, Member]]:
 
 
 def open_ballot(session: Session, *, coalition: Coalition, actor: Account, proposal: Proposal, closes_at: datetime,
-                now: datetime, rule: Mapping[str, object] | None = None, live_results: bool = False,
-                power: Mapping[str, object] | None = None) -> Ballot:
-    """Open the ballot of a draft proposal, freezing its rule and the eligible members' weights."""
+                now: datetime, rule: Mapping[str, object] | None = None, live_results: bool = False) -> Ballot:
+    """Open the ballot of a draft proposal, freezing its rule, the eligible members' weights and their power."""
     if actor.role != "admin":
         raise Forbidden("Only an admin of the coalition can open a ballot.")
     store.lock_head(session, coalition)
@@ -61,7 +60,7 @@ def open_ballot(session: Session, *, coalition: Coalition, actor: Account, propo
     })
     ballot = Ballot(coalition_id=coalition.id, proposal_id=proposal.id, rule=frozen_rule, eligible=eligible,
                     live_results=live_results, opened_at=now, closes_at=closes_at, opened_idx=entry.idx,
-                    power=dict(power) if power else None)
+                    power=power.power_report(frozen_rule, eligible) if frozen_rule["type"] == "majority" else None)
     proposal.state, proposal.updated_at = "open", now
     session.add_all([ballot, proposal])
     session.flush()

@@ -9,7 +9,7 @@ from app.api.schemas import (BallotOpen, BallotPublic, EligibleMember, Page, Pro
                              ProposalPublic, ProposalUpdate, VoteIn, VoteList, VotePublic, VoteReceipt, Withdrawal)
 from app.deps import CurrentAccountDep, NowDep, OptionalAccountDep, SessionDep, require_admin, require_member_of
 from app.markdown import render_markdown
-from governance import ballots, coalitions, members, proposals, receipts, rules
+from governance import ballots, coalitions, members, power, proposals, receipts, rules
 from governance.log.recount import count_ballot
 from governance.models import Ballot, Member, Proposal, Vote
 from sqlmodel import func, select
@@ -84,6 +84,12 @@ def withdraw_proposal(slug: str, number: int, body: Withdrawal, session: Session
     return public(session, proposal)
 
 
+def ballot_pivotal(ballot: Ballot, votes: list[tuple[Vote, Member]]) -> dict[str, list[str]] | None:
+    if ballot.status != "closed" or ballot.rule.get("type") != "majority":
+        return None
+    return power.pivotal_members(ballot.rule, ballot.eligible, {m.slug: v.choice["choice"] for v, m in votes})
+
+
 def ballot_public(session, ballot: Ballot, proposal: Proposal) -> BallotPublic:  # noqa: ANN001
     votes = ballots.votes_of(session, ballot)
     running = None
@@ -95,7 +101,7 @@ def ballot_public(session, ballot: Ballot, proposal: Proposal) -> BallotPublic: 
                         eligible=[EligibleMember(**row) for row in ballot.eligible], live_results=ballot.live_results,
                         opened_at=ballot.opened_at, closes_at=ballot.closes_at, closed_at=ballot.closed_at,
                         voted=[m.slug for _, m in votes], result=ballot.result, running_count=running,
-                        power=ballot.power)
+                        power=ballot.power, pivotal=ballot_pivotal(ballot, votes))
 
 
 @router.post("/proposals/{number}/ballot", status_code=status.HTTP_201_CREATED, response_model=BallotPublic)

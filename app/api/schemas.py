@@ -213,6 +213,8 @@ class BallotPublic(BaseModel):
     result: dict[str, Any] | None
     running_count: dict[str, Any] | None
     power: dict[str, Any] | None
+    pivotal: dict[str, list[str]] | None = Field(
+        default=None, description="Closed yes/no ballots: members whose switch alone would have changed the outcome.")
 
 
 class VoteIn(Strict):
