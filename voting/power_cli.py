@@ -1,0 +1,110 @@
+"""The ``concord power`` command: every exact power measure of a game given by flags or a JSON file."""
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from fractions import Fraction
+
+from voting.exact import ExactNumberError, format_exact, parse_exact, truncate
+from voting.power import Criterion, Game, PowerError, analyze
+from voting.power_game import default_names
+from voting.power_report import PowerReport
+
+__all__ = ["game_from_json", "main", "render_text"]
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="concord power", description="Exact voting power of a weighted game.")
+    parser.add_argument("file", nargs="?", help='JSON: {"names": [...], "criteria": [{"weights": [...], "quota": ...}]}')
+    parser.add_argument("--weights", action="append", default=[], help="comma-separated weights (repeat per criterion)")
+    parser.add_argument("--quota", action="append", default=[], help="quota for the criterion given just before")
+    parser.add_argument("--names", help="comma-separated member names")
+    parser.add_argument("--min-no-to-block", type=int, help="a coalition also wins if fewer members are outside it")
+    parser.add_argument("--json", action="store_true", help="print JSON with exact fraction strings")
+    return parser
+
+
+def game_from_json(data: object) -> Game:
+    """A Game from ``{"names": [...], "criteria": [{"weights": [...], "quota": ...}], "min_no_to_block": k}``.
+
+    >>> game_from_json({"criteria": [{"weights": ["2.5", 1], "quota": 3}]}).names
+    ('A', 'B')
+    """
+    if not isinstance(data, dict) or not isinstance(data.get("criteria"), list) or not data["criteria"]:
+        raise PowerError('the file needs "criteria": a list of {"weights": [...], "quota": ...}')
+    criteria = []
+    for number, item in enumerate(data["criteria"], 1):
+        if not isinstance(item, dict) or "weights" not in item or "quota" not in item:
+            raise PowerError(f'criterion {number} needs "weights" and "quota"')
+        criteria.append(Criterion(tuple(_exact(w) for w in item["weights"]), _exact(item["quota"])))
+    names = data.get("names") or default_names(len(criteria[0].weights))
+    return Game(tuple(names), tuple(criteria), data.get("min_no_to_block"))
+
+
+def _exact(value: object) -> Fraction:
+    if isinstance(value, float):
+        raise PowerError(f"{value!r}: write decimal weights as strings (\"2.5\") so they stay exact")
+    try:
+        return parse_exact(value)
+    except ExactNumberError as error:
+        raise PowerError(str(error)) from None
+
+
+def _game_from_flags(args: argparse.Namespace) -> Game:
+    if not args.weights or len(args.weights) != len(args.quota):
+        raise PowerError("give --weights and --quota once per criterion (or a JSON file)")
+    criteria = [
+        Criterion(tuple(_exact(w) for w in weights.split(",")), _exact(quota))
+        for weights, quota in zip(args.weights, args.quota)
+    ]
+    count = len(criteria[0].weights)
+    names = tuple(n.strip() for n in args.names.split(",")) if args.names else default_names(count)
+    return Game(names, tuple(criteria), args.min_no_to_block)
+
+
+def _fmt(value: Fraction | None) -> str:
+    return "undefined" if value is None else f"{value} (~{format_exact(truncate(value, 4))})"
+
+
+def render_text(report: PowerReport) -> str:
+    """A plain-text table of every member's indices followed by the game-wide measures."""
+    lines = [f"{'member':<12} {'swings':>8}  {'Banzhaf':<22} {'Penrose':<22} Shapley-Shubik"]
+    for m in report.members:
+        lines.append(f"{m.name:<12} {m.swings:>8}  {_fmt(m.banzhaf):<22} {_fmt(m.penrose):<22} {_fmt(m.shapley_shubik)}")
+    lines += [
+        "",
+        f"veto players: {', '.join(report.veto) or 'none'}",
+        f"dummies (no power at all): {', '.join(report.dummies) or 'none'}",
+        f"dictator: {report.dictator or 'none'}",
+        f"winning coalitions: {report.winning_coalitions}",
+        f"minimal winning coalitions: {report.minimal_winning_coalitions if report.minimal_winning_coalitions is not None else 'not computed'}",
+        f"smallest number of members that can pass: {report.smallest_winning if report.smallest_winning is not None else 'none can'}",
+        f"smallest number of members that can block: {report.smallest_blocking if report.smallest_blocking is not None else 'none can'}",
+        f"Coleman power of the collectivity to act: {_fmt(report.coleman_act)}",
+    ]
+    lines += [f"note: {note}" for note in report.undefined]
+    lines.append(f"method: exact ({report.method}); weights scaled by {', '.join(map(str, report.scales))}")
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str]) -> int:
+    """Run ``concord power``: print every measure (text or ``--json``); exit 2 on bad input.
+
+    >>> main(["--weights", "4,3,2,1", "--quota", "6", "--json"])  # doctest: +ELLIPSIS
+    {...
+    0
+    """
+    args = _parser().parse_args(list(argv))
+    try:
+        if args.file:
+            with open(args.file, encoding="utf-8") as handle:
+                game = game_from_json(json.load(handle))
+        else:
+            game = _game_from_flags(args)
+        report = analyze(game)
+    except (PowerError, OSError, json.JSONDecodeError) as error:
+        print(f"concord power: {error}", file=sys.stderr)
+        return 2
+    print(json.dumps(report.to_dict(), indent=2) if args.json else render_text(report))
+    return 0
