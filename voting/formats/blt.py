@@ -122,7 +122,8 @@ def read_blt(text: str) -> BltElection:
     ...
     voting.formats.blt.BltError: line 2: preference '7' is not a candidate number from 1 to 3
     """
-    lines = [(number, _content(line)) for number, line in enumerate(text.splitlines(), start=1)]
+    raw = [(number, line.strip()) for number, line in enumerate(text.splitlines(), start=1)]
+    lines = [(number, _content(line)) for number, line in raw]
     lines = [(number, line) for number, line in lines if line]
     count, seats, withdrawn_numbers, index = _read_header(lines)
     numbered_ballots = []
@@ -134,7 +135,8 @@ def read_blt(text: str) -> BltElection:
         if line == "0":
             break
         numbered_ballots.append(_read_ballot(number, line, count))
-    names, title = _read_names(lines[index:], count)
+    after_ballots = lines[index - 1][0]
+    names, title = _read_names([(n, line) for n, line in raw if n > after_ballots and line], count)
     ballots = tuple(
         RankedBallot(tuple(tuple(names[c - 1] for c in group) for group in ranking), weight)
         for weight, ranking in numbered_ballots
@@ -170,6 +172,8 @@ def write_blt(
     "T"
     <BLANKLINE>
     """
+    if any(len(f"{name}.".splitlines()) > 1 for name in [*candidates, title]):
+        raise BltError("candidate names and the title must each fit on one line")
     number = {name: position for position, name in enumerate(candidates, start=1)}
     lines = [f"{len(candidates)} {seats}"]
     if withdrawn:
