@@ -1,0 +1,96 @@
+"""Seed a coalition for a reliability run straight through the governance commands, and the votes a run casts."""
+
+import random
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from argon2 import PasswordHasher
+
+from app.db import make_engine, write_session
+from app.logkeys import LogKeys
+from governance import accounts, ballots, coalitions, members, proposals
+from governance.clock import utcnow
+
+__all__ = ["Ack", "Scenario", "random_vote", "seed"]
+
+PASSWORD = "reliability-password"
+OPTIONS = ["north", "south", "east", "west"]
+
+
+@dataclass
+class Scenario:
+    """What a run needs to drive a coalition: its slug, tokens and the open ballots."""
+
+    slug: str
+    admin: str
+    reps: dict[str, str]
+    ballots: dict[int, str] = field(default_factory=dict)  # number -> "decision" or "choice"
+
+    def headers(self, member: str | None = None) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.reps[member] if member else self.admin}"}
+
+    def vote_path(self, number: int, member: str) -> str:
+        return f"/api/v1/coalitions/{self.slug}/proposals/{number}/ballot/votes/{member}"
+
+
+@dataclass(frozen=True)
+class Ack:
+    """A vote the server acknowledged with a 200: where it says it logged it."""
+
+    slug: str
+    number: int
+    member: str
+    choice: dict
+    log_index: int
+
+
+def _cheap_hashing() -> None:
+    """Seeding hashes many passwords; the server verifies whatever parameters a hash names."""
+    accounts._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+
+
+def seed(url: str, key_dir: Path, *, slug: str, members_count: int, decisions: int, choices: int = 0,
+         closes_at: datetime | None = None, live_results: bool = False) -> Scenario:
+    """A coalition with ``members_count`` members (one representative each, with a token) and open ballots."""
+    _cheap_hashing()
+    engine = make_engine(url)
+    keys = LogKeys(key_dir, "concord.test")
+    now = utcnow()
+    closes_at = closes_at or now + timedelta(days=30)
+    try:
+        with write_session(engine) as session:
+            session.info["log_signer"] = keys.signer()
+            coalition, admin = coalitions.create_coalition(
+                session, slug=slug, name=f"Reliability {slug}", description="", admin_username=f"{slug}-admin",
+                admin_password=PASSWORD, now=now, log_key=keys.verifier_key(slug))
+            scenario = Scenario(slug=slug, admin=accounts.issue_token(session, account=admin, name="rel", now=now)[1],
+                                reps={})
+            for n in range(members_count):
+                member = members.admit_member(session, coalition=coalition, actor=admin.username, name=f"Org {n}",
+                                              slug=f"org-{n}", weight=str(1 + n % 7), now=now)
+                rep = accounts.create_account(session, coalition=coalition, actor=admin.username,
+                                              username=f"{slug}-rep-{n}", password=PASSWORD, role="representative",
+                                              member=member, now=now)
+                scenario.reps[member.slug] = accounts.issue_token(session, account=rep, name="rel", now=now)[1]
+            for n in range(decisions + choices):
+                kind = "decision" if n < decisions else "choice"
+                proposal = proposals.create_proposal(session, coalition=coalition, author=admin, kind=kind,
+                                                     title=f"Ballot {n}", body="", now=now,
+                                                     options=OPTIONS if kind == "choice" else ())
+                ballots.open_ballot(session, coalition=coalition, actor=admin, proposal=proposal, now=now,
+                                    closes_at=closes_at, live_results=live_results)
+                scenario.ballots[proposal.number] = kind
+            session.commit()
+    finally:
+        engine.dispose()
+    return scenario
+
+
+def random_vote(kind: str, rng: random.Random) -> dict:
+    """A valid vote body for a ballot of ``kind``."""
+    if kind == "decision":
+        return {"choice": rng.choice(["yes", "no", "abstain"])}
+    ranking = OPTIONS[:]
+    rng.shuffle(ranking)
+    return {"ranking": ranking[: rng.randint(1, len(ranking))]}
