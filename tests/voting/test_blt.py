@@ -99,7 +99,7 @@ def elections(draw):
     return candidates, ballots, draw(st.integers(1, 5)), tuple(sorted(withdrawn, key=candidates.index))
 
 
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(elections(), names)
 def test_any_election_survives_write_then_read(election, title) -> None:
     candidates, ballots, seats, withdrawn = election

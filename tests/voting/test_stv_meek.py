@@ -89,7 +89,7 @@ def as_ballots(profile):
     return [RankedBallot.of(*names, weight=weight) for names, weight in profile]
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=25, deadline=None)
 @given(profiles, st.integers(1, 4))
 def test_one_meek_ballot_of_weight_k_counts_as_k_identical_ballots(profile, seats) -> None:
     spread = [RankedBallot.of(*names) for names, weight in profile for _ in range(weight)]
@@ -97,7 +97,7 @@ def test_one_meek_ballot_of_weight_k_counts_as_k_identical_ballots(profile, seat
     assert meek_stv(as_ballots(profile), candidates=NAMES, seats=seats) == meek_stv(spread, candidates=NAMES, seats=seats)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=25, deadline=None)
 @given(profiles, st.integers(1, 4), st.randoms(use_true_random=False))
 def test_meek_ignores_the_order_of_ballots(profile, seats, shuffler: random.Random) -> None:
     shuffled = as_ballots(profile)
@@ -106,7 +106,7 @@ def test_meek_ignores_the_order_of_ballots(profile, seats, shuffler: random.Rand
     assert meek_stv(shuffled, candidates=NAMES, seats=seats) == meek_stv(as_ballots(profile), candidates=NAMES, seats=seats)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=25, deadline=None)
 @given(profiles, st.integers(1, 6))
 def test_meek_fills_every_seat_and_never_loses_a_vote(profile, seats) -> None:
     result = meek_stv(as_ballots(profile), candidates=NAMES, seats=seats)
