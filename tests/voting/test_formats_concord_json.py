@@ -231,3 +231,9 @@ def test_a_bad_candidate_in_any_ballot_is_reported_on_that_ballots_line(ballot_l
 
     assert error.line == wrong
     assert f"ballot {target + 1}: unknown candidate 'Nobody'" in str(error)
+
+
+def test_absurdly_nested_json_is_a_clear_error() -> None:
+    error = error_of('{"candidates": ' + "[" * 100_000 + "]" * 100_000 + "}")
+
+    assert "nested too deeply" in str(error)

@@ -119,3 +119,10 @@ def test_ranking_cells_written_with_separators_read_back_as_the_same_groups(rank
     ballots = read_csv_ballots(text).ballots
 
     assert [ballot.ranking for ballot in ballots] == expected
+
+
+def test_a_row_the_csv_module_cannot_read_is_refused_naming_its_line() -> None:
+    error = error_of("ranking\nA\n" + "B" * 200_000 + "\n")
+
+    assert error.line == 3
+    assert "cannot read this CSV row" in str(error)

@@ -154,3 +154,10 @@ def test_read_ballot_text_takes_an_explicit_format() -> None:
     assert ballot_file.ballots == (RankedBallot((("A",), ("B",)), Fraction(1)),)
     with pytest.raises(ValueError, match="unknown ballot file format 'xml'"):
         read_ballot_text("<ballots/>", format="xml")
+
+
+def test_the_formats_package_offers_the_loader_and_its_error() -> None:
+    import voting.formats
+
+    assert {"BallotFile", "BallotFileError", "load_ballot_file", "read_ballot_text"} <= set(voting.formats.__all__)
+    assert voting.formats.load_ballot_file is load_ballot_file

@@ -151,3 +151,13 @@ def test_blank_lines_and_a_missing_final_newline_are_tolerated() -> None:
         ((("Dee",),), 1),
     ]
     assert ballot_file.lines == (10, 12)
+
+
+def test_the_pre_2022_preflib_layout_is_named_as_such() -> None:
+    old_layout = "3\n1,Ann\n2,Bo\n3,Cy\n5,5,2\n3,1,2,3\n2,3,2,1\n"
+
+    with pytest.raises(BallotFileError) as caught:
+        read_preflib(old_layout)
+
+    assert caught.value.line == 1
+    assert "PrefLib's format from before 2022" in str(caught.value)

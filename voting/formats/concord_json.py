@@ -76,6 +76,8 @@ def read_concord_json(text: str) -> BallotFile:
         document = _decoder().decode(text)
     except json.JSONDecodeError as error:
         raise BallotFileError(f"not valid JSON: {error.msg} (column {error.colno})", line=error.lineno) from None
+    except RecursionError:
+        raise BallotFileError("the JSON is nested too deeply to be a ballot file") from None
     if not isinstance(document, dict):
         raise BallotFileError("a Concord JSON file is one object with \"candidates\" and \"ballots\"", line=1)
     lines = LineIndex(text)

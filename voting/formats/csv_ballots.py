@@ -49,11 +49,12 @@ def read_csv_ballots(text: str, *, kind: str | None = None) -> BallotFile:
     first_line = text.split("\n", 1)[0]
     delimiter = "," if "," in first_line else ";" if ";" in first_line else "\t" if "\t" in first_line else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, skipinitialspace=True)
-    header = [cell.strip() for cell in next(reader, [])]
+    records = _records(reader)
+    header = [cell.strip() for cell in records[0][1]] if records else []
     if not any(header):
         raise BallotFileError("the CSV file is empty; its first row names the columns", line=1)
     columns = _columns(header)
-    rows = [(reader.line_num, row) for row in reader if any(cell.strip() for cell in row)]
+    rows = [(line, row) for line, row in records[1:] if any(cell.strip() for cell in row)]
     for line, row in rows:
         if len(row) != len(header):
             raise BallotFileError(f"this row has {len(row)} cells but the header has {len(header)}", line=line)
@@ -69,6 +70,17 @@ def read_csv_ballots(text: str, *, kind: str | None = None) -> BallotFile:
             for (line, row), weight in zip(rows, weights)
         ]
     return BallotFile(candidates, tuple(ballots), lines=tuple(line for line, _ in rows), format="csv")
+
+
+def _records(reader: "csv._reader") -> list[tuple[int, list[str]]]:
+    """Every row with the line it ends on; a row the csv module refuses (an oversized cell) names its line."""
+    records = []
+    try:
+        for row in reader:
+            records.append((reader.line_num, row))
+    except csv.Error as error:
+        raise BallotFileError(f"cannot read this CSV row: {error}", line=reader.line_num) from None
+    return records
 
 
 def _columns(header: list[str]) -> dict[str, int]:

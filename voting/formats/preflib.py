@@ -50,6 +50,12 @@ def read_preflib(text: str, *, data_type: str | None = None) -> BallotFile:
             _read_header_line(line.strip(), number, header)
         else:
             orders.append((number, line))
+    if not header and orders and orders[0][1].strip().isdigit():
+        raise BallotFileError(
+            "this is PrefLib's format from before 2022 (the number of alternatives alone on the first line); "
+            "convert it to the current '# ALTERNATIVE NAME 1: ...' format, e.g. with preflibtools",
+            line=orders[0][0],
+        )
     candidates = _alternatives(header)
     kind = _data_type(header, data_type)
     ballots = tuple(_read_order(line, number, candidates, kind) for number, line in orders)
