@@ -10,7 +10,7 @@ __all__ = ["receipt_for"]
 
 
 def receipt_for(session: Session, *, coalition: Coalition, index: int, size: int | None = None) -> str | None:
-    """The tlog-proof of entry ``index`` against the checkpoint of ``size`` (default: the latest); None if unsigned."""
+    """The tlog-proof of entry ``index`` (its bytes as the extra data) at checkpoint ``size`` (default: latest)."""
     from governance.log.proofs import format_receipt
     from governance.log.tree import inclusion_proof_from_store
 
@@ -28,4 +28,4 @@ def receipt_for(session: Session, *, coalition: Coalition, index: int, size: int
         raise RuleViolation(f"Entry {index} is not in the checkpoint of size {checkpoint.size}.")
     reader = store.NodeReader(session, coalition.id)
     proof = inclusion_proof_from_store(index, checkpoint.size, reader)
-    return format_receipt(index, proof, checkpoint.note)
+    return format_receipt(index, proof, checkpoint.note, extra=entry.data)

@@ -261,3 +261,40 @@ class LogEntryPublic(BaseModel):
 class LogEntries(BaseModel):
     size: int
     items: list[LogEntryPublic]
+
+
+class InclusionProofPublic(BaseModel):
+    index: int
+    size: int
+    leaf_hash: str = Field(description="SHA-256(0x00 || entry), base64.")
+    root: str = Field(description="The root of the first `size` entries, base64.")
+    proof: list[str] = Field(description="RFC 9162 inclusion proof, base64 hashes from the leaf up.")
+    checkpoint: str | None = Field(default=None, description="The signed checkpoint of this size.")
+
+
+class ConsistencyProofPublic(BaseModel):
+    old: int
+    new: int
+    old_root: str
+    new_root: str
+    proof: list[str] = Field(description="RFC 9162 consistency proof, base64 hashes.")
+    old_checkpoint: str | None = None
+    new_checkpoint: str | None = None
+
+
+class VoteStandingPublic(BaseModel):
+    number: int
+    member: str
+    counted: bool = Field(description="Whether this cast is the member's last one, the one that counts.")
+    superseded_by: int | None = Field(default=None, description="The entry of the member's later vote.")
+    closed_idx: int | None = Field(default=None, description="The ballot.closed entry, once the ballot closed.")
+
+
+class ReceiptPublic(BaseModel):
+    index: int
+    size: int
+    entry: str = Field(description="The stored log entry, base64.")
+    receipt: str = Field(description="C2SP tlog-proof of the entry against the checkpoint of `size`.")
+    vote: VoteStandingPublic | None = None
+    closing: ConsistencyProofPublic | None = Field(
+        default=None, description="Consistency between this receipt's checkpoint and the ballot's closing one.")

@@ -1,0 +1,108 @@
+"""Build a coalition log's export archive from the database: entries, latest checkpoint, verifier key, RULES.md."""
+
+import base64
+import io
+import tarfile
+import time
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from sqlmodel import Session, select
+
+from governance import coalitions, rules
+from governance.errors import NotFound, RuleViolation
+from governance.log.store import EVENT_VERSION
+from governance.log.verify import COUNTING_RULES_VERSION
+from governance.models import Checkpoint, Coalition, LogEntry
+
+__all__ = ["FORMATS", "ExportArchive", "build_export", "entries_jsonl", "latest_checkpoint", "rules_markdown"]
+
+FORMATS = {"tar.gz": "application/gzip", "zip": "application/zip"}
+BATCH = 5000
+
+
+@dataclass(frozen=True)
+class ExportArchive:
+    """An export ready to send or save: its file name, media type, bytes and the size it covers."""
+
+    filename: str
+    media_type: str
+    content: bytes
+    size: int
+
+
+def latest_checkpoint(session: Session, coalition: Coalition) -> Checkpoint:
+    """The newest signed checkpoint of the coalition's log; NotFound when nothing is signed yet."""
+    checkpoint = session.exec(select(Checkpoint).where(Checkpoint.coalition_id == coalition.id)
+                              .order_by(Checkpoint.size.desc()).limit(1)).first()
+    if checkpoint is None:
+        raise NotFound(f"The log of {coalition.name} has no signed checkpoint yet.")
+    return checkpoint
+
+
+def entries_jsonl(session: Session, coalition: Coalition, size: int) -> Iterator[bytes]:
+    """One line ``{"index":i,"leaf":"<base64>"}`` per entry below ``size``, read in batches."""
+    start = 0
+    while start < size:
+        rows = session.exec(select(LogEntry.idx, LogEntry.data).where(
+            LogEntry.coalition_id == coalition.id, LogEntry.idx >= start, LogEntry.idx < min(size, start + BATCH))
+            .order_by(LogEntry.idx)).all()
+        if not rows:
+            return
+        for idx, data in rows:
+            yield b'{"index":%d,"leaf":"%s"}\n' % (idx, base64.b64encode(data))
+        start = rows[-1][0] + 1
+
+
+def rules_markdown(session: Session, coalition: Coalition, size: int) -> str:
+    """RULES.md: the counting rules version, how entries and checkpoints are built, the coalition's rules now."""
+    current = coalitions.get_rules(session, coalition)
+    lines = [
+        f"# How the log of {coalition.name} is counted and verified", "",
+        f"Counting rules version: {COUNTING_RULES_VERSION}", f"Event format version: {EVENT_VERSION}",
+        f"Entries in this export: {size}", "",
+        "Each entry is one event in canonical JSON (sorted keys, no spaces, UTF-8, integers only) with the keys",
+        "`v`, `log`, `idx`, `ts`, `type`, `body`. The tree is RFC 9162 (leaf hash SHA-256(0x00 || entry),",
+        "node hash SHA-256(0x01 || left || right)); `checkpoint` is a C2SP tlog-checkpoint signed as a C2SP",
+        "signed note with the Ed25519 key in `key`.", "",
+        f"Counting ({COUNTING_RULES_VERSION}): every ballot is counted when it closes from the rule, eligible",
+        "members and weights frozen in its `ballot.opened` event, and the last `vote.cast` of each member before",
+        "its `ballot.closed` event. Numbers are exact fractions; a tie fails a yes/no decision; ties in",
+        "multi-option methods are broken by lot seeded with the first 16 hex digits of the leaf hash of the",
+        "`ballot.opened` entry. The recorded result must equal the recount exactly.", "",
+        "Verify: `concord verify <this archive> --key <the key obtained independently>`.", "",
+        "## Rules in force when exported", "",
+    ]
+    lines += [f"- **{kind}**: {rules.describe_rule(rule)}" for kind, rule in sorted(current.items())]
+    return "\n".join(lines) + "\n"
+
+
+def _pack(fmt: str, folder: str, files: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    if fmt == "zip":
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for name, content in files.items():
+                archive.writestr(f"{folder}/{name}", content)
+        return buffer.getvalue()
+    with tarfile.open(fileobj=buffer, mode="w:gz") as archive:
+        for name, content in files.items():
+            info = tarfile.TarInfo(f"{folder}/{name}")
+            info.size, info.mtime, info.mode = len(content), int(time.time()), 0o644
+            archive.addfile(info, io.BytesIO(content))
+    return buffer.getvalue()
+
+
+def build_export(session: Session, *, coalition: Coalition, verifier_key: str, fmt: str = "tar.gz") -> ExportArchive:
+    """The export archive of the log up to its latest signed checkpoint (read first, so entries match it)."""
+    if fmt not in FORMATS:
+        raise RuleViolation(f"format must be one of {', '.join(FORMATS)}; got {fmt!r}.")
+    checkpoint = latest_checkpoint(session, coalition)
+    folder = f"{coalition.slug}-log-{checkpoint.size}"
+    files = {
+        "entries.jsonl": b"".join(entries_jsonl(session, coalition, checkpoint.size)),
+        "checkpoint": checkpoint.note.encode("utf-8"),
+        "key": (verifier_key + "\n").encode("utf-8"),
+        "RULES.md": rules_markdown(session, coalition, checkpoint.size).encode("utf-8"),
+    }
+    return ExportArchive(f"{folder}.{fmt}", FORMATS[fmt], _pack(fmt, folder, files), checkpoint.size)

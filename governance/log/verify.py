@@ -1,0 +1,194 @@
+"""The offline verifier: check an exported log's bytes, root, signature and history, then recount every ballot.
+
+Standard library, ``cryptography`` and ``voting/`` only (through the pure ``governance.log`` modules), so an
+observer runs it without the service, its database or its web framework.
+"""
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from governance.log.canonical import EVENT_KEYS
+from governance.log.merkle import leaf_hash, root_hash
+from governance.log.notes import Checkpoint, NoteError, verify_checkpoint
+from governance.log.replay import ReplayedLog, ReplayError, replay
+
+__all__ = ["COUNTING_RULES_VERSION", "FAILURE_KINDS", "VerifyError", "VerifyReport", "decode_event", "verify_log"]
+
+COUNTING_RULES_VERSION = "concord-recount/1"
+FAILURE_KINDS = ("format", "index", "canonical", "position", "log", "time", "signature", "origin", "size", "root",
+                 "key", "rollback", "fork", "replay", "recount")
+
+
+class VerifyError(ValueError):
+    """Why a log fails: ``kind`` (one of FAILURE_KINDS), the entry ``index`` when one entry is to blame, evidence."""
+
+    def __init__(self, kind: str, message: str, *, index: int | None = None, evidence: Sequence[str] = ()) -> None:
+        where = f"entry {index}: " if index is not None else ""
+        super().__init__(f"{where}{message}")
+        self.kind, self.index, self.evidence = kind, index, tuple(evidence)
+
+
+@dataclass
+class VerifyReport:
+    """What a verified log holds: its signed size and root, and the state its replayed events describe."""
+
+    checkpoint: Checkpoint
+    state: ReplayedLog
+    entries: Sequence[bytes] = field(repr=False)
+    leaf_hashes: list[bytes] = field(repr=False)
+
+    @property
+    def ballots_recounted(self) -> int:
+        return sum(1 for ballot in self.state.ballots.values() if ballot.status == "closed")
+
+    def summary(self) -> str:
+        state = self.state
+        return (f"{self.checkpoint.origin}: {self.checkpoint.size} entries, root {self.checkpoint.root.hex()[:16]}..., "
+                f"{len(state.members)} members, {len(state.proposals)} proposals, "
+                f"{self.ballots_recounted} ballots recounted, every recorded result matches")
+
+
+def _refuse_number(text: str) -> None:
+    raise ValueError(f"the number {text} is not an integer")
+
+
+_DECODER = json.JSONDecoder(parse_float=_refuse_number, parse_constant=_refuse_number)
+_ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def decode_event(data: bytes) -> dict:
+    """Parse one leaf and check that it is canonical JSON (re-encoding gives the same bytes) with the event keys.
+
+    Equivalent to ``canonical.is_canonical`` plus ``parse_event`` but on the C JSON codec: a float or NaN is
+    refused while parsing, and duplicate keys or any other difference show up as re-encoded bytes that differ.
+
+    >>> decode_event(b'{"body":{},"idx":0,"log":"c","ts":1,"type":"t","v":1}')["idx"]
+    0
+    >>> decode_event(b'{"body":{},"idx":0,"log":"c","ts":1.5,"type":"t","v":1}')
+    Traceback (most recent call last):
+    ...
+    ValueError: the number 1.5 is not an integer
+    """
+    try:
+        event = _DECODER.decode(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ValueError("the bytes are not UTF-8") from None
+    except json.JSONDecodeError as error:
+        raise ValueError(f"not JSON ({error.msg} at byte {error.pos})") from None
+    if not isinstance(event, dict) or event.keys() != EVENT_KEYS:
+        raise ValueError(f"an event has exactly the keys {', '.join(sorted(EVENT_KEYS))}")
+    try:
+        again = _ENCODER.encode(event).encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("the text holds an unpaired surrogate") from None
+    if again != data:
+        raise ValueError("the bytes are not canonical JSON (sorted keys, no spaces, no escapes, no duplicates)")
+    return event
+
+
+class _EntryChecks:
+    """Checks each entry on its own and against the one before it, collecting leaf hashes on the way."""
+
+    def __init__(self) -> None:
+        self.leaf_hashes: list[bytes] = []
+        self.slug: str | None = None
+        self.log_key: str | None = None
+        self.last_ts = 0
+
+    def check(self, position: int, data: bytes) -> dict:
+        if not isinstance(data, bytes):
+            raise VerifyError("format", "a leaf must be bytes", index=position)
+        self.leaf_hashes.append(leaf_hash(data))
+        try:
+            event = decode_event(data)
+        except ValueError as error:
+            raise VerifyError("canonical", str(error), index=position) from None
+        if event["idx"] != position:
+            raise VerifyError("position", f"the entry says it is entry {event['idx']!r}", index=position)
+        if position == 0:
+            self.slug = event["log"]
+            self.log_key = event["body"].get("log_key") if isinstance(event["body"], dict) else None
+        if event["log"] != self.slug:
+            raise VerifyError("log", f"the entry belongs to log {event['log']!r}, not {self.slug!r}", index=position)
+        ts = event["ts"]
+        if type(ts) is not int:
+            raise VerifyError("time", f"its timestamp {ts!r} is not an integer", index=position)
+        if ts < self.last_ts:
+            raise VerifyError("time", f"its timestamp {ts} is before the previous entry's {self.last_ts}",
+                              index=position)
+        self.last_ts = ts
+        return event
+
+
+def _signed_checkpoint(note: str, key: str, slug: str | None, what: str = "the checkpoint") -> Checkpoint:
+    try:
+        checkpoint = verify_checkpoint(note, [key])
+    except NoteError as error:
+        raise VerifyError("signature", f"{what} does not verify with the key {key.split('+')[0]!r}: {error}") from None
+    if slug is not None and checkpoint.origin.rsplit("/", 1)[-1] != slug:
+        raise VerifyError("origin", f"{what} is for log {checkpoint.origin!r}, not for coalition {slug!r}")
+    return checkpoint
+
+
+def _check_tree(checkpoint: Checkpoint, leaf_hashes: list[bytes]) -> None:
+    if checkpoint.size != len(leaf_hashes):
+        raise VerifyError("size", f"the signed checkpoint covers {checkpoint.size} entries but the log has "
+                                  f"{len(leaf_hashes)}")
+    if root_hash(leaf_hashes) != checkpoint.root:
+        raise VerifyError("root", f"the root of the {len(leaf_hashes)} entries is not the signed root "
+                                  f"{checkpoint.root.hex()}: an entry was changed, dropped, added or reordered")
+
+
+def _check_since(since_note: str, key: str, slug: str | None, note: str, checkpoint: Checkpoint,
+                 leaf_hashes: list[bytes]) -> None:
+    earlier = _signed_checkpoint(since_note, key, slug, "the earlier checkpoint")
+    evidence = (since_note, note)
+    if earlier.origin != checkpoint.origin:
+        raise VerifyError("origin", f"the earlier checkpoint is for {earlier.origin!r}, this log is "
+                                    f"{checkpoint.origin!r}")
+    if earlier.size > checkpoint.size:
+        raise VerifyError("rollback", f"the log has {checkpoint.size} entries but a checkpoint seen earlier "
+                                      f"signed {earlier.size}: the log was truncated or rolled back", evidence=evidence)
+    if earlier.size and root_hash(leaf_hashes[: earlier.size]) != earlier.root:
+        raise VerifyError("fork", f"the first {earlier.size} entries do not have the root signed earlier: the "
+                                  "log forked, two histories were signed with one key", evidence=evidence)
+
+
+def _replay_failure(error: ReplayError) -> VerifyError:
+    kind = "recount" if "recount" in str(error) else "replay"
+    return VerifyError(kind, str(error).split(": ", 1)[-1], index=error.index)
+
+
+def verify_log(entries: Sequence[bytes], checkpoint_note: str, key: str, *, since: str | None = None) -> VerifyReport:
+    """Verify a log against its signed checkpoint and ``key``, then replay it and recount every closed ballot.
+
+    Checks, in this order, and raises VerifyError at the first that fails: each entry canonical, its
+    ``idx`` its position, its ``log`` the coalition, its time not before the previous one; the
+    checkpoint's signature with ``key`` and its origin; the size and the RFC 9162 root of the entries;
+    ``key`` equal to the ``log_key`` of entry 0; consistency with the ``since`` checkpoint (signed
+    earlier with the same key); and the replay of every event (``replay.replay``), which recounts
+    every closed ballot with ``voting/`` and compares each recorded result exactly.
+
+    >>> verify_log([], "", "k")
+    Traceback (most recent call last):
+    ...
+    governance.log.verify.VerifyError: the log is empty
+    """
+    checks = _EntryChecks()
+    for position, data in enumerate(entries):
+        checks.check(position, data)
+    if not checks.leaf_hashes:
+        raise VerifyError("size", "the log is empty")
+    checkpoint = _signed_checkpoint(checkpoint_note, key, checks.slug)
+    _check_tree(checkpoint, checks.leaf_hashes)
+    if checks.log_key is not None and checks.log_key != key:
+        raise VerifyError("key", f"the key {key!r} is not the log key {checks.log_key!r} published in entry 0",
+                          index=0)
+    if since is not None:
+        _check_since(since, key, checks.slug, checkpoint_note, checkpoint, checks.leaf_hashes)
+    try:
+        state = replay(decode_event(data) for data in entries)
+    except ReplayError as error:
+        raise _replay_failure(error) from None
+    return VerifyReport(checkpoint, state, entries, checks.leaf_hashes)
