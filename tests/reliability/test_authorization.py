@@ -1,0 +1,175 @@
+"""Every API endpoint x every role, against a table of expected answers: 0 violations, and no endpoint without a row."""
+
+from pathlib import Path
+
+import pytest
+from fastapi.routing import APIRoute
+
+from app.main import create_app
+from app.db import make_engine
+from app.settings import Settings
+from tests.factories import PASSWORD
+from tests.reliability.world import ROLES, build_world, world_client
+
+W = "/api/v1/coalitions/{slug}"
+RULE = {"rule": {"type": "majority", "member_threshold": {"fraction": "1/2", "strict": True, "base": "yes_no"}},
+        "reason": "clearer wording"}
+
+#            (method, path template): (anonymous, rep_a, rep_b, other_admin, admin)
+EXPECTED = {
+    ("GET", "/openapi.json"): (200, 200, 200, 200, 200),
+    ("GET", "/docs"): (200, 200, 200, 200, 200),
+    ("GET", "/docs/oauth2-redirect"): (200, 200, 200, 200, 200),
+    ("GET", "/redoc"): (200, 200, 200, 200, 200),
+    ("POST", "/api/v1/coalitions"): (201, 201, 201, 201, 201),
+    ("GET", "/api/v1/coalitions"): (200, 200, 200, 200, 200),
+    ("GET", W): (200, 200, 200, 200, 200),
+    ("GET", W + "/rules"): (200, 200, 200, 200, 200),
+    ("PUT", W + "/rules/{kind}"): (401, 403, 403, 403, 200),
+    ("GET", W + "/members"): (200, 200, 200, 200, 200),
+    ("POST", W + "/members"): (401, 403, 403, 403, 201),
+    ("GET", W + "/members/{member}"): (200, 200, 200, 200, 200),
+    ("POST", W + "/members/{member}/suspend"): (401, 403, 403, 403, 200),
+    ("POST", W + "/members/{member}/readmit"): (401, 403, 403, 403, 200),
+    ("POST", W + "/members/{member}/leave"): (401, 403, 403, 403, 200),
+    ("PUT", W + "/members/{member}/weight"): (401, 403, 403, 403, 200),
+    ("GET", W + "/weights"): (200, 200, 200, 200, 200),
+    ("GET", W + "/accounts"): (401, 403, 403, 403, 200),
+    ("POST", W + "/accounts"): (401, 403, 403, 403, 201),
+    ("DELETE", W + "/accounts/{username}"): (401, 403, 403, 403, 200),
+    ("POST", "/api/v1/auth/tokens"): (201, 201, 201, 201, 201),
+    ("GET", "/api/v1/auth/tokens"): (401, 200, 200, 200, 200),
+    ("DELETE", "/api/v1/auth/tokens/{token_id}"): (401, 200, 404, 404, 404),
+    ("GET", "/api/v1/auth/me"): (401, 200, 200, 200, 200),
+    ("GET", W + "/proposals"): (200, 200, 200, 200, 200),
+    ("POST", W + "/proposals"): (401, 201, 201, 403, 201),
+    ("GET", W + "/proposals/{number}"): (200, 200, 200, 200, 200),
+    ("PATCH", W + "/proposals/{number}"): (401, 200, 403, 403, 200),
+    ("POST", W + "/proposals/{number}/withdraw"): (401, 200, 403, 403, 200),
+    ("POST", W + "/proposals/{number}/ballot"): (401, 403, 403, 403, 201),
+    ("GET", W + "/proposals/{number}/ballot"): (200, 200, 200, 200, 200),
+    ("POST", W + "/proposals/{number}/ballot/close"): (401, 403, 403, 403, 200),
+    ("PUT", W + "/proposals/{number}/ballot/votes/{member}"): (401, 200, 403, 403, 403),
+    ("GET", W + "/proposals/{number}/ballot/votes"): (200, 200, 200, 200, 200),
+    ("GET", W + "/log/entries"): (200, 200, 200, 200, 200),
+    ("GET", W + "/log/checkpoint"): (200, 200, 200, 200, 200),
+    ("GET", W + "/log/checkpoint/{size}"): (200, 200, 200, 200, 200),
+    ("GET", W + "/log/proof/inclusion"): (200, 200, 200, 200, 200),
+    ("GET", W + "/log/proof/consistency"): (200, 200, 200, 200, 200),
+    ("GET", W + "/log/receipt/{idx}"): (200, 200, 200, 200, 200),
+    ("GET", W + "/log/key"): (200, 200, 200, 200, 200),
+    ("GET", W + "/log/export"): (200, 200, 200, 200, 200),
+    ("GET", W + "/power"): (200, 200, 200, 200, 200),
+    ("GET", W + "/power/history"): (200, 200, 200, 200, 200),
+    ("POST", W + "/power/what-if"): (200, 200, 200, 200, 200),
+}
+QUERIES = {"inclusion": "?index=1&size=3", "consistency": "?old=2&new=4"}
+SHARED = ("openapi.json", "docs", "redoc", "oauth2-redirect")
+
+PARAMS = {  # the path parameters each endpoint is called with
+    "slug": "wpn", "kind": "decision", "username": "spare",
+}
+MEMBER_FOR = {"suspend": "gamma", "readmit": "delta", "leave": "gamma", "weight": "gamma", "votes": "alpha"}
+
+
+def routes(app) -> list[tuple[str, str]]:  # noqa: ANN001
+    """(method, path template) of every API and documentation route the app serves, HEAD aside."""
+    found = []
+
+    def walk(items, prefix: str = "") -> None:  # noqa: ANN001
+        for route in items:
+            if hasattr(route, "original_router"):
+                walk(route.original_router.routes, prefix + route.include_context.prefix)
+            elif hasattr(route, "methods") and route.methods:
+                found.extend((method, prefix + route.path) for method in sorted(route.methods) if method != "HEAD")
+
+    walk(app.routes)
+    return [(method, path) for method, path in found if path.startswith("/api/") or path.split("/")[-1] in SHARED]
+
+
+def request_for(method: str, template: str, role: str, world) -> tuple[str, dict | None]:  # noqa: ANN001
+    tail = template.rsplit("/", 1)[-1]
+    number = 2 if "/ballot" in template else 1
+    member = MEMBER_FOR.get(tail, "alpha")
+    if method == "POST" and template.endswith("/ballot"):
+        number = 1
+    path = template.format(**PARAMS, number=number, member=member, token_id=world.spare_token_id, size=3, idx=1)
+    path += QUERIES.get(tail, "")
+    bodies = {
+        ("POST", "/api/v1/coalitions"): {"slug": f"new-{role.replace('_', '-')}", "name": "New",
+                                         "admin": {"username": f"new-{role}-admin", "password": PASSWORD}},
+        ("PUT", W + "/rules/{kind}"): RULE,
+        ("POST", W + "/members"): {"name": "New Org", "slug": "new-org"},
+        ("PUT", W + "/members/{member}/weight"): {"weight": "4", "reason": "audit"},
+        ("POST", W + "/accounts"): {"username": "newrep", "password": PASSWORD, "role": "representative",
+                                    "member": "beta"},
+        ("POST", "/api/v1/auth/tokens"): {"username": "rep-wpn-beta", "password": PASSWORD},
+        ("POST", W + "/proposals"): {"title": "Another"},
+        ("PATCH", W + "/proposals/{number}"): {"title": "Edited"},
+        ("POST", W + "/proposals/{number}/ballot"): {"closes_at": (world.clock.now.replace(year=2027)).isoformat()},
+        ("PUT", W + "/proposals/{number}/ballot/votes/{member}"): {"choice": "yes"},
+        ("POST", W + "/power/what-if"): {"weights": {"alpha": "1"}},
+    }
+    body = bodies.get((method, template))
+    if body is None and method in ("POST", "PUT", "PATCH") and tail in ("suspend", "readmit", "leave", "withdraw"):
+        body = {"reason": "a reason"}
+    return path, body
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory):  # noqa: ANN001, ANN201
+    from tests.conftest import FakeClock
+
+    return build_world(tmp_path_factory.mktemp("world"), FakeClock())
+
+
+def test_every_endpoint_has_a_row_in_the_authorization_table(tmp_path: Path) -> None:
+    app = create_app(make_engine("sqlite://"), settings=Settings(database_url="sqlite://", key_dir=tmp_path))
+
+    served = set(routes(app))
+
+    assert served - set(EXPECTED) == set(), "endpoints without a row in the authorization table"
+    assert set(EXPECTED) - served == set(), "rows for endpoints that no longer exist"
+
+
+@pytest.fixture(scope="module")
+def reader(world, tmp_path_factory):  # noqa: ANN001, ANN201
+    """One client for the reads, which change nothing."""
+    with world_client(world, tmp_path_factory.mktemp("reads")) as client:
+        yield client
+
+
+def answer(method: str, path: str, body: dict | None, role: str, world, reader, folder: Path):  # noqa: ANN001, ANN201
+    if method == "GET":
+        return reader.request(method, path, headers=world.headers[role])
+    with world_client(world, folder) as client:
+        return client.request(method, path, json=body, headers=world.headers[role])
+
+
+@pytest.mark.parametrize("method,template", sorted(EXPECTED))
+def test_each_role_gets_exactly_the_expected_answer(method: str, template: str, world, reader,
+                                                    tmp_path: Path) -> None:
+    violations = []
+
+    for role, expected in zip(ROLES, EXPECTED[(method, template)], strict=True):
+        path, body = request_for(method, template, role, world)
+        response = answer(method, path, body, role, world, reader, tmp_path / role)
+        if response.status_code != expected:
+            violations.append(f"{role}: {method} {path} -> {response.status_code}, expected {expected}: "
+                              f"{response.text[:200]}")
+
+    assert violations == []
+
+
+def test_open_ballot_votes_stay_secret_from_other_members_and_observers(world, tmp_path: Path) -> None:
+    with world_client(world, tmp_path) as client:
+        cast = client.put("/api/v1/coalitions/wpn/proposals/2/ballot/votes/alpha", json={"choice": "no"},
+                          headers=world.headers["rep_a"])
+
+        seen = {role: client.get("/api/v1/coalitions/wpn/proposals/2/ballot/votes", headers=world.headers[role]).json()
+                for role in ROLES}
+
+    assert cast.status_code == 200
+    for role, listing in seen.items():
+        alpha = next(item for item in listing["items"] if item["member"] == "alpha")
+        assert (alpha["vote"] is not None) == (role == "rep_a"), role
