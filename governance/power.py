@@ -8,7 +8,7 @@ from fractions import Fraction
 from governance.rules import majority_rule
 from voting.exact import format_exact, parse_exact
 from voting.majority import MajorityRule, decide
-from voting.power import Criterion, ExactTooSlow, Game, analyze, monte_carlo, quota_from_share
+from voting.power import Criterion, ExactTooSlow, Game, PowerError, analyze, monte_carlo, quota_from_share
 
 __all__ = ["MODEL", "PowerCache", "game_for_rule", "pivotal_members", "power_report", "switch_alternatives"]
 
@@ -60,6 +60,8 @@ class PowerCache:
         except ExactTooSlow:
             self._compute_later(game)
             return monte_carlo(game, samples=MONTE_CARLO_SAMPLES, seed=0).to_dict()
+        except PowerError:  # no exact method for this game's shape: the estimate is all there is
+            return monte_carlo(game, samples=MONTE_CARLO_SAMPLES, seed=0).to_dict()
         with self._lock:
             self._reports[game] = report
         return report
@@ -71,9 +73,13 @@ class PowerCache:
             self._pending.add(game)
 
         def work() -> None:
-            report = analyze(game).to_dict()
+            try:
+                report = analyze(game).to_dict()
+            except PowerError:
+                report = None
             with self._lock:
-                self._reports[game] = report
+                if report is not None:
+                    self._reports[game] = report
                 self._pending.discard(game)
 
         self._executor.submit(work)
