@@ -9,7 +9,7 @@ from fastapi.routing import APIRoute
 
 
 def _refuse_constant(name: str) -> None:
-    raise ValueError(f"{name} is not a number JSON allows")
+    raise json.JSONDecodeError(f"{name} is not a number JSON allows", name, 0)
 
 
 class ExactJSONRequest(Request):

@@ -8,7 +8,7 @@ from sqlmodel import Session, func, select
 from governance.errors import Conflict, NotFound, RuleViolation
 from governance.log import store
 from governance.models import Coalition, Member, WeightChange
-from governance.text import check_slug, clean_text, slugify
+from governance.text import check_number_size, check_slug, clean_text, slugify
 from voting.exact import ExactNumberError, format_exact, parse_exact
 
 __all__ = [
@@ -24,6 +24,7 @@ MAX_WEIGHT_DIGITS = 30
 
 def parse_weight(value: object) -> Fraction:
     """An exact non-negative weight: an integer or a decimal, given as a JSON integer or a string."""
+    check_number_size(value, field="weight")
     try:
         weight = parse_exact(value)
     except ExactNumberError as error:

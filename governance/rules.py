@@ -4,6 +4,7 @@ from collections.abc import Mapping
 from fractions import Fraction
 
 from governance.errors import RuleViolation
+from governance.text import check_number_size
 from voting.exact import ExactNumberError, format_exact, parse_exact
 from voting.majority import MajorityRule, RuleError, Threshold
 from voting.registry import METHODS
@@ -72,6 +73,7 @@ def normalize_rule(kind: str, data: Mapping[str, object]) -> dict:
         raise RuleViolation(f"unknown proposal kind {kind!r}; choose one of {', '.join(KINDS)}.")
     if not isinstance(data, Mapping):
         raise RuleViolation("a rule must be a JSON object.")
+    check_number_size(data, field="rule")
     if kind in OPTION_KINDS:
         return _method_rule(kind, data)
     fields = {key: value for key, value in data.items() if key != "type"}

@@ -1,10 +1,13 @@
 """Slugs and checked user text."""
 
+import decimal
 import re
 import unicodedata
+from collections.abc import Mapping
 
 from governance.errors import RuleViolation
 
+MAX_EXPONENT = 100
 SLUG_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 
 
@@ -33,3 +36,18 @@ def clean_text(value: str, *, field: str, max_length: int, required: bool = True
     if any(unicodedata.category(ch) == "Cc" and ch not in "\n\r\t" for ch in text):
         raise RuleViolation(f"{field} contains control characters.")
     return text
+
+
+def check_number_size(value: object, *, field: str) -> None:
+    """Refuse a number such as "1e999999999" before it is read exactly: its digits would take hours to build."""
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            check_number_size(item, field=f"{field}.{key}")
+        return
+    if isinstance(value, str) and "/" not in value:
+        try:
+            value = decimal.Decimal(value.strip().replace("_", ""))
+        except decimal.InvalidOperation:
+            return
+    if isinstance(value, decimal.Decimal) and value.is_finite() and value and abs(value.adjusted()) > MAX_EXPONENT:
+        raise RuleViolation(f"{field} is out of range ({value:.3E}); give an ordinary number such as 12.5 or 1/3.")

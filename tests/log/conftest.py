@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from fastapi import FastAPI
 from argon2 import PasswordHasher
 from sqlalchemy.engine import Engine
 from sqlmodel import select
@@ -30,6 +31,7 @@ class ExportedHistory:
     key: str
     signer_key: str
     checkpoints: dict[int, str]
+    app: FastAPI
     slug: str = "wpn"
 
 
@@ -55,4 +57,4 @@ def history(tmp_path_factory: pytest.TempPathFactory) -> ExportedHistory:
     with read_session(engine) as session:
         checkpoints = {row.size: row.note for row in session.exec(select(Checkpoint))}
     return ExportedHistory(engine, database, archive, read_archive_bytes(archive), key,
-                           app.state.log_keys.signer_key(built.slug), checkpoints, built.slug)
+                           app.state.log_keys.signer_key(built.slug), checkpoints, app, built.slug)
