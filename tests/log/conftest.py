@@ -4,8 +4,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from fastapi import FastAPI
 from argon2 import PasswordHasher
+from fastapi import FastAPI
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 

@@ -1,5 +1,7 @@
 """A realistic coalition history built through the governance commands: hundreds of events, every kind of ballot."""
 
+import base64
+import json
 import random
 from dataclasses import dataclass
 from datetime import timedelta
@@ -9,6 +11,8 @@ from sqlmodel import Session, select
 
 from app.db import write_session
 from governance import ballots, coalitions, members, proposals
+from governance.log.merkle import leaf_hash, root_hash
+from governance.log.notes import format_checkpoint, sign_note
 from governance.models import Account, Coalition
 from tests.app.support import quick_coalition
 
@@ -108,3 +112,13 @@ def build_history(app: FastAPI, *, slug: str = "wpn", seed: int = 5, rounds: int
             session.commit()
         app.state.clock.advance(hours=2)
     return History(slug=slug, admin=f"{slug}-admin")
+
+
+def jsonl(entries: list[bytes]) -> list[str]:
+    """The lines of ``entries.jsonl`` for these leaves."""
+    return [json.dumps({"index": i, "leaf": base64.b64encode(e).decode()}) for i, e in enumerate(entries)]
+
+
+def resign(entries: list[bytes], signer_key: str, origin: str) -> str:
+    """What an operator holding the key can do: sign whatever the entries now hash to."""
+    return sign_note(format_checkpoint(origin, len(entries), root_hash([leaf_hash(e) for e in entries])), signer_key)

@@ -6,7 +6,6 @@ import random
 import pytest
 
 from governance.log.canonical import canonical_bytes
-from governance.log.merkle import leaf_hash, root_hash
 from governance.log.notes import (
     format_checkpoint,
     generate_signer_key,
@@ -15,6 +14,7 @@ from governance.log.notes import (
 )
 from governance.log.sources import parse_entries_jsonl
 from governance.log.verify import VerifyError, verify_log
+from tests.log.history import jsonl, resign
 
 ENTRY_KINDS = {"canonical", "position", "log", "time"}
 TAMPERINGS = {"byte": 300, "drop": 100, "duplicate": 100, "swap": 100, "swap_renumbered": 50, "append": 50,
@@ -26,17 +26,6 @@ def detect(entries, note, key, since=None) -> VerifyError:
     with pytest.raises(VerifyError) as caught:
         verify_log(entries, note, key, since=since)
     return caught.value
-
-
-def jsonl(entries: list[bytes]) -> list[str]:
-    import base64
-
-    return [json.dumps({"index": i, "leaf": base64.b64encode(e).decode()}) for i, e in enumerate(entries)]
-
-
-def resign(entries: list[bytes], signer_key: str, origin: str) -> str:
-    """What an operator holding the key can do: sign whatever the entries now hash to."""
-    return sign_note(format_checkpoint(origin, len(entries), root_hash([leaf_hash(e) for e in entries])), signer_key)
 
 
 def closed_ballots(entries: list[bytes]) -> list[int]:
