@@ -80,7 +80,9 @@ def cast_vote(session: Session, *, coalition: Coalition, actor: Account, proposa
     if actor.role != "representative" or actor.member_id != member.id:
         raise Forbidden(f"Only a representative of {member.name} can vote for it.")
     store.lock_head(session, coalition)
-    ballot = get_ballot(session, proposal)
+    ballot = find_ballot(session, proposal)
+    if ballot is None:
+        raise Conflict(f"Proposal #{proposal.number} is {proposal.state}; votes are accepted once its ballot opens.")
     session.refresh(ballot)
     _check_open(ballot, proposal, now)
     if member.slug not in {row["member"] for row in ballot.eligible}:
