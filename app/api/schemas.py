@@ -2,11 +2,11 @@
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, Strict, StrictInt, StrictStr
 
-ExactNumber = int | Decimal | str
+ExactNumber = StrictInt | Annotated[Decimal, Strict()] | StrictStr  # strict: JSON true is not the weight 1
 Kind = Literal["decision", "rule_change", "admission", "choice", "election"]
 
 
