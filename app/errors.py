@@ -3,6 +3,8 @@
 import logging
 
 from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import IntegrityError, OperationalError, InterfaceError, DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
@@ -10,6 +12,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from governance.errors import DomainError
 
 logger = logging.getLogger("concord")
+SECRET_FIELDS = ("password", "token", "secret")
 
 
 def _json(status: int, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
@@ -21,6 +24,11 @@ def install_error_handlers(app: FastAPI) -> None:
     async def domain_error(request: Request, error: DomainError) -> JSONResponse:
         headers = {"WWW-Authenticate": "Bearer"} if error.status_code == 401 else None
         return _json(error.status_code, error.message, headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, error: RequestValidationError) -> JSONResponse:
+        return JSONResponse({"detail": jsonable_encoder([_without_secret(e) for e in error.errors()])},
+                            status_code=422)
 
     @app.exception_handler(IntegrityError)
     async def integrity_error(request: Request, error: IntegrityError) -> JSONResponse:
@@ -41,3 +49,10 @@ def install_error_handlers(app: FastAPI) -> None:
             return await database_unavailable(request, error)
         logger.exception("database error on %s %s", request.method, request.url.path)
         return _json(400, "The database refused this request; check the values you sent.")
+
+
+def _without_secret(error: dict) -> dict:
+    """A validation error as FastAPI reports it, minus the echoed input where that input is a password or token."""
+    if any(isinstance(part, str) and any(word in part.lower() for word in SECRET_FIELDS) for part in error["loc"]):
+        return {key: value for key, value in error.items() if key != "input"}
+    return error
