@@ -188,7 +188,7 @@ def verify_log(entries: Sequence[bytes], checkpoint_note: str, key: str, *, sinc
     if since is not None:
         _check_since(since, key, checks.slug, checkpoint_note, checkpoint, checks.leaf_hashes)
     try:
-        state = replay(decode_event(data) for data in entries)
+        state = replay(_DECODER.decode(data.decode("utf-8")) for data in entries)  # canonical: checked above
     except ReplayError as error:
         raise _replay_failure(error) from None
     return VerifyReport(checkpoint, state, entries, checks.leaf_hashes)

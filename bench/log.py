@@ -1,0 +1,235 @@
+"""Benchmark the public log: appends through the API, proofs from a 1e6-entry database store, the offline verifier.
+
+Run: .venv/bin/python bench/log.py [--appends 300] [--entries 1000000] [--postgres URL]
+The verifier is compared, in the same run, with plain hashlib hashing of the same bytes.
+"""
+
+import argparse
+import hashlib
+import random
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from fastapi.testclient import TestClient
+from sqlalchemy import insert
+
+from app.db import make_engine, read_session, write_session
+from app.main import create_app
+from app.settings import Settings
+from governance import accounts, ballots, coalitions, members, proposals, rules
+from governance.log import store
+from governance.log.canonical import canonical_bytes
+from governance.log.merkle import leaf_hash, root_hash
+from governance.log.notes import (
+    format_checkpoint,
+    generate_signer_key,
+    sign_note,
+    verify_checkpoint,
+)
+from governance.log.recount import count_ballot
+from governance.log.tree import (
+    MemoryNodeStore,
+    consistency_proof_from_store,
+    inclusion_proof_from_store,
+)
+from governance.log.verify import verify_log
+from governance.models import Coalition, LogNode, metadata
+
+__all__ = ["main"]
+NOW = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
+
+
+def _report(label: str, seconds: float, count: int, unit: str = "op") -> None:
+    print(f"  {label:<56} {seconds:8.3f} s  {count / seconds:12,.0f} {unit}/s  {seconds / count * 1e6:10.1f} us/{unit}")
+
+
+def _fresh_engine(url: str):
+    engine = make_engine(url)
+    if url.startswith("postgresql"):
+        with engine.begin() as connection:
+            connection.exec_driver_sql("DROP SCHEMA IF EXISTS public CASCADE")
+            connection.exec_driver_sql("CREATE SCHEMA public")
+    metadata.create_all(engine)
+    return engine
+
+
+def bench_api_appends(url: str, count: int, folder: Path) -> None:
+    """PUT the same member's vote ``count`` times: each request appends one event and signs one checkpoint."""
+    engine = _fresh_engine(url)
+    app = create_app(engine, settings=Settings(key_dir=folder / "keys", log_host="bench.test"), clock=lambda: NOW)
+    with write_session(engine) as session:
+        session.info["log_signer"] = app.state.log_signer
+        coalition, admin = coalitions.create_coalition(session, slug="bench", name="Bench", description="",
+                                                       admin_username="admin", admin_password="correct horse battery",
+                                                       now=NOW, log_key=app.state.log_keys.verifier_key("bench"))
+        member = members.admit_member(session, coalition=coalition, actor="admin", slug="m", name="M", weight="1",
+                                      now=NOW)
+        rep = accounts.create_account(session, coalition=coalition, actor="admin", member=member, username="rep",
+                                      password="correct horse battery", role="representative", now=NOW)
+        _, token = accounts.issue_token(session, account=rep, name="bench", now=NOW)
+        proposal = proposals.create_proposal(session, coalition=coalition, author=admin, kind="decision", title="T",
+                                             body="", now=NOW)
+        ballots.open_ballot(session, coalition=coalition, actor=admin, proposal=proposal,
+                            closes_at=NOW + timedelta(days=1), now=NOW)
+        session.commit()
+    headers = {"Authorization": f"Bearer {token}"}
+    with TestClient(app) as client:
+        start = time.perf_counter()
+        for n in range(count):
+            response = client.put("/api/v1/coalitions/bench/proposals/1/ballot/votes/m", headers=headers,
+                                  json={"choice": "yes" if n % 2 else "no"})
+            assert response.status_code == 200, response.text
+        seconds = time.perf_counter() - start
+    _report(f"{engine.dialect.name}: PUT vote (1 append + signed checkpoint)", seconds, count, "append")
+    engine.dispose()
+
+
+def _fill_nodes(engine, coalition_id: int, nodes: MemoryNodeStore) -> None:
+    rows = ({"coalition_id": coalition_id, "level": level, "index": index, "hash": value}
+            for level, hashes in enumerate(nodes.levels) for index, value in enumerate(hashes))
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as connection:
+            cursor = connection.connection.cursor()
+            with cursor.copy("COPY log_node (coalition_id, level, index, hash) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row((row["coalition_id"], row["level"], row["index"], row["hash"]))
+        return
+    batch: list[dict] = []
+    with engine.begin() as connection:
+        for row in rows:
+            batch.append(row)
+            if len(batch) == 50_000:
+                connection.execute(insert(LogNode), batch)
+                batch = []
+        if batch:
+            connection.execute(insert(LogNode), batch)
+
+
+def bench_store_proofs(url: str, size: int, proofs: int) -> None:
+    """Proofs at ``size`` entries read from the log_node table, filled with every perfect subtree by bulk insert."""
+    engine = _fresh_engine(url)
+    hashes = [hashlib.sha256(n.to_bytes(8, "big")).digest() for n in range(size)]
+    nodes = MemoryNodeStore.from_leaf_hashes(hashes)
+    with write_session(engine) as session:
+        coalition = Coalition(slug="proofs", name="Proofs", created_at=NOW)
+        session.add(coalition)
+        session.commit()
+        coalition_id = coalition.id
+    start = time.perf_counter()
+    _fill_nodes(engine, coalition_id, nodes)
+    count = sum(len(level) for level in nodes.levels)
+    _report(f"{engine.dialect.name}: bulk insert of log_node ({size:,} leaves)", time.perf_counter() - start, count,
+            "node")
+    chooser = random.Random(9162)
+    with read_session(engine) as session:
+        reader = store.NodeReader(session, coalition_id)
+        indices = [chooser.randrange(size) for _ in range(proofs)]
+        start = time.perf_counter()
+        for index in indices:
+            inclusion_proof_from_store(index, size, reader)
+        _report(f"{engine.dialect.name}: inclusion proof at {size:,} from the DB", time.perf_counter() - start, proofs)
+        olds = [chooser.randrange(1, size) for _ in range(proofs)]
+        start = time.perf_counter()
+        for old in olds:
+            consistency_proof_from_store(old, size, reader)
+        _report(f"{engine.dialect.name}: consistency proof to {size:,} from the DB", time.perf_counter() - start,
+                proofs)
+    engine.dispose()
+
+
+def synthetic_log(size: int, *, members_count: int = 40) -> tuple[list[bytes], str, str]:
+    """A valid coalition log of ``size`` events (members, then decision ballots of ~2 casts per member), signed."""
+    signer, key = generate_signer_key("bench.test/bench")
+    entries: list[bytes] = []
+    ts = 1_770_000_000_000
+
+    def add(type_: str, body: dict) -> bytes:
+        nonlocal ts
+        ts += 7
+        data = canonical_bytes({"v": 1, "log": "bench", "idx": len(entries), "ts": ts, "type": type_, "body": body})
+        entries.append(data)
+        return data
+
+    add("coalition.created", {"slug": "bench", "name": "Bench", "description": "", "rules": rules.default_rules(),
+                              "log_key": key})
+    add("account.granted", {"account": "admin", "role": "admin", "member": None, "actor": "admin"})
+    eligible = []
+    for n in range(members_count):
+        slug = f"member-{n:03d}"
+        add("member.admitted", {"member": slug, "name": f"Member {n}", "country": "", "weight": str(1 + n % 7),
+                                "basis": "members", "reason": "admitted", "actor": "admin", "proposal": None})
+        add("account.granted", {"account": f"rep-{n}", "role": "representative", "member": slug, "actor": "admin"})
+        eligible.append({"member": slug, "name": f"Member {n}", "weight": str(1 + n % 7)})
+    rule, chooser, number = rules.default_rules()["decision"], random.Random(6962), 0
+    while len(entries) < size - 2 * members_count - 3:
+        number += 1
+        add("proposal.created", {"number": number, "kind": "decision", "title": f"Proposal {number}", "body": "",
+                                 "options": [], "seats": 1, "payload": {}, "member": None, "actor": "admin"})
+        opened = add("ballot.opened", {"number": number, "kind": "decision", "rule": rule, "eligible": eligible,
+                                       "options": [], "seats": 1, "closes_at": "2026-03-08T09:00:00+00:00",
+                                       "live_results": False, "actor": "admin"})
+        votes = {}
+        for n in range(2 * members_count):
+            member = chooser.randrange(members_count)
+            votes[f"member-{member:03d}"] = {"choice": chooser.choice(["yes", "no", "abstain"])}
+            add("vote.cast", {"number": number, "member": f"member-{member:03d}",
+                              "vote": votes[f"member-{member:03d}"], "actor": f"rep-{member}"})
+        result = count_ballot(rule=rule, eligible=eligible, votes=votes, seed=leaf_hash(opened).hex()[:16])
+        add("ballot.closed", {"number": number, "result": result, "closed_at": "2026-03-02T09:00:00+00:00",
+                              "actor": "admin"})
+    root = root_hash([leaf_hash(e) for e in entries])
+    return entries, sign_note(format_checkpoint("bench.test/bench", len(entries), root), signer), key
+
+
+def bench_verifier(size: int) -> None:
+    """The verifier on a ``size``-event log against the floor: SHA-256 of every entry's bytes with hashlib."""
+    start = time.perf_counter()
+    entries, note, key = synthetic_log(size)
+    print(f"  synthetic log: {len(entries):,} events, {sum(map(len, entries)) / len(entries):.0f} bytes each on "
+          f"average, built in {time.perf_counter() - start:.1f} s")
+    start = time.perf_counter()
+    for data in entries:
+        hashlib.sha256(b"\x00" + data).digest()
+    floor = time.perf_counter() - start
+    _report("hashlib.sha256(0x00 || entry) of every entry (the floor)", floor, len(entries), "entry")
+    start = time.perf_counter()
+    hashes = [leaf_hash(data) for data in entries]
+    checkpoint = verify_checkpoint(note, [key])
+    assert root_hash(hashes) == checkpoint.root
+    tree = time.perf_counter() - start
+    _report("leaf hashes + RFC 9162 root + signature", tree, len(entries), "entry")
+    start = time.perf_counter()
+    report = verify_log(entries, note, key)
+    full = time.perf_counter() - start
+    _report("verify_log: canonical, order, root, signature, replay, recount", full, len(entries), "entry")
+    print(f"  ratios to the hashlib floor: root and signature {tree / floor:.1f}x, whole verifier {full / floor:.1f}x "
+          f"({report.ballots_recounted:,} ballots recounted)")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--appends", type=int, default=300)
+    parser.add_argument("--entries", type=int, default=1_000_000)
+    parser.add_argument("--proofs", type=int, default=1000)
+    parser.add_argument("--postgres", help="a PostgreSQL URL to bench too (its public schema is dropped!)")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory() as folder:
+        urls = [f"sqlite:///{Path(folder) / 'bench.db'}"] + ([args.postgres] if args.postgres else [])
+        print("appends through the API")
+        for url in urls:
+            bench_api_appends(url, args.appends, Path(folder))
+        print(f"proofs from the database store at {args.entries:,} entries")
+        for n, url in enumerate(urls):
+            bench_store_proofs(url.replace("bench.db", f"proofs{n}.db"), args.entries, args.proofs)
+    print(f"offline verifier on a {args.entries:,}-event log")
+    bench_verifier(args.entries)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
