@@ -5,19 +5,27 @@ from dataclasses import dataclass
 from math import comb
 
 from voting.power_game import IntegerGame, PowerError
-from voting.power_rows import RowTable, mitm_below
+from voting.power_box import BoxTable, box_below, box_cells, box_lookups
+from voting.power_rows import RowTable, mitm_below, slot_bits
 
 __all__ = ["Counts", "ExactTooSlow", "count_game", "estimate_seconds"]
 
 BITSET_LIMIT = 20
+SMALL_ENOUGH_TO_ENUMERATE = 14
 MITM_LIMIT = 36
 
 
 class ExactTooSlow(PowerError):
     """Exact counting would take longer than allowed; use a Monte Carlo estimate instead."""
 
-    def __init__(self, seconds: float, limit: float) -> None:
-        super().__init__(f"exact power analysis would take about {seconds:.3g} s (limit {limit:.3g} s)")
+    def __init__(self, seconds: float, limit: float | None) -> None:
+        if seconds == float("inf"):
+            message = (f"no exact method counts three or more weighted criteria with more than {BITSET_LIMIT} "
+                       "members; use the Monte Carlo estimate")
+        else:
+            allowed = "" if limit is None else f" (limit {limit:.3g} s)"
+            message = f"exact power analysis would take about {seconds:.3g} s{allowed}; use the Monte Carlo estimate"
+        super().__init__(message)
         self.seconds = seconds
 
 
@@ -134,6 +142,24 @@ def _count_by_halves(game: IntegerGame) -> Counts:
     return _finish(game, tuple(by_type[w] for w in weights), by_size, minimal, "meet in the middle")
 
 
+def _count_by_box(game: IntegerGame) -> Counts:
+    """Two weighted criteria: box counts of complements (see ``voting.power_box``); minimal winning not counted."""
+    table = BoxTable(game)
+    (first, _), (second, _) = game.weighted
+    by_type: dict[tuple[int, int], tuple[int, ...]] = {}
+    for pair in zip(first, second):
+        if pair not in by_type:
+            meets_with, meets_without = box_lookups(table, *pair)
+            n = game.n
+            by_type[pair] = _type_swings(
+                n, game, lambda t: meets_with[t] - meets_without[t], lambda t: comb(n - 1, t) - meets_without[t]
+            )
+    below = box_below(table)
+    by_size = _winning_by_size(game.n, game, below.__getitem__)
+    swings = tuple(by_type[pair] for pair in zip(first, second))
+    return Counts(swings, by_size, None, "dynamic programming over both criteria")
+
+
 def _finish(
     game: IntegerGame, swings: tuple[tuple[int, ...], ...], by_size: tuple[int, ...], minimal: int, method: str
 ) -> Counts:
@@ -177,9 +203,15 @@ def estimate_seconds(game: IntegerGame) -> tuple[str, float]:
     """The engine exact counting would use, and a rough time for it on one core of a small machine."""
     n = game.n
     if len(game.weighted) > 1:
+        choices = []
         if n <= BITSET_LIMIT:
-            return "bitset", 2e-6 * (n + len(game.weighted)) * 2**n
-        return "none", float("inf")
+            choices.append(("bitset", 2e-6 * (n + len(game.weighted)) * 2**n))
+        if n <= SMALL_ENOUGH_TO_ENUMERATE:
+            return choices[0]
+        if len(game.weighted) == 2:
+            bits = n * box_cells(game) * (n + 1) * slot_bits(n)
+            choices.append(("box", 3e-10 * bits + 1e-3))
+        return min(choices, key=lambda choice: choice[1], default=("none", float("inf")))
     weights, quota = _single_criterion(game)
     distinct = len(set(weights))
     rows = min(n, quota) + 1
@@ -193,12 +225,7 @@ def estimate_seconds(game: IntegerGame) -> tuple[str, float]:
 def count_game(game: IntegerGame, *, limit_seconds: float | None = None) -> Counts:
     """Exact counts for ``game``, by the fastest engine that applies; ExactTooSlow past ``limit_seconds``."""
     engine, seconds = estimate_seconds(game)
-    if engine == "none":
-        raise ExactTooSlow(seconds, limit_seconds or 0.0) if limit_seconds is not None else PowerError(
-            f"exact analysis of two or more weighted criteria is limited to {BITSET_LIMIT} members; "
-            "use the Monte Carlo estimate"
-        )
-    if limit_seconds is not None and seconds > limit_seconds:
+    if engine == "none" or (limit_seconds is not None and seconds > limit_seconds):
         raise ExactTooSlow(seconds, limit_seconds)
-    run = {"bitset": _count_by_bitset, "halves": _count_by_halves, "rows": _count_by_rows}[engine]
+    run = {"bitset": _count_by_bitset, "box": _count_by_box, "halves": _count_by_halves, "rows": _count_by_rows}[engine]
     return run(game)

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from voting.power import Criterion, Game, analyze, swing_counts
-from voting.power_count import _count_by_bitset, _count_by_halves, _count_by_rows
+from voting.power_count import _count_by_bitset, _count_by_box, _count_by_halves, _count_by_rows
 from voting.power_game import integer_game
 
 
@@ -150,3 +150,28 @@ def test_a_large_game_is_exact_and_sums_to_one() -> None:
     assert sum(m.banzhaf for m in report.members) == 1
     assert sum(m.shapley_shubik for m in report.members) == 1
     assert tuple(m.swings for m in report.members) == swing_counts(game)
+
+
+@st.composite
+def double_criterion_games(draw: st.DrawFn, max_members: int = 10) -> Game:
+    n = draw(st.integers(1, max_members))
+    criteria = []
+    for _ in range(2):
+        ws = tuple(draw(st.lists(st.integers(0, 9), min_size=n, max_size=n)))
+        criteria.append(Criterion(ws, draw(st.integers(0, sum(ws) + 1))))
+    if draw(st.booleans()):
+        criteria.append(Criterion((1,) * n, draw(st.integers(0, n + 1))))
+    clause = draw(st.one_of(st.none(), st.integers(1, n + 1)))
+    return Game(tuple(f"m{i}" for i in range(n)), tuple(criteria), clause)
+
+
+@settings(max_examples=60, deadline=None)
+@given(double_criterion_games())
+def test_two_weighted_criteria_table_matches_brute_force_swings_by_size(game: Game) -> None:
+    integer = integer_game(game)
+    expected = brute_force(game)
+
+    counts = _count_by_box(integer) if len(integer.weighted) == 2 else _count_by_bitset(integer)
+
+    assert [list(row) for row in counts.swings_by_size] == expected["by_size"]
+    assert sum(counts.winning_by_size) == expected["winning"]
