@@ -15,6 +15,15 @@ logger = logging.getLogger("concord")
 SECRET_FIELDS = ("password", "token", "secret")
 
 
+DATABASE_DOWN = (OperationalError, InterfaceError, PoolTimeout)
+UNAVAILABLE = "The database is unavailable right now; nothing was changed. Try again shortly."
+
+
+def database_unavailable_response() -> JSONResponse:
+    """What a request gets while the database cannot be reached, wherever that is noticed."""
+    return _json(503, UNAVAILABLE, {"Retry-After": "5"})
+
+
 def _json(status: int, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
     return JSONResponse({"detail": message}, status_code=status, headers=headers)
 
@@ -30,6 +39,10 @@ def install_error_handlers(app: FastAPI) -> None:
         return JSONResponse({"detail": jsonable_encoder([_without_secret(e) for e in error.errors()])},
                             status_code=422)
 
+    @app.exception_handler(OverflowError)
+    async def number_too_large(request: Request, error: OverflowError) -> JSONResponse:
+        return _json(422, "A number in this request is too large to be an index, a number or an id here.")
+
     @app.exception_handler(IntegrityError)
     async def integrity_error(request: Request, error: IntegrityError) -> JSONResponse:
         logger.info("integrity conflict on %s %s", request.method, request.url.path)
@@ -37,10 +50,9 @@ def install_error_handlers(app: FastAPI) -> None:
 
     async def database_unavailable(request: Request, error: Exception) -> JSONResponse:
         logger.warning("database unavailable on %s %s: %s", request.method, request.url.path, type(error).__name__)
-        return _json(503, "The database is unavailable right now; nothing was changed. Try again shortly.",
-                     {"Retry-After": "5"})
+        return database_unavailable_response()
 
-    for kind in (OperationalError, InterfaceError, PoolTimeout):
+    for kind in DATABASE_DOWN:
         app.add_exception_handler(kind, database_unavailable)
 
     @app.exception_handler(DBAPIError)

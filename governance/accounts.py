@@ -10,12 +10,12 @@ from sqlmodel import Session, select
 
 from governance.errors import Conflict, Forbidden, NotFound, RuleViolation, Unauthorized
 from governance.log import store
-from governance.models import Account, ApiToken, Coalition, Member
+from governance.models import Account, ApiToken, Coalition, Member, WebSession
 from governance.text import clean_text
 
 __all__ = [
-    "authenticate", "account_for_token", "create_account", "get_account", "hash_password", "issue_token",
-    "list_tokens", "revoke_account", "revoke_token",
+    "authenticate", "account_for_token", "create_account", "end_web_session", "get_account", "hash_password",
+    "issue_token", "list_tokens", "revoke_account", "revoke_token", "start_web_session", "web_session_account",
 ]
 
 _hasher = PasswordHasher()
@@ -111,6 +111,28 @@ def authenticate(session: Session, *, username: str, password: str) -> Account:
 
 def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def start_web_session(session: Session, *, account: Account, sid: str, now: datetime) -> None:
+    """Record a browser sign-in under the digest of its random id."""
+    session.add(WebSession(sid_hash=_digest(sid), account_id=account.id, created_at=now))
+
+
+def end_web_session(session: Session, *, sid: str, now: datetime) -> None:
+    """Revoke a browser sign-in, so a copy of its cookie no longer signs anyone in."""
+    row = session.get(WebSession, _digest(sid))
+    if row is not None and row.revoked_at is None:
+        row.revoked_at = now
+        session.add(row)
+
+
+def web_session_account(session: Session, *, sid: str, account_id: int) -> Account | None:
+    """The active account of a live browser sign-in, or None."""
+    row = session.get(WebSession, _digest(sid))
+    if row is None or row.revoked_at is not None or row.account_id != account_id:
+        return None
+    account = session.get(Account, account_id)
+    return account if account is not None and account.active else None
 
 
 def issue_token(session: Session, *, account: Account, name: str, now: datetime) -> tuple[ApiToken, str]:

@@ -1,9 +1,10 @@
 """Every table of Concord, with a naming convention set before any table."""
 
-from datetime import datetime
+from datetime import UTC, datetime
 from fractions import Fraction
 
 from sqlalchemy import JSON, BigInteger, Column, DateTime, LargeBinary, MetaData, UniqueConstraint
+from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
 from voting.exact import format_exact, parse_exact
@@ -18,8 +19,20 @@ SQLModel.metadata.naming_convention = {
 metadata: MetaData = SQLModel.metadata
 
 
+class UtcDateTime(TypeDecorator):
+    """A timestamp that always comes back timezone-aware in UTC (SQLite hands back naive datetimes)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_result_value(self, value: datetime | None, dialect: object) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
 def utc_column(nullable: bool = False) -> Column:
-    return Column(DateTime(timezone=True), nullable=nullable)
+    return Column(UtcDateTime(), nullable=nullable)
 
 
 class Coalition(SQLModel, table=True):
@@ -92,6 +105,16 @@ class ApiToken(SQLModel, table=True):
     name: str = Field(max_length=100)
     token_hash: str = Field(max_length=64, unique=True)
     prefix: str = Field(max_length=16)
+    created_at: datetime = Field(sa_column=utc_column())
+    revoked_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+
+
+class WebSession(SQLModel, table=True):
+    """A browser sign-in: the cookie carries the id, the database only its digest; sign-out revokes it."""
+
+    __tablename__ = "web_session"
+    sid_hash: str = Field(max_length=64, primary_key=True)
+    account_id: int = Field(foreign_key="account.id", index=True)
     created_at: datetime = Field(sa_column=utc_column())
     revoked_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
 

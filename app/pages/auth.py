@@ -42,13 +42,16 @@ def sign_in(request: Request, form: FormDep, session: SessionDep, now: NowDep) -
                           status_code=status)
         coalition = session.get(Coalition, account.coalition_id)
         response = see_other(values["next"] or f"/c/{coalition.slug}/me")
-        request.app.state.session_codec.store(response, request.app.state.session_codec.new(account.id))
+        page_session = request.app.state.session_codec.new(account.id)
+        accounts.start_web_session(session, account=account, sid=page_session.sid, now=now)
+        request.app.state.session_codec.store(response, page_session)
         return response
     return render(request, "auth/sign_in.html", {"values": values, "errors": errors}, status_code=422)
 
 
 @router.post("/sign-out", name="sign_out")
-def sign_out(request: Request, form: FormDep) -> Response:
+def sign_out(request: Request, form: FormDep, session: SessionDep, now: NowDep) -> Response:
+    accounts.end_web_session(session, sid=request.state.page_session.sid, now=now)
     response = see_other("/")
     request.app.state.session_codec.store(response, request.app.state.session_codec.new())
     return response

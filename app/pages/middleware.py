@@ -8,7 +8,9 @@ from starlette.responses import Response
 from app.csrf import HEADER, token_matches
 from app.db import read_session
 from app.i18n import LANGUAGE_COOKIE, negotiate
-from app.pages.sessions import COOKIE
+from app.errors import DATABASE_DOWN, database_unavailable_response
+from app.pages.sessions import COOKIE, PageSession
+from governance import accounts
 from app.templating import translator
 from governance.models import Account
 
@@ -18,12 +20,11 @@ SAFE = frozenset({"GET", "HEAD", "OPTIONS"})
 OPENAPI_PAGES = ("/docs", "/redoc")
 
 
-def _active_account(engine, account_id: int | None) -> Account | None:  # noqa: ANN001
-    if account_id is None:
+def _active_account(engine, page_session: PageSession) -> Account | None:  # noqa: ANN001
+    if page_session.account_id is None:
         return None
     with read_session(engine) as session:
-        account = session.get(Account, account_id)
-        return account if account is not None and account.active else None
+        return accounts.web_session_account(session, sid=page_session.sid, account_id=page_session.account_id)
 
 
 def _api_may_use_cookie(request: Request) -> bool:
@@ -38,7 +39,10 @@ class PageMiddleware(BaseHTTPMiddleware):
         codec = request.app.state.session_codec
         page_session = codec.read(request.cookies.get(COOKIE))
         request.state.page_session = page_session
-        account = await run_in_threadpool(_active_account, request.app.state.engine, page_session.account_id)
+        try:
+            account = await run_in_threadpool(_active_account, request.app.state.engine, page_session)
+        except DATABASE_DOWN:
+            return database_unavailable_response()
         account_id = account.id if account is not None else None
         request.state.account, request.state.page_account_id = account, account_id
         request.state.session_account = account_id if _api_may_use_cookie(request) else None
