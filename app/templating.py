@@ -1,5 +1,6 @@
 """Jinja2 rendering of pages and of their htmx blocks, in the visitor's language."""
 
+from collections.abc import Iterator
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -39,8 +40,16 @@ def translator(locale: str):  # noqa: ANN201
     return gettext, ngettext
 
 
+def _route_names(routes) -> Iterator[str | None]:  # noqa: ANN001
+    for route in routes:
+        yield getattr(route, "name", None)
+        included = getattr(route, "original_router", None)  # FastAPI >= 0.165 nests included routers
+        if included is not None:
+            yield from _route_names(included.routes)
+
+
 def _has_route(request: Request, name: str) -> bool:
-    return any(getattr(route, "name", None) == name for route in request.app.routes)
+    return name in _route_names(request.app.routes)
 
 
 def page_context(request: Request) -> dict[str, Any]:

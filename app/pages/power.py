@@ -1,0 +1,189 @@
+"""Power: each yes/no rule's a priori power report beside the weights, in words, tables and charts; who was pivotal."""
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+
+from fastapi import Request
+from fastapi.responses import Response
+from markupsafe import Markup
+from sqlmodel import Session
+
+from app.api.power import read_history
+from app.deps import SessionDep
+from app.pages.charts import BANZHAF, SHAPLEY_SHUBIK, WEIGHT, Bar, bar_chart
+from app.pages.common import CoalitionDep, coalition_pages
+from app.pages.words import CHOICES, KIND_NAMES, N_, describe_rule
+from app.templating import render
+from governance import coalitions, members, power, rules
+from governance.models import Ballot, Coalition, Vote
+from voting.power import PowerError
+from voting.power_stats import concentration
+
+__all__ = ["PowerRow", "ReportView", "ballot_power", "eligible_rows", "pivot_sentences", "power_chart",
+           "report_view", "router"]
+
+router = coalition_pages()
+Gettext = Callable[..., str]
+CONSEQUENCES = {"passed": N_("the proposal would have failed"), "rejected": N_("the proposal would have passed"),
+                "no_quorum": N_("the ballot would have reached its quorum")}
+OTHER_CONSEQUENCE = N_("the outcome would have been different")
+
+
+@dataclass(frozen=True)
+class PowerRow:
+    """One member: weight and share beside each index; ``*_range`` is the 95% interval of an estimate."""
+
+    slug: str
+    name: str
+    weight: Fraction
+    weight_share: Fraction | None
+    banzhaf: Fraction | None
+    shapley_shubik: Fraction | None
+    banzhaf_range: tuple[Fraction, Fraction] | None = None
+    shapley_shubik_range: tuple[Fraction, Fraction] | None = None
+
+
+@dataclass(frozen=True)
+class ReportView:
+    """A power report as a page shows it: rows, named veto players and dummies, sizes, concentration."""
+
+    exact: bool
+    rows: list[PowerRow]
+    veto: list[str]
+    dummies: list[str]
+    dictator: str | None
+    smallest_winning: int | None
+    smallest_blocking: int | None
+    concentration: list[tuple[str, Fraction | None, Fraction | None]]
+
+
+def _index(report: Mapping, key: str, slug: str) -> tuple[Fraction | None, tuple[Fraction, Fraction] | None]:
+    value = (report.get(key) or {}).get(slug)
+    if value is None:
+        return None, None
+    if isinstance(value, Mapping):
+        return Fraction(value["estimate"]), (Fraction(value["low"]), Fraction(value["high"]))
+    return Fraction(value), None
+
+
+def _spread(data: Mapping | None) -> tuple[Fraction | None, Fraction | None]:
+    if not data:
+        return None, None
+    return tuple(Fraction(data[key]) if data.get(key) is not None else None for key in ("gini", "herfindahl"))
+
+
+def report_view(report: Mapping, eligible: Sequence[Mapping[str, str]]) -> ReportView:
+    """The rows and facts of a stored power report, over the members it was computed for."""
+    names = {row["member"]: row.get("name", row["member"]) for row in eligible}
+    rows = []
+    for row in eligible:
+        slug = row["member"]
+        share = report.get("weight_share", {}).get(slug)
+        banzhaf, banzhaf_range = _index(report, "banzhaf", slug)
+        shapley, shapley_range = _index(report, "shapley_shubik", slug)
+        rows.append(PowerRow(slug, names[slug], Fraction(row["weight"]), None if share is None else Fraction(share),
+                             banzhaf, shapley, banzhaf_range, shapley_range))
+    weights = concentration([row.weight for row in rows])
+    return ReportView(
+        exact=bool(report.get("exact", True)), rows=rows,
+        veto=[names.get(slug, slug) for slug in report.get("veto", [])],
+        dummies=[names.get(slug, slug) for slug in report.get("dummies", [])],
+        dictator=names.get(report["dictator"], report["dictator"]) if report.get("dictator") else None,
+        smallest_winning=report.get("smallest_winning"), smallest_blocking=report.get("smallest_blocking"),
+        concentration=[("weight", weights.gini, weights.herfindahl),
+                       ("banzhaf", *_spread(report.get("banzhaf_concentration"))),
+                       ("shapley_shubik", *_spread(report.get("shapley_shubik_concentration")))])
+
+
+def power_chart(_: Gettext, view: ReportView, *, chart_id: str, locale: str, share: Callable[[object], str],
+                title: str) -> Markup:
+    """Weight share, Banzhaf and Shapley-Shubik power of each member as grouped bars."""
+    series = [("weight_share", WEIGHT), ("banzhaf", BANZHAF), ("shapley_shubik", SHAPLEY_SHUBIK)]
+    groups = [(row.name, [Bar(getattr(row, key), ("≈ " if not view.exact and key != "weight_share" else "")
+                              + share(getattr(row, key)), colour)
+                          for key, colour in series if getattr(row, key) is not None]) for row in view.rows]
+    legend = [(_("Weight share"), WEIGHT), (_("Banzhaf power"), BANZHAF), (_("Shapley-Shubik power"), SHAPLEY_SHUBIK)]
+    description = _("For each member, three bars: its share of the weight, its Banzhaf power and its "
+                    "Shapley-Shubik power. The table after the chart gives the same figures.")
+    return bar_chart(groups, chart_id=chart_id, title=title, description=description, legend=legend,
+                     rtl=locale == "ar")
+
+
+def eligible_rows(session: Session, coalition: Coalition) -> list[dict[str, str]]:
+    """The active members as a ballot freezes them: slug, name and weight."""
+    active = members.list_members(session, coalition=coalition, status="active", limit=100_000)
+    return [{"member": m.slug, "name": m.name, "weight": m.weight} for m in active]
+
+
+def pivot_sentences(_: Gettext, pivotal: Mapping[str, Sequence[str]], *, outcome: str, names: Mapping[str, str],
+                    votes: Mapping[str, str] | None = None) -> list[str]:
+    """Each switch that alone would have changed the outcome, in words; ``votes`` adds what the member did vote."""
+    consequence = _(CONSEQUENCES.get(outcome, OTHER_CONSEQUENCE))
+    sentences = []
+    for slug, switches in pivotal.items():
+        for switch in switches:
+            values = {"member": names.get(slug, slug), "new": _(CHOICES[switch]), "consequence": consequence}
+            if votes is None:
+                sentences.append(_("Had %(member)s voted “%(new)s”, %(consequence)s.", **values))
+            elif slug in votes:
+                sentences.append(_("Had %(member)s voted “%(new)s” instead of “%(old)s”, %(consequence)s.",
+                                   old=_(CHOICES[votes[slug]]), **values))
+            else:
+                sentences.append(_("Had %(member)s voted “%(new)s” instead of not voting, %(consequence)s.", **values))
+    return sentences
+
+
+def ballot_power(_: Gettext, ballot: Ballot, vote_of: Mapping[str, Vote]) -> dict | None:
+    """The power frozen with a ballot and, once it is closed, who was pivotal, for the proposal page."""
+    if not ballot.power:
+        return None
+    pivots = None
+    if ballot.status == "closed" and ballot.rule.get("type") == "majority" and ballot.result:
+        votes = {slug: vote.choice["choice"] for slug, vote in vote_of.items()}
+        pivotal = power.pivotal_members(ballot.rule, ballot.eligible, votes)
+        names = {row["member"]: row["name"] for row in ballot.eligible}
+        pivots = pivot_sentences(_, pivotal, outcome=ballot.result["outcome"], names=names, votes=votes)
+    return {"view": report_view(ballot.power, ballot.eligible), "pivots": pivots}
+
+
+def _rule_groups(request: Request, session: Session, coalition: Coalition,
+                 eligible: list[dict]) -> list[dict]:
+    """The yes/no kinds, those with the very same rule shown together."""
+    _ = request.state.translate
+    current = coalitions.get_rules(session, coalition)
+    groups: list[dict] = []
+    for kind in rules.YES_NO_KINDS:
+        same = next((group for group in groups if group["rule"] == current[kind]), None)
+        if same:
+            same["kinds"].append(kind)
+            continue
+        group = {"kinds": [kind], "rule": current[kind], "view": None, "error": None,
+                 "words": describe_rule(_, current[kind], request.state.locale)}
+        try:
+            group["view"] = report_view(power.power_report(current[kind], eligible), eligible)
+        except PowerError as error:
+            group["error"] = str(error)
+        groups.append(group)
+    for group in groups:
+        titles = [_(KIND_NAMES[kind]) for kind in group["kinds"]]
+        group["title"] = _(" and ").join(titles[:1] + [title.lower() for title in titles[1:]])
+    return groups
+
+
+def _history(_: Gettext, session: Session, coalition: Coalition) -> dict:
+    history = read_history(coalition.slug, session)
+    names = {m.slug: m.name for m in members.list_members(session, coalition=coalition, limit=100_000)}
+    ballots = [{"number": b.number, "title": b.title, "outcome": b.outcome,
+                "sentences": pivot_sentences(_, b.pivotal, outcome=b.outcome, names=names)} for b in history.ballots]
+    records = [{"name": r.name, "ballots": r.ballots, "successes": r.successes, "pivotal": r.pivotal,
+                "rate": Fraction(r.success_rate) if r.success_rate is not None else None} for r in history.members]
+    return {"ballots": ballots, "members": records}
+
+
+@router.get("/power", name="power_page")
+def power_page(request: Request, coalition: CoalitionDep, session: SessionDep) -> Response:
+    eligible = eligible_rows(session, coalition)
+    groups = _rule_groups(request, session, coalition, eligible) if eligible else []
+    return render(request, "power/index.html", {
+        "coalition": coalition, "groups": groups, "history": _history(request.state.translate, session, coalition)})
