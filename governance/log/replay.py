@@ -1,0 +1,445 @@
+"""Rebuild a coalition's state from its log events alone, checking every event and recounting every closed ballot.
+
+Standard library, ``voting/`` and ``governance.log.canonical``/``merkle``/``recount`` only: the offline
+verifier replays an exported log with it, without the service or a database.
+"""
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from governance.log.canonical import CanonicalError, canonical_bytes
+from governance.log.merkle import leaf_hash
+from governance.log.recount import ChoiceError, check_choice, count_ballot
+from voting.exact import ExactNumberError, format_exact, parse_exact
+
+__all__ = [
+    "EVENT_TYPES",
+    "ReplayError",
+    "ReplayedAccount",
+    "ReplayedBallot",
+    "ReplayedLog",
+    "ReplayedMember",
+    "ReplayedProposal",
+    "ReplayedVote",
+    "WeightRecord",
+    "replay",
+]
+
+STATUS_CHANGES = {"member.suspended": ("active", "suspended"), "member.readmitted": ("suspended", "active"),
+                  "member.left": (None, "left")}
+
+
+class ReplayError(ValueError):
+    """An event that does not follow from the events before it; ``index`` is its position in the log."""
+
+    def __init__(self, index: int, message: str) -> None:
+        super().__init__(f"log entry {index}: {message}")
+        self.index = index
+
+
+@dataclass
+class WeightRecord:
+    """One line of the weights register: entry ``idx`` set ``member``'s weight from ``old`` (None: admitted)."""
+
+    idx: int
+    member: str
+    old: str | None
+    new: str
+    basis: str
+    reason: str
+    actor: str
+
+
+@dataclass
+class ReplayedMember:
+    slug: str
+    name: str
+    country: str
+    status: str
+    weight: str
+    basis: str
+
+
+@dataclass
+class ReplayedAccount:
+    username: str
+    role: str
+    member: str | None
+    active: bool = True
+
+
+@dataclass
+class ReplayedProposal:
+    number: int
+    kind: str
+    title: str
+    body: str
+    options: list
+    seats: int
+    payload: dict
+    member: str | None
+    author: str
+    state: str = "draft"
+    outcome: str | None = None
+
+
+@dataclass
+class ReplayedVote:
+    """The vote that counts for one member: its last cast (entry ``idx``), and how many casts there were."""
+
+    member: str
+    vote: dict
+    actor: str
+    idx: int
+    casts: int = 1
+
+
+@dataclass
+class ReplayedBallot:
+    number: int
+    rule: dict
+    eligible: list
+    options: list
+    seats: int
+    closes_at: str
+    live_results: bool
+    opened_idx: int
+    seed: str
+    status: str = "open"
+    votes: dict[str, ReplayedVote] = field(default_factory=dict)
+    result: dict | None = None
+    closed_at: str | None = None
+    closed_idx: int | None = None
+    closed_by: str | None = None
+
+
+@dataclass
+class ReplayedLog:
+    """A coalition as its log describes it after the last event."""
+
+    slug: str
+    name: str
+    description: str
+    log_key: str | None
+    rules: dict[str, dict]
+    size: int = 0
+    members: dict[str, ReplayedMember] = field(default_factory=dict)
+    accounts: dict[str, ReplayedAccount] = field(default_factory=dict)
+    proposals: dict[int, ReplayedProposal] = field(default_factory=dict)
+    ballots: dict[int, ReplayedBallot] = field(default_factory=dict)
+    weights: list[WeightRecord] = field(default_factory=list)
+    expected: tuple[str, dict] | None = None  # the event a passed rule change or admission must be followed by
+
+
+def _fail(index: int, message: str) -> None:
+    raise ReplayError(index, message)
+
+
+def _require(condition: bool, index: int, message: str) -> None:
+    if not condition:
+        _fail(index, message)
+
+
+def _weight(value: object, index: int) -> str:
+    try:
+        weight = parse_exact(value)
+    except ExactNumberError as error:
+        raise ReplayError(index, f"weight {value!r}: {error}") from None
+    _require(weight >= 0 and format_exact(weight) == value, index, f"weight {value!r} is not a stored exact weight")
+    return format_exact(weight)
+
+
+def _member(log: ReplayedLog, index: int, slug: object) -> ReplayedMember:
+    member = log.members.get(slug)  # type: ignore[arg-type]
+    if member is None:
+        _fail(index, f"no member {slug!r} has been admitted")
+    return member  # type: ignore[return-value]
+
+
+def _proposal(log: ReplayedLog, index: int, number: object) -> ReplayedProposal:
+    proposal = log.proposals.get(number)  # type: ignore[arg-type]
+    if proposal is None:
+        _fail(index, f"there is no proposal #{number}")
+    return proposal  # type: ignore[return-value]
+
+
+def _open_ballot(log: ReplayedLog, index: int, number: object) -> ReplayedBallot:
+    ballot = log.ballots.get(number)  # type: ignore[arg-type]
+    if ballot is None:
+        _fail(index, f"proposal #{number} has no ballot")
+    _require(ballot.status == "open", index, f"the ballot on proposal #{number} is already closed")  # type: ignore[union-attr]
+    return ballot  # type: ignore[return-value]
+
+
+def _account(log: ReplayedLog, index: int, username: object, role: str) -> ReplayedAccount:
+    account = log.accounts.get(username)  # type: ignore[arg-type]
+    _require(account is not None and account.active and account.role == role, index,
+             f"{username!r} is not an active {role} account")
+    return account  # type: ignore[return-value]
+
+
+def _actor(log: ReplayedLog, index: int, actor: object) -> None:
+    """An actor is an active admin, or "ballot" for what a passed proposal does."""
+    if actor != "ballot":
+        _account(log, index, actor, "admin")
+
+
+def _member_admitted(log: ReplayedLog, index: int, body: dict) -> None:
+    slug, name = body["member"], body["name"]
+    _require(slug not in log.members, index, f"member slug {slug!r} is already taken")
+    _require(all(m.name != name for m in log.members.values()), index, f"{name!r} is already a member")
+    _actor(log, index, body["actor"])
+    weight = _weight(body["weight"], index)
+    log.members[slug] = ReplayedMember(slug, name, body["country"], "active", weight, body["basis"])
+    log.weights.append(WeightRecord(index, slug, None, weight, body["basis"], body["reason"], body["actor"]))
+
+
+def _status_changed(log: ReplayedLog, index: int, body: dict, type_: str) -> None:
+    member = _member(log, index, body["member"])
+    required, new_status = STATUS_CHANGES[type_]
+    _actor(log, index, body["actor"])
+    _require(member.status != "left", index, f"{member.slug} has left and cannot be {new_status}")
+    _require(required is None or member.status == required, index,
+             f"{member.slug} is {member.status}; only a {required} member can be {new_status}")
+    member.status = new_status
+
+
+def _weight_changed(log: ReplayedLog, index: int, body: dict) -> None:
+    member = _member(log, index, body["member"])
+    _actor(log, index, body["actor"])
+    _require(member.status != "left", index, f"{member.slug} has left; its weight cannot change")
+    _require(body["old"] == member.weight, index, f"old weight {body['old']!r} is not {member.slug}'s {member.weight!r}")
+    member.weight, member.basis = _weight(body["new"], index), body["basis"]
+    log.weights.append(WeightRecord(index, member.slug, body["old"], member.weight, body["basis"], body["reason"],
+                                    body["actor"]))
+
+
+def _account_granted(log: ReplayedLog, index: int, body: dict) -> None:
+    username, role, slug = body["account"], body["role"], body["member"]
+    _require(username not in log.accounts, index, f"the username {username!r} is taken")
+    _require(role in ("admin", "representative"), index, f"unknown role {role!r}")
+    _require((role == "representative") == (slug is not None), index, "only a representative has a member")
+    if slug is not None:
+        _require(_member(log, index, slug).status == "active", index, f"{slug} is not an active member")
+    if log.accounts:  # the first admin comes with the coalition
+        _actor(log, index, body["actor"])
+    log.accounts[username] = ReplayedAccount(username, role, slug)
+
+
+def _account_revoked(log: ReplayedLog, index: int, body: dict) -> None:
+    account = log.accounts.get(body["account"])
+    _require(account is not None and account.active, index, f"no active account {body['account']!r} to revoke")
+    _require(body["actor"] != body["account"], index, "an admin cannot revoke their own account")
+    _actor(log, index, body["actor"])
+    account.active = False  # type: ignore[union-attr]
+
+
+def _proposal_created(log: ReplayedLog, index: int, body: dict) -> None:
+    number = body["number"]
+    _require(number == len(log.proposals) + 1, index, f"proposal #{number} is out of sequence")
+    author = log.accounts.get(body["actor"])
+    _require(author is not None and author.active and author.member == body["member"], index,
+             f"{body['actor']!r} cannot propose for {body['member']!r}")
+    if body["member"] is not None:
+        _require(_member(log, index, body["member"]).status == "active", index, "only active members propose")
+    log.proposals[number] = ReplayedProposal(number, body["kind"], body["title"], body["body"], body["options"],
+                                             body["seats"], body["payload"], body["member"], body["actor"])
+
+
+def _draft(log: ReplayedLog, index: int, body: dict) -> ReplayedProposal:
+    proposal = _proposal(log, index, body["number"])
+    _require(proposal.state == "draft", index, f"proposal #{proposal.number} is {proposal.state}, not a draft")
+    editor = log.accounts.get(body["actor"])
+    _require(editor is not None and editor.active and (editor.role == "admin" or editor.username == proposal.author),
+             index, f"{body['actor']!r} may not change proposal #{proposal.number}")
+    return proposal
+
+
+def _proposal_edited(log: ReplayedLog, index: int, body: dict) -> None:
+    proposal = _draft(log, index, body)
+    proposal.title, proposal.body, proposal.options, proposal.seats = (
+        body["title"], body["body"], body["options"], body["seats"])
+
+
+def _proposal_withdrawn(log: ReplayedLog, index: int, body: dict) -> None:
+    proposal = _draft(log, index, body)
+    proposal.state = proposal.outcome = "withdrawn"
+
+
+def _frozen_eligible(log: ReplayedLog) -> list[dict]:
+    active = [m for m in log.members.values() if m.status == "active"]
+    return [{"member": m.slug, "name": m.name, "weight": m.weight} for m in active]
+
+
+def _key(rows: list) -> list:
+    return sorted(rows, key=lambda row: row["member"])
+
+
+def _ballot_opened(log: ReplayedLog, index: int, body: dict, data: bytes) -> None:
+    proposal = _proposal(log, index, body["number"])
+    _require(proposal.state == "draft", index, f"proposal #{proposal.number} is {proposal.state}; only drafts open")
+    _account(log, index, body["actor"], "admin")
+    _require(body["kind"] == proposal.kind, index, f"the ballot's kind is not proposal #{proposal.number}'s")
+    _require(body["options"] == proposal.options and body["seats"] == proposal.seats, index,
+             "the ballot's options or seats differ from the proposal's")
+    _require(_key(body["eligible"]) == _key(_frozen_eligible(log)), index,
+             "the eligible members and weights are not the active members with their current weights")
+    _require(bool(body["eligible"]), index, "a ballot needs at least one eligible member")
+    log.ballots[proposal.number] = ReplayedBallot(
+        proposal.number, body["rule"], body["eligible"], body["options"], body["seats"], body["closes_at"],
+        body["live_results"], index, leaf_hash(data).hex()[:16])
+    proposal.state = "open"
+
+
+def _vote_cast(log: ReplayedLog, index: int, body: dict) -> None:
+    ballot = _open_ballot(log, index, body["number"])
+    member = body["member"]
+    _require(member in {row["member"] for row in ballot.eligible}, index,
+             f"{member!r} voted but was not eligible when the ballot on #{ballot.number} opened")
+    _require(_account(log, index, body["actor"], "representative").member == member, index,
+             f"{body['actor']!r} does not represent {member!r}")
+    try:
+        canonical = check_choice(ballot.rule, ballot.options, body["vote"])
+    except ChoiceError as error:
+        raise ReplayError(index, f"{member!r} cast an invalid vote: {error}") from None
+    _require(canonical == body["vote"], index, f"the vote of {member!r} is not in its canonical form")
+    previous = ballot.votes.get(member)
+    ballot.votes[member] = ReplayedVote(member, body["vote"], body["actor"], index,
+                                        previous.casts + 1 if previous else 1)
+
+
+def _ballot_closed(log: ReplayedLog, index: int, body: dict) -> None:
+    ballot = _open_ballot(log, index, body["number"])
+    if body["actor"] is None:
+        _require(_moment(body["closed_at"]) <= _moment(ballot.closes_at), index,
+                 "closed automatically after its closing time")
+    else:
+        _account(log, index, body["actor"], "admin")
+        _require(ballot.rule.get("early_close", True) or _moment(body["closed_at"]) >= _moment(ballot.closes_at),
+                 index, "closed early although its rule does not allow it")
+    recount = count_ballot(rule=ballot.rule, eligible=ballot.eligible, options=ballot.options, seats=ballot.seats,
+                           votes={m: v.vote for m, v in ballot.votes.items()}, seed=ballot.seed)
+    _require(_same(recount, body["result"]), index,
+             f"the recorded result of #{ballot.number} differs from the recount ({recount.get('outcome')!r})")
+    ballot.status, ballot.result, ballot.closed_at = "closed", body["result"], body["closed_at"]
+    ballot.closed_idx, ballot.closed_by = index, body["actor"]
+    proposal = log.proposals[ballot.number]
+    proposal.state, proposal.outcome = "closed", body["result"]["outcome"]
+    if proposal.outcome == "passed":
+        log.expected = _consequence(log, proposal)
+
+
+def _moment(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+def _same(recount: Mapping, recorded: object) -> bool:
+    try:
+        return canonical_bytes(recount) == canonical_bytes(recorded)
+    except CanonicalError:
+        return False
+
+
+def _consequence(log: ReplayedLog, proposal: ReplayedProposal) -> tuple[str, dict] | None:
+    payload = proposal.payload
+    if proposal.kind == "rule_change":
+        return "rules.changed", {"kind": payload["kind"], "rule": payload["rule"], "proposal": proposal.number}
+    if proposal.kind == "admission" and all(m.name != payload["name"] for m in log.members.values()):
+        return "member.admitted", {"name": payload["name"], "weight": payload["weight"], "proposal": proposal.number}
+    return None
+
+
+def _rules_changed(log: ReplayedLog, index: int, body: dict) -> None:
+    _require(body["kind"] in log.rules, index, f"unknown proposal kind {body['kind']!r}")
+    _actor(log, index, body["actor"])
+    log.rules[body["kind"]] = body["rule"]
+
+
+HANDLERS: dict[str, Callable[..., None]] = {
+    "member.admitted": _member_admitted,
+    "member.suspended": lambda log, i, body: _status_changed(log, i, body, "member.suspended"),
+    "member.readmitted": lambda log, i, body: _status_changed(log, i, body, "member.readmitted"),
+    "member.left": lambda log, i, body: _status_changed(log, i, body, "member.left"),
+    "weight.changed": _weight_changed,
+    "account.granted": _account_granted,
+    "account.revoked": _account_revoked,
+    "proposal.created": _proposal_created,
+    "proposal.edited": _proposal_edited,
+    "proposal.withdrawn": _proposal_withdrawn,
+    "vote.cast": _vote_cast,
+    "ballot.closed": _ballot_closed,
+    "rules.changed": _rules_changed,
+}
+EVENT_TYPES = frozenset(HANDLERS) | {"coalition.created", "ballot.opened"}
+
+
+def _start(event: Mapping) -> ReplayedLog:
+    _require(event.get("idx") == 0 and event.get("type") == "coalition.created", 0,
+             "a log starts with its coalition.created event at index 0")
+    body = event["body"]
+    _require(body["slug"] == event["log"], 0, "the coalition's slug is not the log's name")
+    return ReplayedLog(body["slug"], body["name"], body["description"], body.get("log_key"), dict(body["rules"]), 1)
+
+
+def _check_expected(log: ReplayedLog, index: int, event: Mapping) -> None:
+    if log.expected is None:
+        return
+    type_, wanted = log.expected
+    log.expected = None
+    body = event["body"]
+    _require(event["type"] == type_ and all(body.get(key) == value for key, value in wanted.items()), index,
+             f"proposal #{wanted['proposal']} passed, so this entry must be its {type_} event")
+
+
+def _apply(log: ReplayedLog, index: int, event: Mapping, previous_ts: int) -> None:
+    _require(event.get("v") == 1, index, f"unknown event version {event.get('v')!r}")
+    _require(event.get("log") == log.slug, index, f"the entry belongs to log {event.get('log')!r}, not {log.slug!r}")
+    _require(event.get("idx") == index, index, f"the entry says it is entry {event.get('idx')!r}")
+    _require(isinstance(event.get("ts"), int) and event["ts"] >= previous_ts, index, "its time runs backwards")
+    _check_expected(log, index, event)
+    type_, body = event.get("type"), event.get("body")
+    _require(type_ in EVENT_TYPES and type_ != "coalition.created", index, f"unexpected event type {type_!r}")
+    _require(isinstance(body, dict), index, "the event's body is not an object")
+    if type_ == "ballot.opened":
+        _ballot_opened(log, index, body, canonical_bytes(event))
+    else:
+        HANDLERS[type_](log, index, body)
+
+
+def replay(events: Iterable[Mapping]) -> ReplayedLog:
+    """The coalition state that a log's events (parsed with ``parse_event``, in index order) describe.
+
+    Every event is checked against the state before it (a vote only from an eligible member's
+    representative, status changes in order, a weight change from the current weight...), and
+    every closed ballot is recounted from its frozen rule, eligible members and last votes, as
+    the service counts it (``recount.count_ballot``, seeded by the leaf hash of its opening).
+    Raises ReplayError naming the first inconsistent entry.
+
+    >>> log = replay([
+    ...     {"v": 1, "log": "c", "idx": 0, "ts": 1, "type": "coalition.created", "body": {
+    ...         "slug": "c", "name": "C", "description": "", "rules": {}, "log_key": None}},
+    ...     {"v": 1, "log": "c", "idx": 1, "ts": 2, "type": "weight.changed", "body": {"member": "x"}}])
+    Traceback (most recent call last):
+    ...
+    governance.log.replay.ReplayError: log entry 1: no member 'x' has been admitted
+    """
+    log: ReplayedLog | None = None
+    previous_ts = 0
+    for index, event in enumerate(events):
+        try:
+            if log is None:
+                log = _start(event)
+            else:
+                _apply(log, index, event, previous_ts)
+                log.size = index + 1
+        except ReplayError:
+            raise
+        except (KeyError, TypeError, AttributeError, ValueError) as error:
+            raise ReplayError(index, f"the event is malformed ({type(error).__name__}: {error})") from None
+        previous_ts = event["ts"]
+    if log is None:
+        raise ReplayError(0, "the log is empty")
+    if log.expected is not None:
+        raise ReplayError(log.size, f"the log ends before the {log.expected[0]} event of a passed proposal")
+    return log
