@@ -1,0 +1,73 @@
+"""The ``concord`` command: ``demo`` builds (or resets) the demo coalition; ``close-due`` finds nothing overdue in it."""
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlmodel import select
+
+from app import demo
+from app.cli import main
+from app.db import make_engine, read_session
+from app.settings import get_settings
+from governance import coalitions
+from governance.log.canonical import parse_event
+from governance.log.replay import replay
+from governance.models import Ballot, Coalition, LogEntry, Member, Proposal
+
+
+@pytest.fixture
+def demo_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    monkeypatch.setenv("CONCORD_DATABASE_URL", f"sqlite:///{tmp_path / 'concord.db'}")
+    monkeypatch.setenv("CONCORD_KEY_DIR", str(tmp_path / "keys"))
+    get_settings.cache_clear()
+    yield tmp_path
+    get_settings.cache_clear()
+
+
+def demo_state(folder: Path) -> dict:
+    engine = make_engine(f"sqlite:///{folder / 'concord.db'}")
+    with read_session(engine) as session:
+        coalition = coalitions.get_coalition(session, demo.SLUG)
+        proposals = session.exec(select(Proposal).where(Proposal.coalition_id == coalition.id)).all()
+        ballots = {b.proposal_id: b for b in session.exec(select(Ballot))}
+        state = {
+            "coalitions": len(session.exec(select(Coalition)).all()),
+            "members": len(session.exec(select(Member)).all()),
+            "closed": sorted((p.number, p.outcome) for p in proposals if p.state == "closed"),
+            "results": [ballots[p.id].result["outcome"] for p in proposals if p.state == "closed"],
+            "open": sorted(p.kind for p in proposals if p.state == "open"),
+            "events": [parse_event(e.data) for e in session.exec(select(LogEntry).order_by(LogEntry.idx))],
+        }
+    engine.dispose()
+    return state
+
+
+def test_concord_demo_creates_the_demo_coalition_with_results_and_an_open_ballot(demo_folder, capsys) -> None:
+    status = main(["demo"])
+    printed = capsys.readouterr().out
+    nothing_due = main(["close-due"])
+
+    state = demo_state(demo_folder)
+    assert status == 0 and "Demo coalition 'wpn' ready" in printed
+    assert nothing_due == 0 and capsys.readouterr().out.strip() == "0 ballot(s) closed"
+    assert state["coalitions"] == 1 and state["members"] == 12
+    # default decision rule: more than half of yes+no, half the members taking part (demo.CLOSED's patterns)
+    assert state["closed"] == [(1, "passed"), (2, "rejected"), (3, "no_quorum")]  # 10-1-1; 4-7-1; 3 of 12 voted
+    assert state["results"] == [outcome for _, outcome in state["closed"]]
+    assert "decision" in state["open"]
+    assert (demo_folder / "keys" / "wpn.key").exists()
+    replay(state["events"])
+
+
+def test_concord_demo_resets_the_demo_and_keep_leaves_it(demo_folder, capsys) -> None:
+    main(["demo"])
+    first = demo_state(demo_folder)
+
+    main(["demo"])
+    second = demo_state(demo_folder)
+    main(["demo", "--keep"])
+
+    assert "exists already" in capsys.readouterr().out
+    assert second["coalitions"] == 1 and len(second["events"]) == len(first["events"])
+    assert second["closed"] == first["closed"]
