@@ -4,6 +4,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
+from sqlalchemy import tuple_
 from sqlmodel import Session, select
 
 from governance.log import merkle, tree
@@ -42,14 +43,12 @@ def read_nodes(session: Session, coalition_id: int, keys: Iterable[tuple[int, in
     wanted = set(keys)
     if not wanted:
         return {}
-    levels = {level for level, _ in wanted}
-    indexes = {index for _, index in wanted}
     rows = session.exec(
-        select(LogNode).where(
-            LogNode.coalition_id == coalition_id, LogNode.level.in_(levels), LogNode.index.in_(indexes)
+        select(LogNode.level, LogNode.index, LogNode.hash).where(
+            LogNode.coalition_id == coalition_id, tuple_(LogNode.level, LogNode.index).in_(sorted(wanted))
         )
     ).all()
-    return {(row.level, row.index): row.hash for row in rows if (row.level, row.index) in wanted}
+    return {(level, index): value for level, index, value in rows}
 
 
 def root_at(session: Session, coalition_id: int, size: int) -> bytes:
