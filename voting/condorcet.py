@@ -197,6 +197,20 @@ def _lock(reach: tuple[int, ...], i: int, j: int) -> tuple[int, ...] | None:
     return tuple(row | gained if (x == i or row >> i & 1) else row for x, row in enumerate(reach))
 
 
+def _lock_all(reach: tuple[int, ...], edges: frozenset[tuple[int, int]]) -> tuple[int, ...] | None:
+    """Lock every pair of ``edges`` that does not already close a cycle; None if they close one together.
+
+    Where they close none together, every order locks the same pairs, so no order needs trying.
+    """
+    open_edges = [edge for edge in edges if not reach[edge[1]] >> edge[0] & 1]
+    for i, j in open_edges:
+        locked = _lock(reach, i, j)
+        if locked is None:
+            return None
+        reach = locked
+    return reach
+
+
 def _margin_groups(counts: PairwiseCounts) -> list[tuple[int, list[tuple[int, int]]]]:
     wins, size = counts.wins, len(counts.candidates)
     by_margin: dict[int, list[tuple[int, int]]] = {}
@@ -216,6 +230,9 @@ def _all_lock_outcomes(groups: list[list[tuple[int, int]]], size: int) -> set[tu
             if level == len(groups):
                 return frozenset([reach])
             return explore(level + 1, frozenset(groups[level]), reach)
+        together = _lock_all(reach, pending)
+        if together is not None:
+            return explore(level, frozenset(), together)
         key = (level, pending, reach)
         if key not in memo:
             outcomes: set[tuple[int, ...]] = set()
