@@ -4,14 +4,14 @@ from fastapi import APIRouter, Request, status
 from sqlmodel import select
 
 from app.api.common import coalition_router
-from app.api.schemas import AccountCreate, AccountPublic, TokenCreate, TokenIssued, TokenPublic
+from app.api.schemas import ERROR_RESPONSES, AccountCreate, AccountPublic, TokenCreate, TokenIssued, TokenPublic
 from app.deps import CurrentAccountDep, NowDep, SessionDep, require_admin
 from app.exactjson import ExactJSONRoute
 from governance import accounts, coalitions, members
 from governance.models import Account, ApiToken, Coalition, Member
 
 router = coalition_router("accounts")
-auth = APIRouter(prefix="/api/v1/auth", tags=["auth"], route_class=ExactJSONRoute)
+auth = APIRouter(prefix="/api/v1/auth", tags=["auth"], route_class=ExactJSONRoute, responses=ERROR_RESPONSES)
 
 
 def public(session, account: Account) -> AccountPublic:  # noqa: ANN001

@@ -4,7 +4,7 @@ from fastapi import APIRouter, Request, status
 from sqlmodel import func, select
 
 from app.api.common import Limit, Offset, coalition_router
-from app.api.schemas import CoalitionCreate, CoalitionList, CoalitionPublic, Page, RulePublic, RuleUpdate
+from app.api.schemas import ERROR_RESPONSES, CoalitionCreate, CoalitionList, CoalitionPublic, Page, RulePublic, RuleUpdate
 from app.deps import CurrentAccountDep, NowDep, SessionDep, require_admin
 from app.exactjson import ExactJSONRoute
 from governance import coalitions, rules
@@ -13,7 +13,8 @@ from governance.text import check_slug
 from governance.log import store
 from governance.models import Coalition, Member
 
-router = APIRouter(prefix="/api/v1/coalitions", tags=["coalitions"], route_class=ExactJSONRoute)
+router = APIRouter(prefix="/api/v1/coalitions", tags=["coalitions"], route_class=ExactJSONRoute,
+                   responses=ERROR_RESPONSES)
 scoped = coalition_router("coalitions")
 
 

@@ -4,6 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 
+from app.api.schemas import ERROR_RESPONSES
 from app.db import read_session, write_session
 from app.deps import NowDep
 from app.exactjson import ExactJSONRoute
@@ -26,6 +27,7 @@ def settle_due(request: Request, slug: str, now: NowDep) -> None:
 
 def coalition_router(tag: str) -> APIRouter:
     return APIRouter(prefix="/api/v1/coalitions/{slug}", tags=[tag], route_class=ExactJSONRoute,
+                     responses=ERROR_RESPONSES,
                      dependencies=[Depends(settle_due)])
 
 

@@ -298,3 +298,26 @@ class ReceiptPublic(BaseModel):
     vote: VoteStandingPublic | None = None
     closing: ConsistencyProofPublic | None = Field(
         default=None, description="Consistency between this receipt's checkpoint and the ballot's closing one.")
+
+
+class Problem(BaseModel):
+    """Why a request was refused: a sentence to act on, or FastAPI's list of invalid fields (422)."""
+
+    detail: str | list[dict[str, Any]]
+
+
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    code: {"description": text, "content": {"application/json": {"schema": Problem.model_json_schema()}}}
+    for code, text in (
+        (400, "The request cannot be carried out as sent."),
+        (401, "No valid API token: sign in first."),
+        (403, "The account may not do this here."),
+        (404, "No such coalition, member, proposal or entry."),
+        (409, "Conflicts with the current state (closed ballot, taken name, concurrent change)."),
+        (413, "The request body is too large."),
+        (422, "Invalid fields, or a value the rules refuse."),
+        (429, "Too many sign-in attempts; try again later."),
+        (503, "The database is unavailable right now; nothing was changed."),
+    )
+}
+
