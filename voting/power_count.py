@@ -6,7 +6,7 @@ from math import comb
 
 from voting.power_game import IntegerGame, PowerError
 from voting.power_box import BoxTable, box_below, box_cells, box_lookups
-from voting.power_rows import RowTable, mitm_below, slot_bits
+from voting.power_rows import PrefixRows, RowTable, mitm_below, slot_bits
 
 __all__ = ["Counts", "ExactTooSlow", "count_game", "estimate_seconds"]
 
@@ -114,12 +114,11 @@ def _count_by_rows(game: IntegerGame) -> Counts:
         )
         table.add(weights[member])
     table.finish()
+    prefix = PrefixRows(table)
     for weight in set(weights):
-        rows = table.without(weight)
-        by_type[weight] = _type_swings(
-            n, game, lambda t: table.window(rows[t], quota - weight), lambda t: table.below(rows[t])
-        )
-    by_size = _winning_by_size(n, game, lambda t: table.below(table.rows[t]))
+        window, below = prefix.without(weight, n)
+        by_type[weight] = _type_swings(n, game, window.__getitem__, below.__getitem__)
+    by_size = _winning_by_size(n, game, prefix.unpack(prefix.column(quota), n + 1).__getitem__)
     return _finish(game, tuple(by_type[w] for w in weights), by_size, minimal, "dynamic programming")
 
 

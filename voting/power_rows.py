@@ -3,7 +3,7 @@
 from bisect import bisect_left
 from collections.abc import Sequence
 
-__all__ = ["RowTable", "mitm_below", "pure_swings", "slot_bits", "slot_sum"]
+__all__ = ["PrefixRows", "RowTable", "mitm_below", "pure_swings", "slot_bits", "slot_sum"]
 
 
 def slot_bits(members: int) -> int:
@@ -77,11 +77,65 @@ class RowTable:
         """The finished rows for the same members less one of ``weight``: divide by (1 + y x^weight)."""
         if weight >= self.quota:
             return list(self.rows)
-        shift, mask = weight * self.bits, self.mask
+        shift, low = weight * self.bits, (1 << ((self.quota - weight) * self.bits)) - 1
         out = [self.rows[0]]
         for row in self.rows[1:-1]:
-            out.append((row - (out[-1] << shift)) & mask)
+            out.append(row - ((out[-1] & low) << shift))
         return out
+
+
+class PrefixRows:
+    """F(t, z): how many subsets of t members in a finished RowTable weigh less than z, for 0 <= z <= quota.
+
+    Each row is prefix-summed by doubling (Hillis & Steele 1986: add the row shifted by 1, 2, 4, ...
+    slots), so its slot z - 1 holds F(t, z); the sums stay below 2**members and fit their slots. The
+    table is then transposed bytewise, so that column z, every size's F(t, z), is one packed integer.
+    """
+
+    def __init__(self, table: RowTable) -> None:
+        self.quota, self.bits, self.rows = table.quota, table.bits, len(table.rows)
+        step = table.bits // 8
+        self.stride = step * self.rows
+        columns = bytearray(self.stride * table.quota)
+        for t, row in enumerate(table.rows):
+            shift = 1
+            while shift < table.quota and row:
+                row = (row + (row << (shift * table.bits))) & table.mask
+                shift *= 2
+            data = row.to_bytes(step * table.quota, "little")
+            for byte in range(step):
+                columns[t * step + byte :: self.stride] = data[byte::step]
+        self.columns = bytes(columns)
+
+    def column(self, z: int) -> int:
+        """F(t, z) for every t, packed ``bits`` per size; 0 for z <= 0; z is capped at the quota."""
+        if z <= 0:
+            return 0
+        end = min(z, self.quota) * self.stride
+        return int.from_bytes(self.columns[end - self.stride : end], "little")
+
+    def unpack(self, packed: int, count: int) -> list[int]:
+        """The first ``count`` sizes of a packed column (slots above them are dropped)."""
+        slot = (1 << self.bits) - 1
+        return [(packed >> (t * self.bits)) & slot for t in range(count)]
+
+    def without(self, weight: int, rows: int) -> tuple[list[int], list[int]]:
+        """For the same members less one of ``weight``, per size t < ``rows``: subsets weighing at least
+        quota - weight and less than the quota (the window), and subsets weighing less than the quota.
+
+        With P = (1 + y x^w) P', F'(t, z) = F(t, z) - F'(t - 1, z - w), unrolled to the alternating sum
+        of F(t - j, z - j w) over j: columns shifted j sizes up, so no row is ever divided.
+        """
+        under, j = 0, 0
+        while j < rows and self.quota - (j + 1) * weight > 0:
+            term = self.column(self.quota - (j + 1) * weight) << (j * self.bits)
+            under += -term if j % 2 else term
+            j += 1
+        mask = (1 << (rows * self.bits)) - 1
+        under &= mask
+        below = (self.column(self.quota) - (under << self.bits)) & mask
+        window = (below - under) & mask
+        return self.unpack(window, rows), self.unpack(below, rows)
 
 
 def _subset_sums(weights: Sequence[int]) -> list[tuple[int, int]]:
