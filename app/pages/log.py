@@ -48,4 +48,5 @@ def log_page(request: Request, coalition: CoalitionDep, session: SessionDep, pag
         "coalition": coalition, "entries": [_summary(parse_event(row.data)) for row in rows], "size": size,
         "page": page, "pages": pages, "checkpoint": checkpoint, "export_url": export_url(request, coalition.slug),
         "public_key": request.app.state.log_keys.verifier_key(coalition.slug),
+        "site_url": str(request.base_url).rstrip("/"),
     }, block="entries" if htmx else None)
