@@ -1,7 +1,6 @@
 """Alembic: upgrade a fresh database to head, no drift from the models, downgrade to base; the log is append-only."""
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -18,11 +17,11 @@ from tests.conftest import POSTGRES_URL
 DATABASES = ["sqlite", "postgresql"] if POSTGRES_URL else ["sqlite"]
 
 
-@pytest.fixture(params=DATABASES)
-def fresh_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """An empty database: a new SQLite file, or a PostgreSQL database of its own (not the per-test one)."""
+@pytest.fixture(scope="module", params=DATABASES)
+def migrations_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A database of its own for this module: a new SQLite file, or a new PostgreSQL database (not the per-test one)."""
     if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'migrations.db'}"
+        yield f"sqlite:///{tmp_path_factory.mktemp('migrations') / 'migrations.db'}"
         return
     url = make_url(POSTGRES_URL)
     name = f"{url.database}_migrations"
@@ -34,6 +33,13 @@ def fresh_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     with server.connect() as connection:
         connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     server.dispose()
+
+
+@pytest.fixture
+def fresh_url(migrations_url: str) -> str:
+    """The module's database, emptied: every migration downgraded (a no-op when it was never upgraded)."""
+    migrate.downgrade(migrations_url, "base")
+    return migrations_url
 
 
 def drift(engine: Engine) -> list:
