@@ -168,10 +168,14 @@ def common_denominator(weights: Iterable[Fraction]) -> int:
 
 
 def ranked_profile_seed(candidates: Sequence[str], profile: Mapping[object, Fraction]) -> str:
-    """A lot seed fixed by the candidates and the aggregated ballots alone (``ties.profile_seed``).
+    """A lot seed fixed by the candidates and the ballots alone (``ties.profile_seed``).
 
-    >>> ranked_profile_seed(["A"], {(("A",),): Fraction(1)}) == ranked_profile_seed(["A"], {(("A",),): Fraction(1)})
+    Weights enter as shares of the total, so scaling every weight alike draws the same lot.
+
+    >>> ranked_profile_seed(["A", "B"], {(("A",),): Fraction(1), (("B",),): Fraction(1)}) == ranked_profile_seed(
+    ...     ["A", "B"], {(("A",),): Fraction(5), (("B",),): Fraction(5)})
     True
     """
-    lines = sorted(f"{key!r}={format_exact(weight)}" for key, weight in profile.items())
+    total = sum(profile.values(), Fraction(0)) or Fraction(1)
+    lines = sorted(f"{key!r}={format_exact(weight / total)}" for key, weight in profile.items())
     return profile_seed([repr(tuple(candidates)), *lines])
