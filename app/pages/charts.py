@@ -12,8 +12,8 @@ __all__ = ["BANZHAF", "SHAPLEY_SHUBIK", "WEIGHT", "Bar", "bar_chart", "pixels", 
 WEIGHT, BANZHAF, SHAPLEY_SHUBIK = "#4a5360", "#0b5cad", "#a33f00"
 ROUND_COLOURS = ("#0b5cad", "#4a5360")
 WIDTH = 400
-CHARACTER = 7
-BAR, GAP, NAME_LINE, GROUP_GAP, LEGEND_LINE = 12, 3, 20, 10, 18
+CHARACTER = 8
+BAR, GAP, NAME_LINE, GROUP_GAP, LEGEND_LINE = 14, 3, 22, 10, 20
 MAX_NAME = 52
 
 
@@ -52,7 +52,7 @@ class _Canvas:
         self.parts.append(f'<rect x="{pixels(start)}" y="{y}" width="{pixels(width)}" height="{height}" '
                           f'fill="{colour}"/>')
 
-    def text(self, x: Fraction, y: int, content: str, *, size: int = 13, bold: bool = False) -> None:
+    def text(self, x: Fraction, y: int, content: str, *, size: int = 14, bold: bool = False) -> None:
         start = WIDTH - x if self.rtl else x
         weight = ' font-weight="600"' if bold else ""
         self.parts.append(f'<text x="{pixels(start)}" y="{y}" font-size="{size}" fill="#1b1f24"{weight}>'
@@ -61,8 +61,8 @@ class _Canvas:
 
 def _legend(canvas: _Canvas, legend: Sequence[tuple[str, str]]) -> int:
     for index, (label, colour) in enumerate(legend):
-        canvas.rect(Fraction(0), 4 + index * LEGEND_LINE, Fraction(12), 12, colour)
-        canvas.text(Fraction(16), 15 + index * LEGEND_LINE, label, size=12)
+        canvas.rect(Fraction(0), 4 + index * LEGEND_LINE, Fraction(13), 13, colour)
+        canvas.text(Fraction(18), 16 + index * LEGEND_LINE, label, size=13)
     return LEGEND_LINE * len(legend) + (GROUP_GAP if legend else 0)
 
 
@@ -71,7 +71,7 @@ def bar_chart(groups: Sequence[tuple[str, Sequence[Bar]]], *, chart_id: str, tit
     """Horizontal bars grouped under each name, all on one scale; every name and label escaped.
 
     >>> chart = bar_chart([("<A&B>", [Bar(Fraction(1, 2), "50%", WEIGHT)])], chart_id="c", title="T", description="D")
-    >>> "&lt;A&amp;B&gt;" in chart and 'role="img"' in chart and 'width="371"' in chart
+    >>> "&lt;A&amp;B&gt;" in chart and 'role="img"' in chart and 'width="368"' in chart
     True
     """
     top = max((bar.value for _, bars in groups for bar in bars), default=Fraction(0)) or Fraction(1)
@@ -80,12 +80,12 @@ def bar_chart(groups: Sequence[tuple[str, Sequence[Bar]]], *, chart_id: str, tit
     canvas = _Canvas(rtl)
     y = _legend(canvas, legend)
     for name, bars in groups:
-        canvas.text(Fraction(0), y + 15, _shorten(name), bold=True)
+        canvas.text(Fraction(0), y + 16, _shorten(name), bold=True)
         y += NAME_LINE
         for bar in bars:
             width = max(bar.value, Fraction(0)) * length / top
             canvas.rect(Fraction(0), y, width, BAR, bar.colour)
-            canvas.text(width + 4, y + BAR - 1, bar.label, size=12)
+            canvas.text(width + 4, y + BAR - 2, bar.label, size=13)
             y += BAR + GAP
         y += GROUP_GAP
     direction = ' direction="rtl"' if rtl else ""

@@ -36,7 +36,7 @@ class PowerRow:
 
     slug: str
     name: str
-    weight: Fraction
+    weight: str
     weight_share: Fraction | None
     banzhaf: Fraction | None
     shapley_shubik: Fraction | None
@@ -82,9 +82,9 @@ def report_view(report: Mapping, eligible: Sequence[Mapping[str, str]]) -> Repor
         share = report.get("weight_share", {}).get(slug)
         banzhaf, banzhaf_range = _index(report, "banzhaf", slug)
         shapley, shapley_range = _index(report, "shapley_shubik", slug)
-        rows.append(PowerRow(slug, names[slug], Fraction(row["weight"]), None if share is None else Fraction(share),
+        rows.append(PowerRow(slug, names[slug], str(row["weight"]), None if share is None else Fraction(share),
                              banzhaf, shapley, banzhaf_range, shapley_range))
-    weights = concentration([row.weight for row in rows])
+    weights = concentration([Fraction(row.weight) for row in rows])
     return ReportView(
         exact=bool(report.get("exact", True)), rows=rows,
         veto=[names.get(slug, slug) for slug in report.get("veto", [])],

@@ -17,6 +17,7 @@ from app.templating import render
 from governance import coalitions, members, rules
 from governance.errors import DomainError
 from governance.models import Coalition
+from voting.exact import format_exact
 
 __all__ = ["router", "rule_values"]
 
@@ -80,7 +81,7 @@ def _read_weights(_: Gettext, values: dict[str, str], eligible: list[dict], erro
         name = f"w-{row['member']}"
         text = values.setdefault(name, row["weight"]).strip()
         try:
-            weights[row["member"]] = str(members.parse_weight(text))
+            weights[row["member"]] = format_exact(members.parse_weight(text))
         except DomainError:
             errors[name] = _("A weight is a number of at least 0, such as 12 or 12.5.")
     return weights

@@ -103,7 +103,8 @@ def test_a_ranking_can_be_built_and_cast_with_the_keyboard_alone(browser, seeded
 
 def _pages(seeded) -> list[tuple[str | None, str]]:  # noqa: ANN001
     public = ["/", "/c/wpn", "/c/wpn/members", "/c/wpn/proposals", f"/c/wpn/proposals/{seeded['closed']}",
-              f"/c/wpn/proposals/{seeded['ranked']}", "/c/wpn/log", "/sign-in", "/c/wpn/nothing-here"]
+              f"/c/wpn/proposals/{seeded['ranked']}", "/c/wpn/log", "/sign-in", "/c/wpn/nothing-here", "/c/wpn/power",
+              "/c/wpn/power/what-if", "/c/wpn/power/what-if?kind=decision&counting=double&member_fraction=3/2"]
     admin = ["/c/wpn/admin", "/c/wpn/admin/accounts", "/c/wpn/admin/rules", f"/c/wpn/proposals/{seeded['draft']}",
              "/c/wpn/proposals/new"]
     rep = ["/c/wpn/me", f"/c/wpn/proposals/{seeded['ranked']}"]
@@ -171,3 +172,27 @@ def test_arabic_layout_is_mirrored(browser, seeded) -> None:
 
 def test_screenshots_land_in_the_ignored_artifacts_folder() -> None:
     assert "/test-artifacts/" in (ROOT / ".gitignore").read_text()
+
+
+def test_what_if_updates_its_region_live_and_shows_errors_beside_the_field(browser, seeded) -> None:
+    context = browser.new_context()
+    page = context.new_page()
+    csp = _csp_errors(page)
+    page.goto(f"{seeded['url']}/c/wpn/power/what-if")
+    address = page.url
+
+    page.get_by_label("South").fill("9")
+    page.get_by_label("South").press("Tab")
+    page.wait_for_function("document.querySelector('#whatif-results td:nth-child(3)') && "
+                           "[...document.querySelectorAll('#whatif-results tbody tr')].some("
+                           "row => row.textContent.includes('South') && row.cells[2].textContent.trim() == '9')")
+    page.get_by_label("Share (a fraction such as 1/2 or 2/3, or a decimal)").first.fill("3/2")
+    page.get_by_label("Share (a fraction such as 1/2 or 2/3, or a decimal)").first.press("Tab")
+    page.locator("#whatif-member_fraction-error").wait_for()
+
+    assert page.url == address
+    assert page.locator("#whatif-member_fraction").input_value() == "3/2"
+    assert "more than 0 and at most 1" in page.locator("#whatif-member_fraction-error").inner_text()
+    assert csp == []
+    screenshot(page, "what-if-error-js")
+    context.close()

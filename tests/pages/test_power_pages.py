@@ -112,6 +112,7 @@ def test_an_estimated_report_is_labelled_approximate(client, monkeypatch) -> Non
         raise PowerError("no exact method in this test")
 
     monkeypatch.setattr(governance_power, "analyze", no_exact_method)
+    monkeypatch.setattr(governance_power, "MONTE_CARLO_SAMPLES", 500)
     make_coalition(client, members={"north": 7, "south": 5, "east": 3, "west": 2})
 
     text = client.get("/c/wpn/power").text
@@ -181,14 +182,16 @@ def test_what_if_with_htmx_returns_only_its_region_and_varies_on_the_header(clie
     assert "Big decides every proposal alone" in response.text
 
 
-def test_what_if_starts_from_the_current_rule_and_weights(client) -> None:
-    fifty_forty_nine_one(client)
+def test_what_if_starts_from_the_current_rule_and_decimal_weights(client) -> None:
+    fixture = fifty_forty_nine_one(client)
+    client.put(fixture.url("/members/small/weight"), headers=fixture.admin, json={"weight": "1.5", "reason": "Grew."})
 
-    text = client.get("/c/wpn/power/what-if").text
+    response = client.get("/c/wpn/power/what-if")
 
-    assert re.search(r'<option value="weighted"\s+selected>', text)
-    assert 'name="w-mid" value="49"' in text
-    assert "0 closed ballots of this kind were counted again" in text
+    assert response.status_code == 200
+    assert re.search(r'<option value="weighted"\s+selected>', response.text)
+    assert 'name="w-small" value="1.5"' in response.text and 'name="w-mid" value="49"' in response.text
+    assert "0 closed ballots of this kind were counted again" in response.text
 
 
 @pytest.mark.parametrize("htmx", [False, True], ids=["no-js", "htmx"])
