@@ -48,6 +48,9 @@ CLOSED = [  # kind, title, body, one letter per organization (yes, no, abstain, 
 ]
 
 
+RANKINGS = ["012", "102", "210", "102", "201", "21", "2", "012", "120", "021", "", "201"]  # theme indexes
+
+
 def _reset(engine, settings: Settings) -> None:  # noqa: ANN001
     with read_session(engine) as session:
         slugs = set(session.exec(select(Coalition.slug)).all())
@@ -101,12 +104,19 @@ def _populate(session, keys: LogKeys) -> None:  # noqa: ANN001
                             closes_at=opened + timedelta(days=7), rule=rule)
         _vote(session, coalition, proposal, orgs, pattern, opened + timedelta(days=1))
         ballots.close_due(session, coalition=coalition, now=opened + timedelta(days=8))
+    themes = ["Women at the negotiating table", "Safe corridors for aid", "Justice for survivors"]
+    when = start + timedelta(days=50)
     choice = proposals.create_proposal(
         session, coalition=coalition, author=orgs[9][1], kind="choice", title="Theme of the 2027 advocacy campaign",
-        body="Rank the themes; the coalition campaigns on the winner.", now=utcnow() - timedelta(days=2),
-        options=["Women at the negotiating table", "Safe corridors for aid", "Justice for survivors"])
-    ballots.open_ballot(session, coalition=coalition, actor=admin, proposal=choice, now=utcnow() - timedelta(days=2),
-                        closes_at=utcnow() + timedelta(days=12))
+        body="Rank the themes; the coalition campaigns on the winner (instant-runoff, weighted by membership).",
+        now=when, options=themes)
+    ballots.open_ballot(session, coalition=coalition, actor=admin, proposal=choice, now=when,
+                        closes_at=when + timedelta(days=5), rule={"method": "irv", "counting": "weighted"})
+    for (member, rep), order in zip(orgs, RANKINGS, strict=True):
+        if order:
+            ballots.cast_vote(session, coalition=coalition, actor=rep, proposal=choice, member=member,
+                              vote={"ranking": [themes[int(i)] for i in order]}, now=when + timedelta(days=1))
+    ballots.close_due(session, coalition=coalition, now=when + timedelta(days=6))
     opened = proposals.create_proposal(
         session, coalition=coalition, author=orgs[5][1], kind="decision", title="Fund a shared security fund",
         body="Set aside 10% of the core budget for the personal security of members' staff.", now=utcnow())

@@ -44,6 +44,12 @@ def _share(value: object, field: str) -> str | None:
     return format_exact(share)
 
 
+def _flag(value: object, field: str) -> bool:
+    if not isinstance(value, bool):
+        raise RuleViolation(f"{field} must be true or false; got {value!r}.")
+    return value
+
+
 def _method_rule(kind: str, data: Mapping[str, object]) -> dict:
     allowed = COMMITTEE_METHODS + SINGLE_WINNER_METHODS if kind == "election" else SINGLE_WINNER_METHODS
     method = data.get("method")
@@ -58,7 +64,7 @@ def _method_rule(kind: str, data: Mapping[str, object]) -> dict:
     rule = {"type": "method", "method": method, "counting": counting,
             "quorum_members": _share(data.get("quorum_members"), "quorum_members"),
             "quorum_weight": _share(data.get("quorum_weight"), "quorum_weight"),
-            "early_close": bool(data.get("early_close", True))}
+            "early_close": _flag(data.get("early_close", True), "early_close")}
     if "max_score" in data:
         max_score = data["max_score"]
         if not isinstance(max_score, int) or isinstance(max_score, bool) or not 1 <= max_score <= 100:

@@ -83,7 +83,7 @@ def test_the_demo_coalition_replays_to_exactly_its_tables(engine, settings) -> N
         events, state = stored_events(session, coalition), tables(session, coalition)
 
     assert replayed(events) == state
-    assert len(state["members"]) == 12 and [b["status"] for b in state["ballots"].values()].count("closed") == 3
+    assert len(state["members"]) == 12 and [b["status"] for b in state["ballots"].values()].count("closed") == 4
     assert replay(events).log_key == keys.verifier_key(demo.SLUG)
 
 
