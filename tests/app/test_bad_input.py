@@ -185,3 +185,16 @@ def test_no_bad_payload_causes_a_server_error(world, client, engine) -> None:
 
     assert failures == []
     assert log_events(engine, world.slug)  # the log still reads back
+
+
+def test_an_oversized_chunked_body_without_a_length_is_refused_with_413(client) -> None:
+    limit = client.app.state.settings.max_body_bytes
+
+    def chunks():  # noqa: ANN202
+        for _ in range(limit // 4096 + 2):
+            yield b"x" * 4096
+
+    response = client.post("/api/v1/coalitions", content=chunks(), headers={"content-type": "application/json"})
+
+    assert response.status_code == 413
+    assert "larger than" in response.json()["detail"]
