@@ -42,7 +42,11 @@ def main(argv: list[str] | None = None) -> int:
             finally:
                 stop.set()
                 load.join(timeout=60)
-            traceback_in_log = "Traceback" in server.log_tail(1000)
+            log = server.log_tail(1000)
+            traceback_in_log = "Traceback" in log
+            if traceback_in_log:
+                start = log.index("Traceback")
+                print("first traceback in the server log:\n" + log[max(0, start - 300):start + 3000])
     print(f"PostgreSQL down for {outage.down_seconds:.1f} s; probe answers {dict(outage.statuses)}; slowest answer "
           f"{outage.slowest:.2f} s; hangs {outage.hangs}; recovered {outage.recovered_after:.2f} s after restart"
           if outage.recovered_after is not None else "NOT recovered")
