@@ -104,13 +104,12 @@ def _count_by_rows(game: IntegerGame) -> Counts:
         minimal = sum(_minimal_with_smallest(p, game, _zero, _zero) for p in range(n))
         by_size = _winning_by_size(n, game, _zero)
         return _finish(game, tuple(swings for _ in range(n)), by_size, minimal, "size-only")
-    table = RowTable(quota, n, slack=max(weights) + 1)
+    table = RowTable(quota, weights)
     minimal = 0
     for prefix, member in enumerate(order):
         low = quota - weights[member]
-        rows = table.rows
         minimal += _minimal_with_smallest(
-            prefix, game, lambda r: table.window(rows[r], low), lambda r: table.window(rows[r], 0)
+            prefix, game, lambda r: table.window(r, low), lambda r: table.window(r, 0)
         )
         table.add(weights[member])
     table.finish()

@@ -33,86 +33,97 @@ class RowTable:
     """Counts C[t][k] of subsets with t members and weight k < quota, row t packed in ``rows[t]``.
 
     The generating function prod_j (1 + y x^w_j) (Banzhaf 1965; Mann & Shapley 1962), truncated
-    at x^quota; slot k of row t holds C[t][k]. Entries at k >= quota may linger until masked.
+    at x^quota. No t members weigh less than ``floor[t]``, the sum of the t lightest weights, so slot
+    k of row t holds C[t][floor[t] + k]: rows start where subsets can exist and end at the quota.
+    Entries at weights >= quota may linger until masked (they only ever move to heavier slots).
+
+    >>> table = RowTable(4, [1, 2, 3])
+    >>> for weight in (3, 2, 1):
+    ...     table.add(weight)
+    >>> table.finish()
+    >>> [table.window(t, 0) for t in range(4)], table.window(1, 2)
+    ([1, 3, 1, 0], 2)
     """
 
-    def __init__(self, quota: int, members: int, slack: int) -> None:
+    def __init__(self, quota: int, weights: Sequence[int]) -> None:
         self.quota = quota
-        self.bits = slot_bits(members)
-        self.mask = (1 << (quota * self.bits)) - 1
-        self.limit = (quota + slack) * self.bits
+        self.bits = slot_bits(len(weights))
+        self.floor = [0]
+        for weight in sorted(weights):
+            self.floor.append(self.floor[-1] + weight)
+        self.slack = max(weights, default=0) + 1
+        self.coarse = max(1, quota // 32)
+        self._masks: dict[int, int] = {}
         self.rows = [1]
+
+    def width(self, t: int) -> int:
+        """Slots of row t: weights floor[t] .. quota - 1 (none when t members always reach the quota)."""
+        return max(0, self.quota - self.floor[t])
+
+    def _mask(self, width: int) -> int:
+        """A mask at least ``width`` slots wide, from a few cached sizes."""
+        rounded = -(-width // self.coarse) * self.coarse
+        if rounded not in self._masks:
+            self._masks[rounded] = (1 << (rounded * self.bits)) - 1
+        return self._masks[rounded]
 
     def add(self, weight: int) -> None:
         """Multiply by (1 + y x^weight): every subset so far, with and without the new member."""
-        rows = self.rows
+        rows, bits = self.rows, self.bits
         rows.append(0)
         if weight >= self.quota:
             return
-        shift, limit, mask = weight * self.bits, self.limit, self.mask
         for t in range(len(rows) - 1, 0, -1):
-            previous = rows[t - 1]
-            if previous:
-                value = rows[t] + (previous << shift)
-                rows[t] = value & mask if value.bit_length() > limit else value
+            previous, width = rows[t - 1], self.width(t)
+            if not previous or not width:
+                continue
+            shift = weight - (self.floor[t] - self.floor[t - 1])
+            moved = previous << (shift * bits) if shift >= 0 else previous >> (-shift * bits)
+            value = rows[t] + moved
+            rows[t] = value & self._mask(width) if value.bit_length() > (width + self.slack) * bits else value
 
     def finish(self) -> None:
         """Drop every count at weight >= quota."""
-        self.rows = [row & self.mask for row in self.rows]
+        self.rows = [row & ((1 << (self.width(t) * self.bits)) - 1) for t, row in enumerate(self.rows)]
 
-    def window(self, row: int, low: int) -> int:
-        """How many subsets in ``row`` weigh at least ``low`` (and less than the quota)."""
-        if low <= 0:
-            return slot_sum(row & self.mask, self.bits, self.quota)
-        width = self.quota - low
+    def window(self, t: int, low: int) -> int:
+        """How many subsets in row t weigh at least ``low`` and less than the quota."""
+        start = max(low - self.floor[t], 0)
+        width = self.width(t) - start
         if width <= 0:
             return 0
-        return slot_sum((row >> (low * self.bits)) & ((1 << (width * self.bits)) - 1), self.bits, width)
-
-    def below(self, row: int) -> int:
-        """How many subsets in a finished ``row`` weigh less than the quota."""
-        return slot_sum(row, self.bits, self.quota)
-
-    def without(self, weight: int) -> list[int]:
-        """The finished rows for the same members less one of ``weight``: divide by (1 + y x^weight)."""
-        if weight >= self.quota:
-            return list(self.rows)
-        shift, low = weight * self.bits, (1 << ((self.quota - weight) * self.bits)) - 1
-        out = [self.rows[0]]
-        for row in self.rows[1:-1]:
-            out.append(row - ((out[-1] & low) << shift))
-        return out
+        packed = (self.rows[t] >> (start * self.bits)) & ((1 << (width * self.bits)) - 1)
+        return slot_sum(packed, self.bits, width)
 
 
 class PrefixRows:
     """F(t, z): how many subsets of t members in a finished RowTable weigh less than z, for 0 <= z <= quota.
 
     Each row is prefix-summed by doubling (Hillis & Steele 1986: add the row shifted by 1, 2, 4, ...
-    slots), so its slot z - 1 holds F(t, z); the sums stay below 2**members and fit their slots. The
-    table is then transposed bytewise, so that column z, every size's F(t, z), is one packed integer.
+    slots), so its slot z - 1 holds F(t, z); the sums stay below 2**members and fit their slots. Rows
+    are kept as bytes, so column z (every size's F(t, z), packed) is gathered from one slot per row.
     """
 
     def __init__(self, table: RowTable) -> None:
-        self.quota, self.bits, self.rows = table.quota, table.bits, len(table.rows)
-        step = table.bits // 8
-        self.stride = step * self.rows
-        columns = bytearray(self.stride * table.quota)
+        self.quota, self.bits, self.floor = table.quota, table.bits, table.floor
+        self.step = table.bits // 8
+        self.data = []
         for t, row in enumerate(table.rows):
-            shift = 1
-            while shift < table.quota and row:
-                row = (row + (row << (shift * table.bits))) & table.mask
+            width, shift = table.width(t), 1
+            mask = (1 << (width * table.bits)) - 1
+            while shift < width and row:
+                row = (row + (row << (shift * table.bits))) & mask
                 shift *= 2
-            data = row.to_bytes(step * table.quota, "little")
-            for byte in range(step):
-                columns[t * step + byte :: self.stride] = data[byte::step]
-        self.columns = bytes(columns)
+            self.data.append(row.to_bytes(self.step * width, "little"))
 
     def column(self, z: int) -> int:
         """F(t, z) for every t, packed ``bits`` per size; 0 for z <= 0; z is capped at the quota."""
-        if z <= 0:
-            return 0
-        end = min(z, self.quota) * self.stride
-        return int.from_bytes(self.columns[end - self.stride : end], "little")
+        z, step = min(z, self.quota), self.step
+        slots = []
+        for t, row in enumerate(self.data):
+            end = (z - self.floor[t]) * step
+            slots.append(row[end - step : end] if end > 0 else bytes(step))
+        return int.from_bytes(b"".join(slots), "little")
 
     def unpack(self, packed: int, count: int) -> list[int]:
         """The first ``count`` sizes of a packed column (slots above them are dropped)."""
