@@ -5,7 +5,7 @@ observer runs it without the service, its database or its web framework.
 """
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from governance.log.canonical import EVENT_KEYS
@@ -160,6 +160,17 @@ def _replay_failure(error: ReplayError) -> VerifyError:
     return VerifyError(kind, str(error).split(": ", 1)[-1], index=error.index)
 
 
+def _replay_while_checking(checked: Iterator[dict], leaf_hashes: list[bytes]) -> tuple[ReplayedLog | None,
+                                                                                        ReplayError | None]:
+    """Replay the events as each entry passes its checks: one parse per entry; a replay error waits for the rest."""
+    try:
+        return replay(checked, leaf_hashes=leaf_hashes), None
+    except ReplayError as error:
+        for _ in checked:  # every entry check comes before the replay's verdict
+            pass
+        return None, error
+
+
 def verify_log(entries: Sequence[bytes], checkpoint_note: str, key: str, *, since: str | None = None) -> VerifyReport:
     """Verify a log against its signed checkpoint and ``key``, then replay it and recount every closed ballot.
 
@@ -176,8 +187,8 @@ def verify_log(entries: Sequence[bytes], checkpoint_note: str, key: str, *, sinc
     governance.log.verify.VerifyError: the log is empty
     """
     checks = _EntryChecks()
-    for position, data in enumerate(entries):
-        checks.check(position, data)
+    checked = (checks.check(position, data) for position, data in enumerate(entries))
+    state, replay_error = _replay_while_checking(checked, checks.leaf_hashes)
     if not checks.leaf_hashes:
         raise VerifyError("size", "the log is empty")
     checkpoint = _signed_checkpoint(checkpoint_note, key, checks.slug)
@@ -187,8 +198,6 @@ def verify_log(entries: Sequence[bytes], checkpoint_note: str, key: str, *, sinc
                           index=0)
     if since is not None:
         _check_since(since, key, checks.slug, checkpoint_note, checkpoint, checks.leaf_hashes)
-    try:
-        state = replay(_DECODER.decode(data.decode("utf-8")) for data in entries)  # canonical: checked above
-    except ReplayError as error:
-        raise _replay_failure(error) from None
+    if replay_error is not None:
+        raise _replay_failure(replay_error)
     return VerifyReport(checkpoint, state, entries, checks.leaf_hashes)
