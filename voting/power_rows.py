@@ -30,12 +30,14 @@ def slot_sum(value: int, bits: int, slots: int) -> int:
 
 
 class RowTable:
-    """Counts C[t][k] of subsets with t members and weight k < quota, row t packed in ``rows[t]``.
+    """Prefix counts F(t, z): subsets of t members weighing less than z, for z <= quota, row t packed.
 
-    The generating function prod_j (1 + y x^w_j) (Banzhaf 1965; Mann & Shapley 1962), truncated
-    at x^quota. No t members weigh less than ``floor[t]``, the sum of the t lightest weights, so slot
-    k of row t holds C[t][floor[t] + k]: rows start where subsets can exist and end at the quota.
-    Entries at weights >= quota may linger until masked (they only ever move to heavier slots).
+    The generating function prod_j (1 + y x^w_j) (Banzhaf 1965; Mann & Shapley 1962), truncated at
+    x^quota and kept prefix-summed over the weight: shifting and prefix-summing commute, so adding a
+    member is the same shift-add, and windows need two slots instead of a sum. No t members weigh
+    less than ``floor[t]``, the sum of the t lightest weights, so slot k of row t holds
+    F(t, floor[t] + 1 + k): rows start where subsets can exist. Slots past the quota hold garbage
+    until masked (it only ever moves to higher slots); each count is < 2**members and fits its slot.
 
     >>> table = RowTable(4, [1, 2, 3])
     >>> for weight in (3, 2, 1):
@@ -54,7 +56,8 @@ class RowTable:
         self.slack = max(weights, default=0) + 1
         self.coarse = max(1, quota // 32)
         self._masks: dict[int, int] = {}
-        self.rows = [1]
+        one = (1).to_bytes(self.bits // 8, "little")
+        self.rows = [int.from_bytes(one * quota, "little")]
 
     def width(self, t: int) -> int:
         """Slots of row t: weights floor[t] .. quota - 1 (none when t members always reach the quota)."""
@@ -83,47 +86,42 @@ class RowTable:
             rows[t] = value & self._mask(width) if value.bit_length() > (width + self.slack) * bits else value
 
     def finish(self) -> None:
-        """Drop every count at weight >= quota."""
+        """Drop the garbage past the quota."""
         self.rows = [row & ((1 << (self.width(t) * self.bits)) - 1) for t, row in enumerate(self.rows)]
+
+    def below(self, t: int, z: int) -> int:
+        """F(t, z): subsets of t members weighing less than z (z is capped at the quota)."""
+        slot = min(z, self.quota) - self.floor[t] - 1
+        if slot < 0 or t >= len(self.rows):
+            return 0
+        return (self.rows[t] >> (slot * self.bits)) & ((1 << self.bits) - 1)
 
     def window(self, t: int, low: int) -> int:
         """How many subsets in row t weigh at least ``low`` and less than the quota."""
-        start = max(low - self.floor[t], 0)
-        width = self.width(t) - start
-        if width <= 0:
-            return 0
-        packed = (self.rows[t] >> (start * self.bits)) & ((1 << (width * self.bits)) - 1)
-        return slot_sum(packed, self.bits, width)
+        return self.below(t, self.quota) - self.below(t, low)
 
 
 class PrefixRows:
-    """F(t, z): how many subsets of t members in a finished RowTable weigh less than z, for 0 <= z <= quota.
+    """Column z of a finished RowTable: every size's F(t, z), packed ``bits`` per size.
 
-    Each row is prefix-summed by doubling (Hillis & Steele 1986: add the row shifted by 1, 2, 4, ...
-    slots), so its slot z - 1 holds F(t, z); the sums stay below 2**members and fit their slots. Rows
-    are kept as bytes, so column z (every size's F(t, z), packed) is gathered from one slot per row.
+    Rows are kept as bytes, so a column is gathered from one slot per row.
     """
 
     def __init__(self, table: RowTable) -> None:
         self.quota, self.bits, self.floor = table.quota, table.bits, table.floor
         self.step = table.bits // 8
-        self.data = []
-        for t, row in enumerate(table.rows):
-            width, shift = table.width(t), 1
-            mask = (1 << (width * table.bits)) - 1
-            while shift < width and row:
-                row = (row + (row << (shift * table.bits))) & mask
-                shift *= 2
-            self.data.append(row.to_bytes(self.step * width, "little"))
+        self.data = [row.to_bytes(self.step * table.width(t), "little") for t, row in enumerate(table.rows)]
+        self.starts = [-(floor + 1) * self.step for floor in self.floor]
 
     def column(self, z: int) -> int:
         """F(t, z) for every t, packed ``bits`` per size; 0 for z <= 0; z is capped at the quota."""
-        z, step = min(z, self.quota), self.step
-        slots = []
-        for t, row in enumerate(self.data):
-            end = (z - self.floor[t]) * step
-            slots.append(row[end - step : end] if end > 0 else bytes(step))
-        return int.from_bytes(b"".join(slots), "little")
+        z = min(z, self.quota)
+        live = bisect_left(self.floor, z)
+        base, step = z * self.step, self.step
+        return int.from_bytes(
+            b"".join([row[base + start : base + start + step] for row, start in zip(self.data[:live], self.starts)]),
+            "little",
+        )
 
     def unpack(self, packed: int, count: int) -> list[int]:
         """The first ``count`` sizes of a packed column (slots above them are dropped)."""
