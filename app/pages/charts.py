@@ -41,28 +41,35 @@ def _shorten(name: str) -> str:
 
 
 class _Canvas:
-    """SVG elements on a left-to-right grid, mirrored on output when the page reads right to left."""
+    """SVG elements on a left-to-right grid, mirrored on output when the page reads right to left.
+
+    Bars are grouped by colour and texts share the root's fill and size, so each element carries only its place.
+    """
 
     def __init__(self, rtl: bool) -> None:
         self.rtl = rtl
-        self.parts: list[str] = []
+        self.bars: dict[str, list[str]] = {}
+        self.texts: list[str] = []
 
     def rect(self, x: Fraction, y: int, width: Fraction, height: int, colour: str) -> None:
         start = WIDTH - x - width if self.rtl else x
-        self.parts.append(f'<rect x="{pixels(start)}" y="{y}" width="{pixels(width)}" height="{height}" '
-                          f'fill="{colour}"/>')
+        self.bars.setdefault(colour, []).append(
+            f'<rect x="{pixels(start)}" y="{y}" width="{pixels(width)}" height="{height}"/>')
 
-    def text(self, x: Fraction, y: int, content: str, *, size: int = 14, bold: bool = False) -> None:
+    def text(self, x: Fraction, y: int, content: str, *, bold: bool = False) -> None:
         start = WIDTH - x if self.rtl else x
-        weight = ' font-weight="600"' if bold else ""
-        self.parts.append(f'<text x="{pixels(start)}" y="{y}" font-size="{size}" fill="#1b1f24"{weight}>'
-                          f"{escape(content)}</text>")
+        weight = ' font-size="14" font-weight="600"' if bold else ""
+        self.texts.append(f'<text x="{pixels(start)}" y="{y}"{weight}>{escape(content)}</text>')
+
+    def body(self) -> str:
+        bars = "".join(f'<g fill="{colour}">{"".join(rects)}</g>' for colour, rects in self.bars.items())
+        return bars + "".join(self.texts)
 
 
 def _legend(canvas: _Canvas, legend: Sequence[tuple[str, str]]) -> int:
     for index, (label, colour) in enumerate(legend):
         canvas.rect(Fraction(0), 4 + index * LEGEND_LINE, Fraction(13), 13, colour)
-        canvas.text(Fraction(18), 16 + index * LEGEND_LINE, label, size=13)
+        canvas.text(Fraction(18), 16 + index * LEGEND_LINE, label)
     return LEGEND_LINE * len(legend) + (GROUP_GAP if legend else 0)
 
 
@@ -85,15 +92,16 @@ def bar_chart(groups: Sequence[tuple[str, Sequence[Bar]]], *, chart_id: str, tit
         for bar in bars:
             width = max(bar.value, Fraction(0)) * length / top
             canvas.rect(Fraction(0), y, width, BAR, bar.colour)
-            canvas.text(width + 4, y + BAR - 2, bar.label, size=13)
+            canvas.text(width + 4, y + BAR - 2, bar.label)
             y += BAR + GAP
         y += GROUP_GAP
     direction = ' direction="rtl"' if rtl else ""
     head = (f'<svg class="chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {y}" role="img" '
-            f'aria-labelledby="{chart_id}-title {chart_id}-desc" font-family="system-ui, sans-serif"{direction}>'
+            f'aria-labelledby="{chart_id}-title {chart_id}-desc" font-family="system-ui, sans-serif" font-size="13" '
+            f'fill="#1b1f24"{direction}>'
             f'<title id="{chart_id}-title">{escape(title)}</title>'
             f'<desc id="{chart_id}-desc">{escape(description)}</desc>')
-    return Markup(head + "".join(canvas.parts) + "</svg>")
+    return Markup(head + canvas.body() + "</svg>")
 
 
 def rounds_chart(_: Callable[..., str], result: Mapping, *, num: Callable[[object], str], rtl: bool = False) -> Markup:
