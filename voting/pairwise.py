@@ -27,26 +27,25 @@ class PairwiseCounts:
         return Fraction(self.wins[i][j], self.scale)
 
 
-def _below_mask_weights(profile: Mapping[Ranking, int], index: Mapping[str, int]) -> list[dict[int, int]]:
-    """For each candidate, total weight per set (bit mask) of candidates a ballot ranks below it."""
-    by_mask: list[dict[int, int]] = [{} for _ in index]
-    everyone = (1 << len(index)) - 1
+def _below_mask_weights(profile: Mapping[Ranking, int], index: Mapping[str, int]) -> dict[int, int]:
+    """Total weight per (set of candidates ranked below, candidate): key ``mask * size + candidate``."""
+    size, totals = len(index), {}
+    bit = {name: 1 << position for name, position in index.items()}
+    everyone = (1 << size) - 1
     for ranking, weight in profile.items():
         below = everyone
-        masks = []
         for group in ranking:
-            group_mask = 0
             for name in group:
-                group_mask |= 1 << index[name]
-            masks.append(group_mask)
-            below &= ~group_mask
-        for group, group_mask in zip(reversed(ranking), reversed(masks)):
+                below ^= bit[name]
+        for group in reversed(ranking):
             if below:
+                base = below * size
                 for name in group:
-                    table = by_mask[index[name]]
-                    table[below] = table.get(below, 0) + weight
-            below |= group_mask
-    return by_mask
+                    key = base + index[name]
+                    totals[key] = totals.get(key, 0) + weight
+            for name in group:
+                below |= bit[name]
+    return totals
 
 
 def pairwise_counts(profile: Mapping[Ranking, Fraction], candidates: Sequence[str]) -> PairwiseCounts:
@@ -58,20 +57,18 @@ def pairwise_counts(profile: Mapping[Ranking, Fraction], candidates: Sequence[st
     """
     names = tuple(candidates)
     scale = common_denominator(profile.values())
-    scaled = {ranking: int(weight * scale) for ranking, weight in profile.items()}
+    scaled = {ranking: weight.numerator * (scale // weight.denominator) for ranking, weight in profile.items()}
     index = {name: position for position, name in enumerate(names)}
-    by_mask = _below_mask_weights(scaled, index)
     size = len(names)
     wins = [[0] * size for _ in range(size)]
-    for i, table in enumerate(by_mask):
-        row = wins[i]
-        for mask, weight in table.items():
-            j = 0
-            while mask:
-                if mask & 1:
-                    row[j] += weight
-                mask >>= 1
-                j += 1
+    for key, weight in _below_mask_weights(scaled, index).items():
+        mask, i = divmod(key, size)
+        row, j = wins[i], 0
+        while mask:
+            if mask & 1:
+                row[j] += weight
+            mask >>= 1
+            j += 1
     return PairwiseCounts(names, wins, scale, sum(scaled.values()))
 
 

@@ -50,11 +50,13 @@ def check_candidates(candidates: Sequence[str]) -> tuple[str, ...]:
 
 
 def _checked_weight(weight: object, count: int) -> Fraction:
-    if isinstance(weight, bool) or not isinstance(weight, (int, Fraction)):
-        raise BallotError(f"ballot weight {weight!r} is not an exact number; use an int or a Fraction")
-    if weight < 0:
+    if type(weight) is not Fraction:
+        if isinstance(weight, bool) or not isinstance(weight, (int, Fraction)):
+            raise BallotError(f"ballot weight {weight!r} is not an exact number; use an int or a Fraction")
+        weight = Fraction(weight)
+    if weight.numerator < 0:
         raise BallotError(f"ballot weight {format_exact(weight)} is negative; weights must be 0 or more")
-    return Fraction(weight) * count
+    return weight if count == 1 else weight * count
 
 
 def _group_identical(ballots: Iterable[object], kind: type, attribute: str) -> dict[tuple[object, object], int]:
@@ -68,6 +70,9 @@ def _group_identical(ballots: Iterable[object], kind: type, attribute: str) -> d
 
 
 def _normalized_ranking(ranking: Ranking, known: frozenset[str], *, repeated: str) -> Ranking:
+    names = [name for group in ranking for name in group]
+    if len(names) == len(ranking) == len(set(names)) and known.issuperset(names):
+        return ranking  # the common case: one known candidate per position, none repeated
     seen: set[str] = set()
     groups = []
     for group in ranking:
@@ -101,9 +106,9 @@ def aggregate_rankings(
     totals: dict[Ranking, Fraction] = {}
     for (ranking, weight), count in _group_identical(ballots, RankedBallot, "ranking").items():
         total = _checked_weight(weight, count)
-        if total:
+        if total.numerator:
             key = _normalized_ranking(ranking, known, repeated=repeated)  # type: ignore[arg-type]
-            totals[key] = totals.get(key, Fraction(0)) + total
+            totals[key] = totals[key] + total if key in totals else total
     return totals
 
 
