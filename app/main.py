@@ -5,6 +5,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from fastapi import FastAPI
+from starlette.middleware.gzip import GZipMiddleware
 from sqlalchemy.engine import Engine
 
 from app.api import accounts, coalitions, log, members, power, proposals
@@ -38,6 +39,7 @@ def create_app(engine: Engine | None = None, *, settings: Settings | None = None
             if hasattr(module, name):
                 app.include_router(getattr(module, name))
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(GZipMiddleware, minimum_size=1000)
     logging.getLogger("concord").setLevel(logging.INFO)
     install_pages(app)
     return app
