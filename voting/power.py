@@ -7,9 +7,11 @@ integers by its common denominator (never rounded). Definitions follow Banzhaf (
 Shubik (1954), Coleman (1971) and Felsenthal & Machover (1998); see ``voting.power_report``.
 
 Counting is exact, with integers only: a generating-function table of coalitions by size and
-weight, each size packed into one big integer (weights of moderate size), or meet in the middle
-(huge weights such as populations, few members), or every coalition as a bitset (two or more
-weighted criteria, up to 20 members). ``monte_carlo`` estimates larger games, labelled approximate.
+weight, each size packed into one big integer and kept prefix-summed (weights of moderate size; a
+member-count criterion such as the EU's 15 of 27 is the size itself, so costs nothing), or meet in
+the middle (huge weights such as populations, few members), a table by size and both weights (two
+weighted criteria), or every coalition as a bitset (up to 20 members). Where no engine is fast enough,
+ExactTooSlow says so and ``monte_carlo`` estimates the game, labelled approximate.
 """
 
 from fractions import Fraction
@@ -110,5 +112,12 @@ def banzhaf(game: Game) -> tuple[Fraction, ...] | None:
 
 
 def estimated_exact_seconds(game: Game) -> float:
-    """A rough time for exact counting of ``game`` on one core (inf when no exact engine applies)."""
+    """Wall seconds exact counting of ``game`` would take now (inf when no exact engine applies).
+
+    Operation counts of the engine ``analyze`` would pick, times this machine's speed measured in CPU
+    time and its current load (see ``voting.power_estimate``).
+
+    >>> estimated_exact_seconds(weighted_game([4, 3, 2, 1], 6)) < 1
+    True
+    """
     return estimate_seconds(integer_game(game))[1]

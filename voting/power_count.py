@@ -4,6 +4,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from math import comb
 
+from voting.power_estimate import rows_work, work_seconds
 from voting.power_game import IntegerGame, PowerError
 from voting.power_box import BoxTable, box_below, box_cells, box_lookups
 from voting.power_rows import PrefixRows, RowTable, mitm_below, slot_bits
@@ -198,26 +199,26 @@ def _count_by_bitset(game: IntegerGame) -> Counts:
 
 
 def estimate_seconds(game: IntegerGame) -> tuple[str, float]:
-    """The engine exact counting would use, and a rough time for it on one core of a small machine."""
+    """The engine exact counting would use, and its wall time now: operation counts (calibrated against
+    CPU time on a 2-core machine) at this machine's measured speed, times its current load."""
     n = game.n
     if len(game.weighted) > 1:
         choices = []
         if n <= BITSET_LIMIT:
-            choices.append(("bitset", 2e-6 * (n + len(game.weighted)) * 2**n))
+            choices.append(("bitset", work_seconds(0, 2 * (n + len(game.weighted)) * 2**n)))
         if n <= SMALL_ENOUGH_TO_ENUMERATE:
             return choices[0]
         if len(game.weighted) == 2:
-            bits = n * box_cells(game) * (n + 1) * slot_bits(n)
-            choices.append(("box", 3e-10 * bits + 1e-3))
+            (first, q1), _ = game.weighted
+            bits = 2.5 * n * box_cells(game) * (n + 1) * slot_bits(n)
+            choices.append(("box", work_seconds(bits, 6 * n * (sum(first) - q1 + 1) + 1000)))
         return min(choices, key=lambda choice: choice[1], default=("none", float("inf")))
     weights, quota = _single_criterion(game)
-    distinct = len(set(weights))
-    rows = min(n, quota) + 1
-    dp = 2.5e-10 * (n + 2 * distinct) * rows * max(quota, 1) * (n + 9) / 8 + 1e-5 * n * n
-    halves = 3e-6 * (distinct + n) * 2 ** ((n + 1) // 2) + 1e-3
-    if n <= MITM_LIMIT and halves < dp:
+    halves = work_seconds(0, 40 * (len(set(weights)) + n) * 2 ** ((n + 1) // 2) + 1000)
+    rows = work_seconds(*rows_work(game, weights, quota))
+    if n <= MITM_LIMIT and halves < rows:
         return "halves", halves
-    return "rows", dp
+    return "rows", rows
 
 
 def count_game(game: IntegerGame, *, limit_seconds: float | None = None) -> Counts:
