@@ -49,24 +49,43 @@ def check_candidates(candidates: Sequence[str]) -> tuple[str, ...]:
     return names
 
 
-def _checked_weight(weight: object, count: int) -> Fraction:
-    if type(weight) is not Fraction:
-        if isinstance(weight, bool) or not isinstance(weight, (int, Fraction)):
-            raise BallotError(f"ballot weight {weight!r} is not an exact number; use an int or a Fraction")
-        weight = Fraction(weight)
-    if weight.numerator < 0:
-        raise BallotError(f"ballot weight {format_exact(weight)} is negative; weights must be 0 or more")
-    return weight if count == 1 else weight * count
+def _weight_parts(weight: object) -> tuple[int, int]:
+    if type(weight) is Fraction:
+        numerator, denominator = weight.numerator, weight.denominator
+    elif type(weight) is int:
+        numerator, denominator = weight, 1
+    elif isinstance(weight, (int, Fraction)) and not isinstance(weight, bool):
+        numerator, denominator = Fraction(weight).numerator, Fraction(weight).denominator
+    else:
+        raise BallotError(f"ballot weight {weight!r} is not an exact number; use an int or a Fraction")
+    if numerator < 0:
+        raise BallotError(f"ballot weight {format_exact(Fraction(numerator, denominator))} is negative; "
+                          "weights must be 0 or more")
+    return numerator, denominator
 
 
-def _group_identical(ballots: Iterable[object], kind: type, attribute: str) -> dict[tuple[object, object], int]:
-    counts: dict[tuple[object, object], int] = {}
+def _exact_sum(weights: list[object]) -> Fraction:
+    """Sum of checked weights, adding integers per denominator (far faster than adding Fractions)."""
+    by_denominator: dict[int, int] = {}
+    for weight in weights:
+        numerator, denominator = _weight_parts(weight)
+        by_denominator[denominator] = by_denominator.get(denominator, 0) + numerator
+    return sum((Fraction(n, d) for d, n in by_denominator.items()), Fraction(0))
+
+
+def _grouped_weights(ballots: Iterable[object], kind: type, attribute: str) -> dict[object, Fraction]:
+    """Total weight per distinct ballot content, refusing ballots of another kind."""
+    grouped: dict[object, list[object]] = {}
     for ballot in ballots:
         if type(ballot) is not kind:
             raise BallotError(f"expected a {kind.__name__}, got {type(ballot).__name__}: {ballot!r}")
-        key = (getattr(ballot, attribute), ballot.weight)  # type: ignore[attr-defined]
-        counts[key] = counts.get(key, 0) + 1
-    return counts
+        content = getattr(ballot, attribute)
+        weights = grouped.get(content)
+        if weights is None:
+            grouped[content] = [ballot.weight]  # type: ignore[attr-defined]
+        else:
+            weights.append(ballot.weight)  # type: ignore[attr-defined]
+    return {content: _exact_sum(weights) for content, weights in grouped.items()}
 
 
 def _normalized_ranking(ranking: Ranking, known: frozenset[str], *, repeated: str) -> Ranking:
@@ -104,9 +123,8 @@ def aggregate_rankings(
     """
     known = frozenset(check_candidates(candidates))
     totals: dict[Ranking, Fraction] = {}
-    for (ranking, weight), count in _group_identical(ballots, RankedBallot, "ranking").items():
-        total = _checked_weight(weight, count)
-        if total.numerator:
+    for ranking, total in _grouped_weights(ballots, RankedBallot, "ranking").items():
+        if total:
             key = _normalized_ranking(ranking, known, repeated=repeated)  # type: ignore[arg-type]
             totals[key] = totals[key] + total if key in totals else total
     return totals
@@ -120,11 +138,10 @@ def aggregate_approvals(ballots: Iterable[ApprovalBallot], candidates: Sequence[
     """
     known = frozenset(check_candidates(candidates))
     totals: dict[frozenset[str], Fraction] = {}
-    for (approved, weight), count in _group_identical(ballots, ApprovalBallot, "approved").items():
+    for approved, total in _grouped_weights(ballots, ApprovalBallot, "approved").items():
         unknown = set(approved) - known  # type: ignore[call-overload]
         if unknown:
             raise BallotError(f"ballot approves {sorted(unknown)}, not candidates (candidates: {sorted(known)})")
-        total = _checked_weight(weight, count)
         if total:
             totals[approved] = totals.get(approved, Fraction(0)) + total  # type: ignore[index]
     return totals
@@ -155,9 +172,8 @@ def aggregate_scores(
     if isinstance(max_score, bool) or not isinstance(max_score, int) or max_score < 1:
         raise BallotError(f"max_score must be a whole number of at least 1, got {max_score!r}")
     totals: dict[tuple[tuple[str, int], ...], Fraction] = {}
-    for (scores, weight), count in _group_identical(ballots, ScoreBallot, "scores").items():
+    for scores, total in _grouped_weights(ballots, ScoreBallot, "scores").items():
         key = _checked_scores(scores, known, max_score)  # type: ignore[arg-type]
-        total = _checked_weight(weight, count)
         if total:
             totals[key] = totals.get(key, Fraction(0)) + total
     return totals
