@@ -1,7 +1,7 @@
 """Benchmark Concord's IRV and Schulze against pref_voting, pyrankvote and pyvoting on the same profiles, in one run.
 
 Run: ``.venv/bin/python bench/methods.py`` (``--ballots N`` to change the 100,000). Needs the bench extras:
-pref_voting, pyrankvote, pyvoting 1.0.4 with pandas<3. Timings are wall-clock seconds of one run each;
+pref_voting, pyrankvote, pyvoting 1.0.4 with pandas<3. Timings are CPU seconds of one run each;
 pref_voting's numba functions are compiled on a small profile first and that warm-up is not counted.
 Concord is timed from ballot objects to result (validation and aggregation included); pref_voting from
 its Profile (construction timed separately), since that is how its users call it.
@@ -25,9 +25,10 @@ __all__ = ["main"]
 
 
 def _timed(action: Callable[[], object]) -> tuple[float, object]:
-    start = time.perf_counter()
+    """CPU seconds of this process (all threads): steadier than wall time on a shared machine."""
+    start = time.process_time()
     outcome = action()
-    return time.perf_counter() - start, outcome
+    return time.process_time() - start, outcome
 
 
 def _profile(rng: random.Random, ballots: int, candidates: int, distinct: int | None) -> tuple[list[str], list[list[str]], list[int]]:
