@@ -28,6 +28,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--members", type=int, default=20)
+    parser.add_argument("--deadline-in", type=float, default=15.0, help="seconds from opening to the closing")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="concord-race-") as tmp, \
             servers.postgres_database("concord_race") as url:
@@ -37,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
             started = time.monotonic()
             storm = cast_storm(server.url, scenario, total=args.casts, clients=args.clients)
             elapsed = time.monotonic() - started
-            closing, deadline = open_ballot_closing_soon(server, scenario, seconds=6)
+            closing, deadline = open_ballot_closing_soon(server, scenario, seconds=args.deadline_in)
             at_deadline = cast_storm(server.url, closing, total=args.casts // 10, clients=args.clients,
                                      start_at=deadline - 0.5)
         engine = make_engine(url)
