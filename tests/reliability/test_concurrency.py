@@ -33,7 +33,7 @@ def test_concurrent_casts_leave_one_vote_per_member_and_one_closing(pg_url: str,
     scenario = seed(pg_url, key_dir, slug="race", members_count=10, decisions=2)
     with servers.Server(pg_url, key_dir, workers=4, log_path=tmp_path / "server.log") as server:
         storm = cast_storm(server.url, scenario, total=1000, clients=40)
-        closing, deadline = open_ballot_closing_soon(server, scenario, seconds=6)
+        closing, deadline = open_ballot_closing_soon(server, scenario, seconds=10)
         at_deadline = cast_storm(server.url, closing, total=600, clients=40, start_at=deadline - 0.5)
         time.sleep(max(0.0, deadline + 0.5 - time.time()))
         read = httpx.get(f"{server.url}/api/v1/coalitions/race/proposals/{list(closing.ballots)[0]}/ballot",
