@@ -175,3 +175,27 @@ def test_two_weighted_criteria_table_matches_brute_force_swings_by_size(game: Ga
 
     assert [list(row) for row in counts.swings_by_size] == expected["by_size"]
     assert sum(counts.winning_by_size) == expected["winning"]
+
+
+@st.composite
+def counted_double_majorities(draw: st.DrawFn, max_members: int = 11) -> Game:
+    n = draw(st.integers(1, max_members))
+    ws = tuple(draw(st.lists(weights, min_size=n, max_size=n)))
+    count_quota = draw(st.integers(0, n + 1))
+    weight_quota = draw(st.integers(0, int(sum(ws, Fraction(0))) + 1)) + draw(st.fractions(0, 1, max_denominator=3))
+    clause = draw(st.one_of(st.none(), st.integers(1, n + 1)))
+    criteria = (Criterion((1,) * n, count_quota), Criterion(ws, weight_quota))
+    return Game(tuple(f"m{i}" for i in range(n)), criteria, clause)
+
+
+@settings(max_examples=30, deadline=None)
+@given(counted_double_majorities())
+def test_a_member_count_with_a_weight_criterion_matches_brute_force(game: Game) -> None:
+    expected = brute_force(game)
+
+    report = analyze(game)
+
+    assert [m.swings for m in report.members] == expected["swings"]
+    assert [m.shapley_shubik for m in report.members] == (expected["shapley"] or [None] * game.size)
+    assert report.winning_coalitions == expected["winning"]
+    assert report.minimal_winning_coalitions == expected["minimal"]
