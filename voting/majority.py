@@ -3,6 +3,7 @@
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from fractions import Fraction
+from math import lcm
 from typing import Literal, get_args
 
 from voting.exact import ExactNumberError, format_exact, parse_exact
@@ -81,6 +82,8 @@ class Count:
 def _json_number(value: int | Fraction | None) -> int | str | None:
     if value is None or isinstance(value, int):
         return value
+    if value.denominator == 1:  # what format_exact writes for a whole number, without its conversions
+        return str(value.numerator)
     return format_exact(value)
 
 
@@ -167,12 +170,14 @@ def _read_weights(eligible: Mapping[str, object]) -> dict[str, Fraction]:
     for member, weight in eligible.items():
         if not isinstance(member, str) or not member:
             raise VoteError(f"member names must be non-empty strings, not {member!r}")
-        try:
-            weights[member] = parse_exact(weight)
-        except ExactNumberError as error:
-            raise VoteError(f"weight of {member!r}: {error}") from None
-        if weights[member] < 0:
-            raise VoteError(f"weight of {member!r} is {format_exact(weights[member])}; a weight cannot be negative")
+        if type(weight) is not Fraction:  # a Fraction is immutable and exact already: parse_exact would copy it
+            try:
+                weight = parse_exact(weight)
+            except ExactNumberError as error:
+                raise VoteError(f"weight of {member!r}: {error}") from None
+        if weight < 0:
+            raise VoteError(f"weight of {member!r} is {format_exact(weight)}; a weight cannot be negative")
+        weights[member] = weight
     return weights
 
 
@@ -187,14 +192,20 @@ def _check_votes(rule: MajorityRule, weights: Mapping[str, Fraction], votes: Map
 
 
 def _tally(weights: Mapping[str, Fraction], votes: Mapping[str, str]) -> tuple[Count, Count]:
+    # Sums of integers over one common denominator: the same exact Fractions, without a gcd per addition.
+    ratios = {member: weight.as_integer_ratio() for member, weight in weights.items()}
+    denominator = lcm(*{below for _, below in ratios.values()})
+    scaled = {member: above * (denominator // below) for member, (above, below) in ratios.items()}
     members = dict.fromkeys(CHOICES, 0)
-    weight = dict.fromkeys(CHOICES, Fraction(0))
+    weight = dict.fromkeys(CHOICES, 0)
     for member, choice in votes.items():
         members[choice] += 1
-        weight[choice] += weights[member]
-    total_weight = sum(weights.values(), Fraction(0))
+        weight[choice] += scaled[member]
+    total = sum(scaled.values())
     member_count = Count(**members, not_voted=len(weights) - len(votes), eligible=len(weights))
-    weight_count = Count(**weight, not_voted=total_weight - sum(weight.values(), Fraction(0)), eligible=total_weight)
+    weight_count = Count(**{choice: Fraction(part, denominator) for choice, part in weight.items()},
+                         not_voted=Fraction(total - sum(weight.values()), denominator),
+                         eligible=Fraction(total, denominator))
     return member_count, weight_count
 
 

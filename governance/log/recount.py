@@ -5,6 +5,7 @@ Standard library and ``voting/`` only, so that ``concord verify`` recounts witho
 
 from collections.abc import Mapping, Sequence
 from fractions import Fraction
+from functools import lru_cache
 
 from voting.exact import format_exact, parse_exact
 from voting.majority import MajorityRule, decide
@@ -16,6 +17,8 @@ __all__ = ["ChoiceError", "ballot_shape", "check_choice", "count_ballot"]
 RANKED = {"irv", "schulze", "ranked_pairs", "copeland", "borda", "stv_scottish", "stv_meek"}
 STRICT_RANKING = {"stv_scottish", "stv_meek"}
 DEFAULT_MAX_SCORE = 5
+MAJORITY_CHOICES = ("yes", "no", "abstain")
+CONSENSUS_CHOICES = (*MAJORITY_CHOICES, "block")
 
 
 class ChoiceError(ValueError):
@@ -55,17 +58,17 @@ def _check_ranking(ranking: object, options: Sequence[str], strict: bool) -> lis
 
 def check_choice(rule: Mapping[str, object], options: Sequence[str], vote: Mapping[str, object]) -> dict:
     """Validate a vote against the ballot and return its canonical stored form."""
-    if not isinstance(vote, Mapping):
+    if type(vote) is not dict and not isinstance(vote, Mapping):
         raise ChoiceError("a vote is a JSON object.")
     shape = ballot_shape(rule)
     if shape != "choice" and vote.get("choice") == "abstain" and len(vote) == 1:
         return {"choice": "abstain"}
-    if set(vote) != {shape}:
+    if len(vote) != 1 or shape not in vote:
         raise ChoiceError(f"this ballot takes a vote of the form {{{shape!r}: ...}}" +
                           ("" if shape == "choice" else ' or {"choice": "abstain"}') + ".")
     value = vote[shape]
     if shape == "choice":
-        allowed = ["yes", "no", "abstain"] + (["block"] if rule.get("consensus") else [])
+        allowed = CONSENSUS_CHOICES if rule.get("consensus") else MAJORITY_CHOICES
         if value not in allowed:
             raise ChoiceError(f"choice must be one of {', '.join(allowed)}; got {value!r}.")
         return {"choice": value}
@@ -140,10 +143,17 @@ def _count_method(rule, options, seats, eligible, votes, seed) -> dict:  # noqa:
             "explanation": f"{result.summary} {quorum_text}".strip() if quorum_text else result.summary}
 
 
+_parse_exact_text = lru_cache(maxsize=4096)(parse_exact)  # Fractions are immutable: one per distinct weight text
+
+
+def _exact_weight(value: object) -> Fraction:
+    return _parse_exact_text(value) if type(value) is str else parse_exact(value)
+
+
 def count_ballot(*, rule: Mapping[str, object], eligible: Sequence[Mapping[str, str]], votes: Mapping[str, Mapping],
                  options: Sequence[str] = (), seats: int = 1, seed: str = "") -> dict:
     """The result of a ballot as stored and published: JSON-shaped, every number an exact string."""
-    weights = {row["member"]: parse_exact(row["weight"]) for row in eligible}
+    weights = {row["member"]: _exact_weight(row["weight"]) for row in eligible}
     if rule.get("type") == "majority":
         majority = MajorityRule.from_dict({k: v for k, v in rule.items() if k != "type"})
         choices = {member: vote["choice"] for member, vote in votes.items()}
