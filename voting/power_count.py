@@ -13,6 +13,7 @@ __all__ = ["Counts", "ExactTooSlow", "count_game", "estimate_seconds"]
 
 BITSET_LIMIT = 20
 SMALL_ENOUGH_TO_ENUMERATE = 14
+COMPLEMENT_AFTER_SECONDS = 1.0
 MITM_LIMIT = 36
 
 
@@ -122,6 +123,35 @@ def _count_by_rows(game: IntegerGame) -> Counts:
     return _finish(game, tuple(by_type[w] for w in weights), by_size, minimal, "dynamic programming")
 
 
+def _complement_rows(game: IntegerGame) -> int:
+    """The largest complement size that matters: T of size t with t + 1 >= min(size_min, clause_min)."""
+    return max(0, min(game.n, game.n - min(game.size_min, game.clause_min)))
+
+
+def _count_by_complements(game: IntegerGame) -> Counts:
+    """The size x weight table of complements: T of the others meets the quota iff the others outside T
+    weigh at most W - w - q. Cheaper when the quota is above half or a member count rules out small
+    coalitions; minimal winning coalitions are not counted."""
+    weights, quota = _single_criterion(game)
+    n, keep = game.n, _complement_rows(game)
+    complement_quota = sum(weights) - quota + 1
+    table = RowTable(complement_quota, weights, largest=keep)
+    for weight in sorted(weights, reverse=True):
+        table.add(weight)
+    table.finish()
+    prefix = PrefixRows(table)
+    rows = len(table.rows)
+    by_type: dict[int, tuple[int, ...]] = {}
+    for weight in set(weights):
+        window, below = (values + [0] * (n - rows) for values in prefix.without(weight, min(rows, n)))
+        by_type[weight] = _type_swings(
+            n, game, lambda t: window[n - 1 - t], lambda t: comb(n - 1, t) - below[n - 1 - t] + window[n - 1 - t]
+        )
+    meets = prefix.unpack(prefix.column(complement_quota), rows) + [0] * (n + 1 - rows)
+    by_size = _winning_by_size(n, game, lambda t: comb(n, t) - meets[n - t])
+    return Counts(tuple(by_type[w] for w in weights), by_size, None, "dynamic programming over complements")
+
+
 def _count_by_halves(game: IntegerGame) -> Counts:
     weights, quota = _single_criterion(game)
     n = game.n
@@ -218,6 +248,11 @@ def estimate_seconds(game: IntegerGame) -> tuple[str, float]:
     rows = work_seconds(*rows_work(game, weights, quota))
     if n <= MITM_LIMIT and halves < rows:
         return "halves", halves
+    if rows > COMPLEMENT_AFTER_SECONDS and weights:
+        bits, steps = rows_work(game, weights, sum(weights) - quota + 1, _complement_rows(game))
+        complements = work_seconds(bits, steps)
+        if complements < rows:
+            return "complements", complements
     return "rows", rows
 
 
@@ -226,5 +261,6 @@ def count_game(game: IntegerGame, *, limit_seconds: float | None = None) -> Coun
     engine, seconds = estimate_seconds(game)
     if engine == "none" or (limit_seconds is not None and seconds > limit_seconds):
         raise ExactTooSlow(seconds, limit_seconds)
-    run = {"bitset": _count_by_bitset, "box": _count_by_box, "halves": _count_by_halves, "rows": _count_by_rows}[engine]
+    run = {"bitset": _count_by_bitset, "box": _count_by_box, "complements": _count_by_complements,
+           "halves": _count_by_halves, "rows": _count_by_rows}[engine]
     return run(game)

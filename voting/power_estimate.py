@@ -79,7 +79,7 @@ def work_seconds(bits: float, steps: float) -> float:
     return (bits * per_bit + steps * per_step) * load_factor()
 
 
-def rows_work(game: IntegerGame, weights: Sequence[int], quota: int) -> tuple[float, float]:
+def rows_work(game: IntegerGame, weights: Sequence[int], quota: int, largest: int | None = None) -> tuple[float, float]:
     """Bits and steps of the size x weight table: n members each shift-add every row, then gathers per type.
 
     Weighted by factors fitted against CPU time (0.65 to 1.6 times the actual, n = 27 to 200).
@@ -89,7 +89,7 @@ def rows_work(game: IntegerGame, weights: Sequence[int], quota: int) -> tuple[fl
     True
     """
     n, bits = game.n, slot_bits(game.n)
-    widths = table_widths(weights, quota)
+    widths = table_widths(weights, quota)[: None if largest is None else largest + 1]
     live = sum(1 for width in widths if width)
     table = sum(widths) * bits
     gathers = sum(min(n, quota // max(w, 1)) for w in set(weights)) * live

@@ -36,7 +36,8 @@ class RowTable:
     x^quota and kept prefix-summed over the weight: shifting and prefix-summing commute, so adding a
     member is the same shift-add, and windows need two slots instead of a sum. No t members weigh
     less than ``floor[t]``, the sum of the t lightest weights, so slot k of row t holds
-    F(t, floor[t] + 1 + k): rows start where subsets can exist. Slots past the quota hold garbage
+    F(t, floor[t] + 1 + k): rows start where subsets can exist, and sizes past ``largest`` are not kept.
+    Slots past the quota hold garbage
     until masked (it only ever moves to higher slots); each count is < 2**members and fits its slot.
 
     >>> table = RowTable(4, [1, 2, 3])
@@ -47,8 +48,8 @@ class RowTable:
     ([1, 3, 1, 0], 2)
     """
 
-    def __init__(self, quota: int, weights: Sequence[int]) -> None:
-        self.quota = quota
+    def __init__(self, quota: int, weights: Sequence[int], largest: int | None = None) -> None:
+        self.quota, self.largest = quota, len(weights) if largest is None else largest
         self.bits = slot_bits(len(weights))
         self.floor = [0]
         for weight in sorted(weights):
@@ -73,7 +74,8 @@ class RowTable:
     def add(self, weight: int) -> None:
         """Multiply by (1 + y x^weight): every subset so far, with and without the new member."""
         rows, bits = self.rows, self.bits
-        rows.append(0)
+        if len(rows) <= self.largest:
+            rows.append(0)
         if weight >= self.quota:
             return
         for t in range(len(rows) - 1, 0, -1):

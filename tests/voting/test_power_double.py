@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 
 from voting.power import Criterion, ExactTooSlow, Game, analyze, estimated_exact_seconds, monte_carlo
+from voting.power_count import _count_by_complements, _count_by_rows
+from voting.power_game import integer_game
 
 EU = json.loads((Path(__file__).parent / "data" / "eu_council_qmv_2016.json").read_text())
 
@@ -99,3 +101,13 @@ def test_three_weighted_criteria_with_many_members_raise_exact_too_slow_not_a_ba
     with pytest.raises(ExactTooSlow):
         analyze(game)
     assert estimated_exact_seconds(game) == float("inf")
+
+
+def test_a_large_double_majority_counted_by_complements_matches_the_direct_count() -> None:
+    game = random_double_majority(90, 30, seed=8, counted=True)
+    integer = integer_game(game)
+
+    direct, complements = _count_by_rows(integer), _count_by_complements(integer)
+
+    assert complements.swings_by_size == direct.swings_by_size
+    assert complements.winning_by_size == direct.winning_by_size

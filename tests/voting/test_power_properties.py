@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from voting.power import Criterion, Game, analyze, swing_counts
-from voting.power_count import _count_by_bitset, _count_by_box, _count_by_halves, _count_by_rows
+from voting.power_count import _count_by_bitset, _count_by_box, _count_by_complements, _count_by_halves, _count_by_rows
 from voting.power_game import integer_game
 
 
@@ -199,3 +199,16 @@ def test_a_member_count_with_a_weight_criterion_matches_brute_force(game: Game) 
     assert [m.shapley_shubik for m in report.members] == (expected["shapley"] or [None] * game.size)
     assert report.winning_coalitions == expected["winning"]
     assert report.minimal_winning_coalitions == expected["minimal"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(counted_double_majorities(max_members=10))
+def test_counting_complements_agrees_with_counting_coalitions(game: Game) -> None:
+    integer = integer_game(game)
+    if len(integer.weighted) != 1:
+        return
+
+    direct, complements = _count_by_rows(integer), _count_by_complements(integer)
+
+    assert complements.swings_by_size == direct.swings_by_size
+    assert complements.winning_by_size == direct.winning_by_size
