@@ -4,9 +4,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from math import comb
 
+from voting.power_box import BoxTable, box_below, box_cells, box_lookups
 from voting.power_estimate import rows_work, work_seconds
 from voting.power_game import IntegerGame, PowerError
-from voting.power_box import BoxTable, box_below, box_cells, box_lookups
 from voting.power_rows import PrefixRows, RowTable, mitm_below, slot_bits
 
 __all__ = ["Counts", "ExactTooSlow", "count_game", "estimate_seconds"]

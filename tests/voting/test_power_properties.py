@@ -7,7 +7,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from voting.power import Criterion, Game, analyze, swing_counts
-from voting.power_count import _count_by_bitset, _count_by_box, _count_by_complements, _count_by_halves, _count_by_rows
+from voting.power_count import (
+    _count_by_bitset,
+    _count_by_box,
+    _count_by_complements,
+    _count_by_halves,
+    _count_by_rows,
+)
 from voting.power_game import integer_game
 
 
