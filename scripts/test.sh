@@ -33,4 +33,4 @@ run_pytest() {
 echo "== the whole suite on SQLite =="
 run_pytest -q "$@" || exit 1
 echo "== the database tests on PostgreSQL =="
-CONCORD_TEST_DATABASE_URL="$PG_URL" run_pytest -q -m "db and not browser" "$@" || exit 1
+CONCORD_TEST_DATABASE_URL="$PG_URL" run_pytest -q -m "db and not browser and not slow" "$@" || exit 1
