@@ -17,13 +17,9 @@ router = coalition_pages()
 PAGE_SIZE = 50
 
 
-def export_url(request: Request, slug: str) -> str | None:
-    """The log export's address, once the export route is installed."""
-    for route in request.app.routes:
-        path = getattr(route, "path", "")
-        if path.startswith("/api/v1/coalitions/{slug}/log/export") and "GET" in getattr(route, "methods", ()):
-            return path.replace("{slug}", slug)
-    return None
+def export_url(request: Request, slug: str) -> str:
+    """The address of the log's export archive (tar.gz)."""
+    return str(request.app.url_path_for("export_log", slug=slug))
 
 
 def _summary(event: dict) -> dict:
