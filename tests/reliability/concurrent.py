@@ -2,6 +2,7 @@
 
 import asyncio
 import time
+from concurrent.futures import ThreadPoolExecutor
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -57,4 +58,6 @@ async def _storm(url: str, scenario: Scenario, total: int, clients: int, start_a
 
 def cast_storm(url: str, scenario: Scenario, *, total: int, clients: int, start_at: float = 0.0) -> Outcome:
     """``total`` casts spread over every member and ballot by ``clients`` concurrent clients, from ``start_at``."""
-    return asyncio.run(_storm(url, scenario, total, clients, start_at))
+    # A thread of its own: an event loop may already run in this one (Playwright's sync API in the same session).
+    with ThreadPoolExecutor(max_workers=1) as runner:
+        return runner.submit(asyncio.run, _storm(url, scenario, total, clients, start_at)).result()
