@@ -19,7 +19,9 @@ MAX_DURATION = timedelta(days=366)
 
 
 def find_ballot(session: Session, proposal: Proposal) -> Ballot | None:
-    return session.exec(select(Ballot).where(Ballot.proposal_id == proposal.id)).first()
+    """The proposal's ballot as the database has it now (never a stale copy from earlier in the session)."""
+    query = select(Ballot).where(Ballot.proposal_id == proposal.id).execution_options(populate_existing=True)
+    return session.exec(query).first()
 
 
 def get_ballot(session: Session, proposal: Proposal) -> Ballot:
@@ -83,7 +85,6 @@ def cast_vote(session: Session, *, coalition: Coalition, actor: Account, proposa
     ballot = find_ballot(session, proposal)
     if ballot is None:
         raise Conflict(f"Proposal #{proposal.number} is {proposal.state}; votes are accepted once its ballot opens.")
-    session.refresh(ballot)
     _check_open(ballot, proposal, now)
     if member.slug not in {row["member"] for row in ballot.eligible}:
         raise Forbidden(f"{member.name} was not an eligible member when this ballot opened.")
@@ -116,7 +117,6 @@ def close_ballot(session: Session, *, coalition: Coalition, proposal: Proposal, 
     """Count and close a ballot: at its time, or early by an admin where the rule allows."""
     store.lock_head(session, coalition)
     ballot = get_ballot(session, proposal)
-    session.refresh(ballot)
     if ballot.status != "open":
         raise Conflict(f"The ballot on proposal #{proposal.number} is already closed.")
     if actor is not None:
@@ -157,9 +157,10 @@ def _apply(session: Session, *, coalition: Coalition, proposal: Proposal, now: d
             pass  # admitted directly by the secretariat meanwhile: nothing left to do
 
 
-def due_exists(session: Session, *, coalition: Coalition, now: datetime) -> bool:
-    return session.exec(select(Ballot.id).where(
-        Ballot.coalition_id == coalition.id, Ballot.status == "open", Ballot.closes_at <= now).limit(1)).first() is not None
+def due_exists(session: Session, *, slug: str, now: datetime) -> bool:
+    """Whether the coalition ``slug`` has an open ballot past its closing time (one query)."""
+    return session.exec(select(Ballot.id).join(Coalition, Coalition.id == Ballot.coalition_id).where(
+        Coalition.slug == slug, Ballot.status == "open", Ballot.closes_at <= now).limit(1)).first() is not None
 
 
 def close_due(session: Session, *, coalition: Coalition, now: datetime) -> list[int]:

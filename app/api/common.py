@@ -15,8 +15,7 @@ def settle_due(request: Request, slug: str, now: NowDep) -> None:
     """Close the coalition's overdue ballots in their own transaction, before the request reads or writes."""
     engine = request.app.state.engine
     with read_session(engine) as session:
-        coalition = coalitions.find_coalition(session, slug)
-        if coalition is None or not ballots.due_exists(session, coalition=coalition, now=now):
+        if not ballots.due_exists(session, slug=slug, now=now):
             return
     with write_session(engine) as session:
         session.info["log_signer"] = request.app.state.log_signer
