@@ -31,7 +31,7 @@ from governance.log.notes import (
     sign_note,
     verify_checkpoint,
 )
-from governance.log.recount import count_ballot
+from governance.log.recount import count_ballot, vote_commitment
 from governance.log.tree import (
     MemoryNodeStore,
     consistency_proof_from_store,
@@ -173,15 +173,19 @@ def synthetic_log(size: int, *, members_count: int = 40) -> tuple[list[bytes], s
         opened = add("ballot.opened", {"number": number, "kind": "decision", "rule": rule, "eligible": eligible,
                                        "options": [], "seats": 1, "closes_at": "2026-03-08T09:00:00+00:00",
                                        "live_results": False, "actor": "admin"})
-        votes = {}
+        votes, reveals = {}, {}
         for n in range(2 * members_count):
-            member = chooser.randrange(members_count)
-            votes[f"member-{member:03d}"] = {"choice": chooser.choice(["yes", "no", "abstain"])}
-            add("vote.cast", {"number": number, "member": f"member-{member:03d}",
-                              "vote": votes[f"member-{member:03d}"], "actor": f"rep-{member}"})
+            member = f"member-{chooser.randrange(members_count):03d}"
+            votes[member] = {"choice": chooser.choice(["yes", "no", "abstain"])}
+            salt = f"{chooser.getrandbits(128):032x}"
+            commitment = vote_commitment(number=number, member=member, vote=votes[member], salt=salt)
+            idx = len(entries)
+            add("vote.cast", {"number": number, "member": member, "commitment": commitment,
+                              "actor": f"rep-{int(member[-3:])}"})
+            reveals[member] = {"vote": votes[member], "salt": salt, "idx": idx}
         result = count_ballot(rule=rule, eligible=eligible, votes=votes, seed=leaf_hash(opened).hex()[:16])
         add("ballot.closed", {"number": number, "result": result, "closed_at": "2026-03-02T09:00:00+00:00",
-                              "actor": "admin"})
+                              "actor": "admin", "votes": reveals})
     root = root_hash([leaf_hash(e) for e in entries])
     return entries, sign_note(format_checkpoint("bench.test/bench", len(entries), root), signer), key
 

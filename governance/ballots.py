@@ -1,5 +1,6 @@
 """Ballots: open with a frozen rule and frozen weights, cast and change votes, close exactly once."""
 
+import secrets
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 
@@ -9,7 +10,7 @@ from governance import coalitions, members, power, rules
 from governance.clock import as_utc, iso
 from governance.errors import Conflict, Forbidden, NotFound, RuleViolation
 from governance.log import store
-from governance.log.recount import ChoiceError, check_choice, count_ballot
+from governance.log.recount import ChoiceError, check_choice, count_ballot, vote_commitment
 from governance.models import Account, Ballot, Coalition, LogEntry, Member, Proposal, Vote
 
 __all__ = ["cast_vote", "close_ballot", "close_due", "due_exists", "find_ballot", "get_ballot", "open_ballot",
@@ -78,7 +79,7 @@ def _check_open(ballot: Ballot, proposal: Proposal, now: datetime) -> None:
 
 def cast_vote(session: Session, *, coalition: Coalition, actor: Account, proposal: Proposal, member: Member,
               vote: Mapping[str, object], now: datetime) -> tuple[Vote, LogEntry]:
-    """Cast or change a member's vote; every cast is logged and the last one counts."""
+    """Cast or change a member's vote; the log gets a commitment to it, revealed when the ballot closes; the last counts."""
     if actor.role != "representative" or actor.member_id != member.id:
         raise Forbidden(f"Only a representative of {member.name} can vote for it.")
     store.lock_head(session, coalition)
@@ -92,16 +93,18 @@ def cast_vote(session: Session, *, coalition: Coalition, actor: Account, proposa
         choice = check_choice(ballot.rule, proposal.options, vote)
     except ChoiceError as error:
         raise RuleViolation(str(error)) from None
+    salt = secrets.token_hex(16)
+    commitment = vote_commitment(number=proposal.number, member=member.slug, vote=choice, salt=salt)
     entry = store.append(session, coalition=coalition, type="vote.cast", body={
-        "number": proposal.number, "member": member.slug, "vote": choice, "actor": actor.username,
+        "number": proposal.number, "member": member.slug, "commitment": commitment, "actor": actor.username,
     })
     current = session.exec(select(Vote).where(Vote.ballot_id == ballot.id, Vote.member_id == member.id)).first()
     if current is None:
         current = Vote(ballot_id=ballot.id, member_id=member.id, choice=choice, account=actor.username, cast_at=now,
-                       log_idx=entry.idx)
+                       log_idx=entry.idx, salt=salt)
     else:
         current.choice, current.account, current.cast_at = choice, actor.username, now
-        current.log_idx, current.casts = entry.idx, current.casts + 1
+        current.log_idx, current.casts, current.salt = entry.idx, current.casts + 1, salt
     session.add(current)
     session.flush()
     return current, entry
@@ -124,13 +127,15 @@ def close_ballot(session: Session, *, coalition: Coalition, proposal: Proposal, 
             raise Forbidden("Only an admin can close a ballot early.")
         if not ballot.rule.get("early_close", True) and as_utc(ballot.closes_at) > now:
             raise Conflict("This ballot's rule does not allow closing it before its time.")
-    votes = {member.slug: vote.choice for vote, member in votes_of(session, ballot)}
+    counted = votes_of(session, ballot)
+    votes = {member.slug: vote.choice for vote, member in counted}
     result = count_ballot(rule=ballot.rule, eligible=ballot.eligible, votes=votes, options=proposal.options,
                           seats=proposal.seats, seed=_seed(session, ballot))
     closed_at = min(now, as_utc(ballot.closes_at)) if actor is None else now
     entry = store.append(session, coalition=coalition, type="ballot.closed", body={
         "number": proposal.number, "result": result, "closed_at": iso(closed_at),
         "actor": actor.username if actor else None,
+        "votes": {member.slug: {"vote": vote.choice, "salt": vote.salt, "idx": vote.log_idx} for vote, member in counted},
     })
     ballot.status, ballot.closed_at, ballot.result, ballot.closed_idx = "closed", closed_at, result, entry.idx
     proposal.state, proposal.outcome, proposal.updated_at = "closed", result["outcome"], now

@@ -167,6 +167,7 @@ class Vote(SQLModel, table=True):
     cast_at: datetime = Field(sa_column=utc_column())
     log_idx: int
     casts: int = 1
+    salt: str = Field(default="", max_length=64)  # opens the commitment the log published for this vote
 
 
 class LogHead(SQLModel, table=True):

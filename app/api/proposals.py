@@ -152,7 +152,7 @@ def cast_vote(slug: str, number: int, member: str, body: VoteIn, session: Sessio
                                     vote=body.payload(), now=now)
     receipt = receipts.receipt_for(session, coalition=coalition, index=entry.idx)
     return VoteReceipt(vote=vote_public(vote, row, reveal=True), log_index=entry.idx,
-                       entry=base64.b64encode(entry.data).decode(), receipt=receipt)
+                       entry=base64.b64encode(entry.data).decode(), receipt=receipt, salt=vote.salt)
 
 
 @router.get("/proposals/{number}/ballot/votes", response_model=VoteList)

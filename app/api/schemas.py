@@ -243,6 +243,8 @@ class VoteReceipt(BaseModel):
     log_index: int
     entry: str = Field(description="The stored log entry, base64.")
     receipt: str | None = Field(default=None, description="C2SP tlog-proof of the entry, when the log is signed.")
+    salt: str = Field(description="Opens the commitment the log shows for this vote: SHA-256 of the canonical "
+                                  "{member, number, salt, vote}; the closing of the ballot reveals it to everyone.")
 
 
 class VoteList(BaseModel):

@@ -3,22 +3,35 @@
 Standard library and ``voting/`` only, so that ``concord verify`` recounts without the service.
 """
 
+import hashlib
 from collections.abc import Mapping, Sequence
 from fractions import Fraction
 from functools import lru_cache
 
+from governance.log.canonical import canonical_bytes
 from voting.exact import format_exact, parse_exact
 from voting.majority import MajorityRule, decide
 from voting.registry import get_method
 from voting.types import ApprovalBallot, RankedBallot, ScoreBallot
 
-__all__ = ["ChoiceError", "ballot_shape", "check_choice", "count_ballot"]
+__all__ = ["ChoiceError", "ballot_shape", "check_choice", "count_ballot", "vote_commitment"]
 
 RANKED = {"irv", "schulze", "ranked_pairs", "copeland", "borda", "stv_scottish", "stv_meek"}
 STRICT_RANKING = {"stv_scottish", "stv_meek"}
 DEFAULT_MAX_SCORE = 5
 MAJORITY_CHOICES = ("yes", "no", "abstain")
 CONSENSUS_CHOICES = (*MAJORITY_CHOICES, "block")
+
+
+def vote_commitment(*, number: int, member: str, vote: Mapping[str, object], salt: str) -> str:
+    """The hex SHA-256 of the canonical ``{member, number, salt, vote}``: what a ``vote.cast`` event publishes
+    while the ballot is open; ``ballot.closed`` reveals each counted vote and its salt.
+
+    >>> vote_commitment(number=1, member="a", vote={"choice": "yes"}, salt="00")[:16]
+    '6f5ba140dcabe6b4'
+    """
+    data = canonical_bytes({"member": member, "number": number, "salt": salt, "vote": dict(vote)})
+    return hashlib.sha256(data).hexdigest()
 
 
 class ChoiceError(ValueError):

@@ -10,7 +10,7 @@ from datetime import datetime
 
 from governance.log.canonical import CanonicalError, canonical_bytes
 from governance.log.merkle import leaf_hash
-from governance.log.recount import ChoiceError, check_choice, count_ballot
+from governance.log.recount import ChoiceError, check_choice, count_ballot, vote_commitment
 from voting.exact import ExactNumberError, format_exact, parse_exact
 
 __all__ = [
@@ -86,13 +86,15 @@ class ReplayedProposal:
 
 @dataclass
 class ReplayedVote:
-    """The vote that counts for one member: its last cast (entry ``idx``), and how many casts there were."""
+    """The vote that counts for one member: its last cast (entry ``idx``), how many casts there were, and the
+    commitment that cast published; ``vote`` stays None until the closing reveals it."""
 
     member: str
-    vote: dict
+    vote: dict | None
     actor: str
     idx: int
     casts: int = 1
+    commitment: str = ""
 
 
 @dataclass
@@ -299,19 +301,36 @@ def _ballot_opened(log: ReplayedLog, index: int, body: dict, opening_hash: bytes
 
 def _vote_cast(log: ReplayedLog, index: int, body: dict) -> None:
     ballot = _open_ballot(log, index, body["number"])
-    member, vote, actor = body["member"], body["vote"], body["actor"]
+    member, commitment, actor = body["member"], body["commitment"], body["actor"]
     if member not in ballot.eligible_members:
         _fail(index, f"{member!r} voted but was not eligible when the ballot on #{ballot.number} opened")
     if _account(log, index, actor, "representative").member != member:
         _fail(index, f"{actor!r} does not represent {member!r}")
-    try:
-        canonical = check_choice(ballot.rule, ballot.options, vote)
-    except ChoiceError as error:
-        raise ReplayError(index, f"{member!r} cast an invalid vote: {error}") from None
-    if canonical != vote:
-        _fail(index, f"the vote of {member!r} is not in its canonical form")
+    if not isinstance(commitment, str) or len(commitment) != 64 or commitment.strip("0123456789abcdef"):
+        _fail(index, f"the vote of {member!r} does not carry a SHA-256 commitment")
     previous = ballot.votes.get(member)
-    ballot.votes[member] = ReplayedVote(member, vote, actor, index, previous.casts + 1 if previous else 1)
+    ballot.votes[member] = ReplayedVote(member, None, actor, index, previous.casts + 1 if previous else 1, commitment)
+
+
+def _reveal(ballot: ReplayedBallot, index: int, reveals: object) -> None:
+    """Open each counted vote: the closing must reveal exactly the last cast of every member who voted."""
+    if not isinstance(reveals, dict) or set(reveals) != set(ballot.votes):
+        _fail(index, f"the closing of #{ballot.number} does not reveal exactly the members who voted")
+    for member, cast in ballot.votes.items():
+        reveal = reveals[member]
+        if not isinstance(reveal, dict) or set(reveal) != {"vote", "salt", "idx"} or reveal["idx"] != cast.idx:
+            _fail(index, f"the closing of #{ballot.number} does not reveal {member!r}'s last cast (entry {cast.idx})")
+        vote, salt = reveal["vote"], reveal["salt"]
+        if not isinstance(vote, dict) or not isinstance(salt, str) or vote_commitment(
+                number=ballot.number, member=member, vote=vote, salt=salt) != cast.commitment:
+            _fail(index, f"the revealed vote of {member!r} does not match its commitment in entry {cast.idx}")
+        try:
+            canonical = check_choice(ballot.rule, ballot.options, vote)
+        except ChoiceError as error:
+            raise ReplayError(index, f"{member!r} cast an invalid vote: {error}") from None
+        if canonical != vote:
+            _fail(index, f"the vote of {member!r} is not in its canonical form")
+        cast.vote = vote
 
 
 def _ballot_closed(log: ReplayedLog, index: int, body: dict) -> None:
@@ -323,6 +342,7 @@ def _ballot_closed(log: ReplayedLog, index: int, body: dict) -> None:
         _account(log, index, body["actor"], "admin")
         _require(ballot.rule.get("early_close", True) or _moment(body["closed_at"]) >= _moment(ballot.closes_at),
                  index, "closed early although its rule does not allow it")
+    _reveal(ballot, index, body.get("votes"))
     recount = count_ballot(rule=ballot.rule, eligible=ballot.eligible, options=ballot.options, seats=ballot.seats,
                            votes={m: v.vote for m, v in ballot.votes.items()}, seed=ballot.seed)
     if not _same(recount, body["result"]):

@@ -2,6 +2,8 @@
 
 import pytest
 
+from governance.log.recount import vote_commitment
+
 from tests.factories import make_coalition, make_proposal, open_ballot, vote
 
 RANKINGS = {"a": ["X", "Y", "Z"], "b": ["X", "Z"], "c": ["Y", "Z"], "d": ["Z", "Y"], "e": ["Z", "Y"]}
@@ -91,15 +93,18 @@ def test_stv_refuses_equal_rankings(client, clock) -> None:
     assert response.status_code == 422
 
 
-def test_log_carries_every_ballot_and_the_full_count(client, clock) -> None:
+def test_log_seals_every_ballot_while_open_and_reveals_it_with_the_full_count(client, clock) -> None:
     fixture = make_coalition(client, members={"a": 10, "b": 1, "c": 1, "d": 1, "e": 1})
 
     irv_choice(client, fixture, clock, "equal")
     events = [item["event"] for item in client.get(fixture.url("/log/entries")).json()["items"]]
 
-    casts = {e["body"]["member"]: e["body"]["vote"] for e in events if e["type"] == "vote.cast"}
-    assert casts["a"] == {"ranking": ["X", "Y", "Z"]}
+    casts = {e["body"]["member"]: e["body"] for e in events if e["type"] == "vote.cast"}
+    assert "vote" not in casts["a"] and len(casts["a"]["commitment"]) == 64
     closed = [e for e in events if e["type"] == "ballot.closed"][0]
+    reveal = closed["body"]["votes"]["a"]
+    assert reveal["vote"] == {"ranking": ["X", "Y", "Z"]}
+    assert vote_commitment(number=1, member="a", vote=reveal["vote"], salt=reveal["salt"]) == casts["a"]["commitment"]
     assert closed["body"]["result"]["rounds"][1]["tally"] == {"X": "2", "Z": "3"}
 
 

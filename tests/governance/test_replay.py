@@ -13,6 +13,7 @@ from app.tasks import signed_write_session
 from governance import accounts, ballots, coalitions, members, proposals
 from governance.clock import iso
 from governance.log.canonical import parse_event
+from governance.log.recount import vote_commitment
 from governance.log.replay import (ReplayError, ReplayedAccount, ReplayedMember, ReplayedProposal, ReplayedVote,
                                    WeightRecord, replay)
 from governance.models import (Account, Ballot, Coalition, CoalitionRule, LogEntry, Member, Proposal, Vote,
@@ -53,8 +54,11 @@ def tables(session: Session, coalition: Coalition) -> dict:
 def _ballot(session: Session, proposal: Proposal, slug_of: dict[int, str]) -> dict:
     ballot = session.exec(select(Ballot).where(Ballot.proposal_id == proposal.id)).one()
     seed = session.get(LogEntry, (ballot.coalition_id, ballot.opened_idx)).leaf_hash.hex()[:16]
-    votes = {slug_of[v.member_id]: ReplayedVote(slug_of[v.member_id], v.choice, v.account, v.log_idx, v.casts)
-             for v in session.exec(select(Vote).where(Vote.ballot_id == ballot.id))}
+    sealed = ballot.status == "open"  # the log holds only commitments until the closing reveals the votes
+    votes = {slug_of[v.member_id]: ReplayedVote(
+        slug_of[v.member_id], None if sealed else v.choice, v.account, v.log_idx, v.casts,
+        vote_commitment(number=proposal.number, member=slug_of[v.member_id], vote=v.choice, salt=v.salt))
+        for v in session.exec(select(Vote).where(Vote.ballot_id == ballot.id))}
     return {"rule": ballot.rule, "eligible": ballot.eligible, "options": proposal.options, "seats": proposal.seats,
             "closes_at": iso(ballot.closes_at), "live_results": ballot.live_results, "opened_idx": ballot.opened_idx,
             "seed": seed, "status": ballot.status, "votes": votes, "result": ballot.result,
@@ -228,3 +232,14 @@ def test_replay_requires_the_effect_of_a_passed_rule_change(scenario) -> None:
 
     with pytest.raises(ReplayError, match=rf"^log entry {index}: proposal #1 passed, so this entry must be its rules"):
         replay(scenario[:index] + [{**e, "idx": e["idx"] - 1} for e in scenario[index + 1:]])
+
+
+def test_replay_refuses_a_closing_whose_revealed_vote_does_not_open_its_commitment(scenario) -> None:
+    closing = next(e for e in scenario if e["type"] == "ballot.closed" and e["body"]["votes"])
+    member, reveal = next(iter(closing["body"]["votes"].items()))
+    forged = copy.deepcopy(scenario)
+    forged_reveal = forged[closing["idx"]]["body"]["votes"][member]
+    forged_reveal["salt"] = "0" * 32 if reveal["salt"] != "0" * 32 else "1" * 32
+
+    with pytest.raises(ReplayError, match=rf"^log entry {closing['idx']}: the revealed vote of {member!r} does not match"):
+        replay(forged)

@@ -8,7 +8,7 @@ from sqlmodel import Session, select
 
 from governance.log import merkle
 from governance.log.canonical import parse_event
-from governance.log.recount import count_ballot
+from governance.log.recount import count_ballot, vote_commitment
 from governance.models import Ballot, Checkpoint, Coalition, LogEntry, LogHead, Member, Proposal, Vote
 from tests.reliability.scenario import Ack
 
@@ -71,16 +71,16 @@ def _check_log(session: Session, coalition: Coalition, entries: list[LogEntry], 
 
 
 def _replay(events: list[dict]) -> tuple[dict[int, dict[str, tuple[int, dict]]], dict[int, list[int]]]:
-    """Per ballot number: each member's last cast before the closing; and the indexes of each closing."""
+    """Per ballot number: each member's last cast (index, commitment) before the closing; the indexes of each closing."""
     casts: dict[int, dict[str, tuple[int, dict]]] = {}
     closings: dict[int, list[int]] = {}
     for event in events:
         body = event["body"]
         if event["type"] == "vote.cast":
             if closings.get(body["number"]):
-                casts.setdefault(-body["number"], {})[body["member"]] = (event["idx"], body["vote"])
+                casts.setdefault(-body["number"], {})[body["member"]] = (event["idx"], body["commitment"])
             else:
-                casts.setdefault(body["number"], {})[body["member"]] = (event["idx"], body["vote"])
+                casts.setdefault(body["number"], {})[body["member"]] = (event["idx"], body["commitment"])
         elif event["type"] == "ballot.closed":
             closings.setdefault(body["number"], []).append(event["idx"])
     return casts, closings
@@ -100,8 +100,9 @@ def _check_ballots(session: Session, coalition: Coalition, events: list[dict], l
         if set(current) != set(logged):
             report.fail(f"ballot #{proposal.number}: voters {sorted(set(current) ^ set(logged))} differ from the log")
         for member, vote in current.items():
-            idx, choice = logged.get(member, (None, None))
-            if vote.log_idx != idx or vote.choice != choice:
+            idx, commitment = logged.get(member, (None, None))
+            sealed = vote_commitment(number=proposal.number, member=member, vote=vote.choice, salt=vote.salt)
+            if vote.log_idx != idx or sealed != commitment:
                 report.fail(f"ballot #{proposal.number}: {member}'s vote row (log {vote.log_idx}) is not its last "
                             f"logged cast (log {idx})")
         seed = leaves[ballot.opened_idx].hex()[:16]
@@ -118,10 +119,17 @@ def _check_closing(ballot: Ballot, proposal: Proposal, closings: list[int], logg
     if len(closings) != 1 or ballot.closed_idx != closings[0]:
         report.fail(f"ballot #{proposal.number} was closed {len(closings)} times in the log")
         return
-    if events[closings[0]]["body"]["result"] != ballot.result:
+    closing = events[closings[0]]["body"]
+    if closing["result"] != ballot.result:
         report.fail(f"ballot #{proposal.number}: stored result differs from the logged one")
+    reveals = closing.get("votes", {})
+    if set(reveals) != set(logged) or any(
+            vote_commitment(number=proposal.number, member=m, vote=r["vote"], salt=r["salt"]) != logged[m][1]
+            for m, r in reveals.items()):
+        report.fail(f"ballot #{proposal.number}: the closing does not reveal exactly the last logged casts")
+        return
     recount = count_ballot(rule=ballot.rule, eligible=ballot.eligible, options=proposal.options, seats=proposal.seats,
-                           votes={member: choice for member, (_, choice) in logged.items()}, seed=seed)
+                           votes={member: reveal["vote"] for member, reveal in reveals.items()}, seed=seed)
     if recount != ballot.result:
         report.fail(f"ballot #{proposal.number}: the recount from the log differs from the stored result")
 
@@ -129,13 +137,15 @@ def _check_closing(ballot: Ballot, proposal: Proposal, closings: list[int], logg
 def _check_acks(session: Session, coalition: Coalition, events: list[dict], acks: list[Ack], report: Report) -> None:
     report.figures["acknowledged votes"] += len(acks)
     latest: dict[tuple[int, str], int] = {}
+    choices: dict[tuple[int, str], dict] = {}
     for ack in acks:
         event = events[ack.log_index] if ack.log_index < len(events) else None
         if event is None or event["type"] != "vote.cast" or event["body"]["member"] != ack.member \
-                or event["body"]["number"] != ack.number or event["body"]["vote"] != ack.choice:
+                or event["body"]["number"] != ack.number:
             report.fail(f"acknowledged vote of {ack.member} on #{ack.number} is not at log entry {ack.log_index}")
         key = (ack.number, ack.member)
-        latest[key] = max(latest.get(key, -1), ack.log_index)
+        if ack.log_index > latest.get(key, -1):
+            latest[key], choices[key] = ack.log_index, ack.choice
     proposals = {p.number: p.id for p in session.exec(select(Proposal).where(Proposal.coalition_id == coalition.id))}
     for (number, member), index in latest.items():
         ballot = session.exec(select(Ballot).where(Ballot.proposal_id == proposals[number])).one()
@@ -144,3 +154,5 @@ def _check_acks(session: Session, coalition: Coalition, events: list[dict], acks
         vote = session.exec(select(Vote).where(Vote.ballot_id == ballot.id, Vote.member_id == member_id)).first()
         if vote is None or vote.log_idx < index:
             report.fail(f"{member}'s acknowledged vote on #{number} (log {index}) was lost")
+        elif vote.log_idx == index and vote.choice != choices[(number, member)]:
+            report.fail(f"{member}'s counted vote on #{number} is not the acknowledged one (log {index})")
