@@ -4,6 +4,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from governance.log import verify_cli
 from tests.browser.conftest import ROOT, screenshot, sign_in
@@ -185,9 +186,8 @@ def test_what_if_updates_its_region_live_and_shows_errors_beside_the_field(brows
 
     page.get_by_label("South").fill("9")
     page.get_by_label("South").press("Tab")
-    page.wait_for_function("document.querySelector('#whatif-results td:nth-child(3)') && "
-                           "[...document.querySelectorAll('#whatif-results tbody tr')].some("
-                           "row => row.textContent.includes('South') && row.cells[2].textContent.trim() == '9')")
+    # a locator assertion polls without evaluating strings, which the page's CSP (no unsafe-eval) would refuse
+    expect(page.locator("#whatif-results tbody tr", has_text="South").first.locator("td").nth(1)).to_have_text("9")
     page.get_by_label("Share (a fraction such as 1/2 or 2/3, or a decimal)").first.fill("3/2")
     page.get_by_label("Share (a fraction such as 1/2 or 2/3, or a decimal)").first.press("Tab")
     page.locator("#whatif-member_fraction-error").wait_for()
