@@ -12,7 +12,7 @@ from governance.text import check_number_size, check_slug, clean_text, slugify
 from voting.exact import ExactNumberError, format_exact, parse_exact
 
 __all__ = [
-    "admit_member", "change_status", "change_weight", "find_member", "get_member", "list_members",
+    "admit_member", "change_status", "change_weight", "count_members", "find_member", "get_member", "list_members",
     "parse_weight", "weight_history",
 ]
 
@@ -49,12 +49,19 @@ def get_member(session: Session, *, coalition: Coalition, slug: str) -> Member:
     return member
 
 
+def _member_filter(coalition: Coalition, status: str | None) -> list:
+    return [Member.coalition_id == coalition.id] + ([Member.status == status] if status else [])
+
+
 def list_members(session: Session, *, coalition: Coalition, status: str | None = None,
                  offset: int = 0, limit: int = 100) -> list[Member]:
-    query = select(Member).where(Member.coalition_id == coalition.id)
-    if status:
-        query = query.where(Member.status == status)
+    query = select(Member).where(*_member_filter(coalition, status))
     return list(session.exec(query.order_by(Member.name, Member.id).offset(offset).limit(limit)))
+
+
+def count_members(session: Session, *, coalition: Coalition, status: str | None = None) -> int:
+    """How many members ``list_members`` would page through with the same filter."""
+    return session.exec(select(func.count()).select_from(Member).where(*_member_filter(coalition, status))).one()
 
 
 def _free_slug(session: Session, coalition: Coalition, name: str) -> str:

@@ -14,7 +14,7 @@ from governance.log import store
 from governance.models import Account, Coalition, Proposal
 from governance.text import clean_text
 
-__all__ = ["create_proposal", "edit_proposal", "get_proposal", "list_proposals", "withdraw_proposal"]
+__all__ = ["count_proposals", "create_proposal", "edit_proposal", "get_proposal", "list_proposals", "withdraw_proposal"]
 
 MAX_BODY = 20_000
 MAX_OPTIONS = 50
@@ -29,14 +29,22 @@ def get_proposal(session: Session, *, coalition: Coalition, number: int) -> Prop
     return proposal
 
 
+def _proposal_filter(coalition: Coalition, state: str | None, outcome: str | None) -> list:
+    return ([Proposal.coalition_id == coalition.id] + ([Proposal.state == state] if state else [])
+            + ([Proposal.outcome == outcome] if outcome else []))
+
+
 def list_proposals(session: Session, *, coalition: Coalition, state: str | None = None, outcome: str | None = None,
                    offset: int = 0, limit: int = 50) -> list[Proposal]:
-    query = select(Proposal).where(Proposal.coalition_id == coalition.id)
-    if state:
-        query = query.where(Proposal.state == state)
-    if outcome:
-        query = query.where(Proposal.outcome == outcome)
+    query = select(Proposal).where(*_proposal_filter(coalition, state, outcome))
     return list(session.exec(query.order_by(Proposal.number.desc()).offset(offset).limit(limit)))
+
+
+def count_proposals(session: Session, *, coalition: Coalition, state: str | None = None,
+                    outcome: str | None = None) -> int:
+    """How many proposals ``list_proposals`` would page through with the same filters."""
+    query = select(func.count()).select_from(Proposal).where(*_proposal_filter(coalition, state, outcome))
+    return session.exec(query).one()
 
 
 def _options(kind: str, options: Sequence[str], seats: int) -> tuple[list[str], int]:

@@ -34,12 +34,10 @@ def list_members(slug: str, session: SessionDep, offset: Offset = 0, limit: Limi
     """Members with their weights and their share of the active members' total weight."""
     coalition = coalitions.get_coalition(session, slug)
     rows = members.list_members(session, coalition=coalition, status=status_filter, offset=offset, limit=limit)
-    query = select(func.count()).select_from(Member).where(Member.coalition_id == coalition.id)
-    if status_filter:
-        query = query.where(Member.status == status_filter)
     total = active_total(session, coalition)
+    count = members.count_members(session, coalition=coalition, status=status_filter)
     return MemberList(items=[public(m, total) for m in rows], total_weight=format_exact(total),
-                      page=Page(offset=offset, limit=limit, total=session.exec(query).one()))
+                      page=Page(offset=offset, limit=limit, total=count))
 
 
 @router.post("/members", status_code=status.HTTP_201_CREATED, response_model=MemberPublic)

@@ -12,7 +12,6 @@ from app.markdown import render_markdown
 from governance import ballots, coalitions, members, power, proposals, receipts, rules
 from governance.log.recount import count_ballot
 from governance.models import Ballot, Member, Proposal, Vote
-from sqlmodel import func, select
 
 router = coalition_router("proposals")
 
@@ -34,13 +33,8 @@ def list_proposals(slug: str, session: SessionDep, offset: Offset = 0, limit: Li
     coalition = coalitions.get_coalition(session, slug)
     rows = proposals.list_proposals(session, coalition=coalition, state=state, outcome=outcome, offset=offset,
                                     limit=limit)
-    query = select(func.count()).select_from(Proposal).where(Proposal.coalition_id == coalition.id)
-    if state:
-        query = query.where(Proposal.state == state)
-    if outcome:
-        query = query.where(Proposal.outcome == outcome)
-    return ProposalList(items=[public(session, p) for p in rows],
-                        page=Page(offset=offset, limit=limit, total=session.exec(query).one()))
+    count = proposals.count_proposals(session, coalition=coalition, state=state, outcome=outcome)
+    return ProposalList(items=[public(session, p) for p in rows], page=Page(offset=offset, limit=limit, total=count))
 
 
 @router.post("/proposals", status_code=status.HTTP_201_CREATED, response_model=ProposalPublic)
