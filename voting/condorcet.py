@@ -4,8 +4,8 @@ from collections.abc import Iterable, Sequence
 from fractions import Fraction
 
 from voting.exact import format_exact
-from voting.pairwise import PairwiseCounts, matrix_table, pairwise_counts, pairwise_matrix
-from voting.profile import BallotError, aggregate_rankings, check_candidates
+from voting.pairwise import PairwiseCounts, masked_pairwise, matrix_table, pairwise_matrix
+from voting.profile import BallotError, masked_rankings
 from voting.types import RankedBallot, Result, Round
 
 __all__ = [
@@ -21,8 +21,7 @@ __all__ = [
 def _counts(ballots: Iterable[RankedBallot], candidates: Sequence[str], seats: int) -> PairwiseCounts:
     if seats != 1:
         raise BallotError(f"this method fills one seat; got seats={seats}")
-    names = check_candidates(candidates)
-    return pairwise_counts(aggregate_rankings(ballots, names), names)
+    return masked_pairwise(masked_rankings(ballots, candidates))
 
 
 def _undominated_layers(names: tuple[str, ...], beats: list[list[bool]]) -> tuple[tuple[str, ...], ...]:

@@ -4,8 +4,7 @@ from collections.abc import Iterable, Sequence
 from fractions import Fraction
 
 from voting.exact import format_exact
-from voting.profile import BallotError, Ranking, aggregate_rankings, check_candidates, common_denominator
-from voting.profile import ranked_profile_seed
+from voting.profile import BallotError, MaskedProfile, masked_rankings, ranked_profile_seed
 from voting.ties import break_tie
 from voting.types import RankedBallot, Result, Round, TieBreakRecord
 
@@ -13,40 +12,55 @@ __all__ = ["irv"]
 
 
 class _Piles:
-    """Each distinct ballot sits on the pile of its highest-ranked continuing candidate, or is exhausted."""
+    """Each distinct ballot sits on the pile of its highest-ranked continuing candidate, or is exhausted.
 
-    def __init__(self, rankings: list[Ranking], weights: list[int], candidates: tuple[str, ...]) -> None:
-        self.rankings, self.weights = rankings, weights
-        self.continuing = set(candidates)
-        self.position = [-1] * len(rankings)
-        self.piles: dict[str, list[int]] = {name: [] for name in candidates}
-        self.totals = dict.fromkeys(candidates, 0)
+    Ballots are tuples of group bitmasks (see ``MaskedProfile``); an elimination moves only the
+    loser's pile, so a count touches each ballot once per transfer instead of once per round.
+    """
+
+    def __init__(self, profile: MaskedProfile) -> None:
+        self.rankings, self.weights = list(profile.rankings), list(profile.rankings.values())
+        self.candidates = profile.candidates
+        self.continuing = (1 << len(self.candidates)) - 1
+        self.position = [-1] * len(self.rankings)
+        self.piles: list[list[int]] = [[] for _ in self.candidates]
+        self.scaled = [0] * len(self.candidates)
         self.exhausted = 0
-        for ballot in range(len(rankings)):
-            self._advance(ballot)
+        self._advance(range(len(self.rankings)))
 
-    def _advance(self, ballot: int) -> None:
-        ranking, position = self.rankings[ballot], self.position[ballot] + 1
-        while position < len(ranking):
-            live = [name for name in ranking[position] if name in self.continuing]
-            if len(live) > 1:
-                break  # an overvote among continuing candidates: the ballot is exhausted here
-            if live:
-                self.position[ballot] = position
-                self.piles[live[0]].append(ballot)
-                self.totals[live[0]] += self.weights[ballot]
-                return
-            position += 1
-        self.position[ballot] = len(ranking)
-        self.exhausted += self.weights[ballot]
+    @property
+    def totals(self) -> dict[str, int]:
+        """Scaled totals of the continuing candidates, in candidate order."""
+        return {name: self.scaled[i] for i, name in enumerate(self.candidates) if self.continuing >> i & 1}
+
+    def _advance(self, ballots: Iterable[int]) -> None:
+        rankings, weights, position, piles, scaled = self.rankings, self.weights, self.position, self.piles, self.scaled
+        continuing = self.continuing
+        for ballot in ballots:
+            ranking, at = rankings[ballot], position[ballot] + 1
+            end, live = len(ranking), 0
+            while at < end:
+                live = ranking[at] & continuing
+                if live:
+                    break
+                at += 1
+            if live and not live & (live - 1):  # one continuing candidate here; two or more are an overvote
+                position[ballot] = at
+                chosen = live.bit_length() - 1
+                piles[chosen].append(ballot)
+                scaled[chosen] += weights[ballot]
+            else:
+                position[ballot] = end
+                self.exhausted += weights[ballot]
 
     def eliminate(self, losers: Sequence[str]) -> None:
         """Remove ``losers`` and move each of their ballots to its next continuing choice."""
-        self.continuing -= set(losers)
-        for loser in losers:
-            del self.totals[loser]
-            for ballot in self.piles.pop(loser):
-                self._advance(ballot)
+        index = [self.candidates.index(loser) for loser in losers]
+        for i in index:
+            self.continuing &= ~(1 << i)
+        for i in index:
+            pile, self.piles[i], self.scaled[i] = self.piles[i], [], 0
+            self._advance(pile)
 
 
 def _batch_losers(totals: dict[str, int]) -> list[str]:
@@ -62,10 +76,10 @@ def _batch_losers(totals: dict[str, int]) -> list[str]:
 
 
 class _Count:
-    def __init__(self, profile: dict[Ranking, Fraction], candidates: tuple[str, ...], seed: str | None) -> None:
-        self.profile, self.candidates, self.seed = profile, candidates, seed
-        self.scale = common_denominator(profile.values())
-        self.piles = _Piles(list(profile), [int(w * self.scale) for w in profile.values()], candidates)
+    def __init__(self, profile: MaskedProfile, seed: str | None) -> None:
+        self.profile, self.candidates, self.seed = profile, profile.candidates, seed
+        self.scale = profile.scale
+        self.piles = _Piles(profile)
         self.history: list[dict[str, Fraction]] = []
         self.rounds: list[Round] = []
         self.tie_breaks: list[TieBreakRecord] = []
@@ -79,7 +93,7 @@ class _Count:
         if len(tied) == 1:
             return tied, ()
         if self.seed is None:
-            self.seed = ranked_profile_seed(self.candidates, self.profile)
+            self.seed = ranked_profile_seed(self.candidates, self.profile.named())
         loser, record = break_tie(tied, want="lowest", history=self.history, seed=self.seed)
         self.tie_breaks.append(record)
         return [loser], (record,)
@@ -138,8 +152,7 @@ def irv(
     """
     if seats != 1:
         raise BallotError(f"instant-runoff fills one seat; got seats={seats} (use STV for more)")
-    names = check_candidates(candidates)
-    count = _Count(aggregate_rankings(ballots, names, repeated="keep_first"), names, seed)
+    count = _Count(masked_rankings(ballots, candidates, repeated="keep_first"), seed)
     while True:
         totals = count.piles.totals
         leader = max(totals, key=totals.__getitem__)
@@ -153,7 +166,7 @@ def irv(
         count.piles.eliminate(losers)
     return Result(
         method="irv",
-        candidates=names,
+        candidates=count.candidates,
         winners=(leader,),
         rounds=tuple(count.rounds),
         tie_breaks=tuple(count.tie_breaks),

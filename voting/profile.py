@@ -3,6 +3,7 @@
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from fractions import Fraction
+from operator import attrgetter
 
 from voting.exact import format_exact
 from voting.ties import profile_seed
@@ -10,12 +11,14 @@ from voting.types import ApprovalBallot, RankedBallot, ScoreBallot
 
 __all__ = [
     "BallotError",
+    "MaskedProfile",
     "Ranking",
     "aggregate_approvals",
     "aggregate_rankings",
     "aggregate_scores",
     "check_candidates",
     "common_denominator",
+    "masked_rankings",
     "ranked_profile_seed",
 ]
 
@@ -64,33 +67,51 @@ def _weight_parts(weight: object) -> tuple[int, int]:
     return numerator, denominator
 
 
-def _exact_sum(weights: list[object]) -> Fraction:
-    """Sum of checked weights, adding integers per denominator (far faster than adding Fractions)."""
-    by_denominator: dict[int, int] = {}
-    for weight in weights:
-        numerator, denominator = _weight_parts(weight)
-        by_denominator[denominator] = by_denominator.get(denominator, 0) + numerator
-    return sum((Fraction(n, d) for d, n in by_denominator.items()), Fraction(0))
+def _checked_kind(ballots: list[object], kind: type) -> None:
+    if len(set(map(type, ballots))) > 1 or (ballots and type(ballots[0]) is not kind):
+        stranger = next(ballot for ballot in ballots if type(ballot) is not kind)
+        raise BallotError(f"expected a {kind.__name__}, got {type(stranger).__name__}: {stranger!r}")
+
+
+def _scaled_weights(weights: list[object]) -> tuple[list[int], int]:
+    """The weights as integers over their least common denominator, and that denominator; refuses bad weights."""
+    if set(map(type, weights)) <= {Fraction, int}:
+        numerators = list(map(attrgetter("numerator"), weights))
+        denominators = list(map(attrgetter("denominator"), weights))
+    else:
+        numerators, denominators = map(list, zip(*map(_weight_parts, weights))) if weights else ([], [])
+    if numerators and min(numerators) < 0:
+        _weight_parts(weights[next(i for i, numerator in enumerate(numerators) if numerator < 0)])
+    scale = math.lcm(1, *set(denominators))
+    if scale == 1:
+        return numerators, 1
+    return [numerator * (scale // denominator) for numerator, denominator in zip(numerators, denominators)], scale
+
+
+def _scaled_groups(ballots: Iterable[object], kind: type, attribute: str) -> tuple[dict[object, int], int]:
+    """Total weight per distinct ballot content as integers over ``scale``, and ``scale``; refuses other kinds.
+
+    Integer sums grouped by content, converted once: adding Fractions ballot by ballot is far slower.
+    """
+    listed = ballots if type(ballots) is list else list(ballots)
+    _checked_kind(listed, kind)
+    weights, scale = _scaled_weights(list(map(attrgetter("weight"), listed)))
+    totals: dict[object, int] = {}
+    get = totals.get
+    for content, weight in zip(map(attrgetter(attribute), listed), weights):
+        totals[content] = get(content, 0) + weight
+    return totals, scale
 
 
 def _grouped_weights(ballots: Iterable[object], kind: type, attribute: str) -> dict[object, Fraction]:
     """Total weight per distinct ballot content, refusing ballots of another kind."""
-    grouped: dict[object, list[object]] = {}
-    for ballot in ballots:
-        if type(ballot) is not kind:
-            raise BallotError(f"expected a {kind.__name__}, got {type(ballot).__name__}: {ballot!r}")
-        content = getattr(ballot, attribute)
-        weights = grouped.get(content)
-        if weights is None:
-            grouped[content] = [ballot.weight]  # type: ignore[attr-defined]
-        else:
-            weights.append(ballot.weight)  # type: ignore[attr-defined]
-    return {content: _exact_sum(weights) for content, weights in grouped.items()}
+    totals, scale = _scaled_groups(ballots, kind, attribute)
+    return {content: Fraction(total, scale) for content, total in totals.items()}
 
 
 def _normalized_ranking(ranking: Ranking, known: frozenset[str], *, repeated: str) -> Ranking:
     names = [name for group in ranking for name in group]
-    if len(names) == len(ranking) == len(set(names)) and known.issuperset(names):
+    if len(names) == len(ranking) == len(set(names)) and all(ranking) and known.issuperset(names):
         return ranking  # the common case: one known candidate per position, none repeated
     seen: set[str] = set()
     groups = []
@@ -122,12 +143,77 @@ def aggregate_rankings(
     {(('A',), ('B',)): Fraction(3, 1)}
     """
     known = frozenset(check_candidates(candidates))
-    totals: dict[Ranking, Fraction] = {}
-    for ranking, total in _grouped_weights(ballots, RankedBallot, "ranking").items():
+    scaled, scale = _scaled_groups(ballots, RankedBallot, "ranking")
+    totals: dict[Ranking, int] = {}
+    for ranking, total in scaled.items():
         if total:
             key = _normalized_ranking(ranking, known, repeated=repeated)  # type: ignore[arg-type]
-            totals[key] = totals[key] + total if key in totals else total
-    return totals
+            totals[key] = totals.get(key, 0) + total
+    return {key: Fraction(total, scale) for key, total in totals.items()}
+
+
+class MaskedProfile:
+    """A checked ranked profile in integers, for counting fast and exactly.
+
+    ``rankings`` maps each distinct ranking, written as a tuple of groups (a group is a bitmask:
+    bit ``i`` stands for ``candidates[i]``; no group empty, no candidate twice), to its total weight
+    times ``scale``, an integer; zero totals are dropped. Unranked candidates rank equal below all.
+    """
+
+    __slots__ = ("candidates", "rankings", "scale")
+
+    def __init__(self, candidates: tuple[str, ...], rankings: dict[tuple[int, ...], int], scale: int) -> None:
+        self.candidates, self.rankings, self.scale = candidates, rankings, scale
+
+    def exact(self, value: int) -> Fraction:
+        """A scaled integer weight as the exact weight it stands for."""
+        return Fraction(value, self.scale)
+
+    def group(self, mask: int) -> tuple[str, ...]:
+        """The names a group bitmask stands for, sorted as :func:`aggregate_rankings` sorts equal groups."""
+        return tuple(sorted(name for position, name in enumerate(self.candidates) if mask >> position & 1))
+
+    def named(self) -> dict[Ranking, Fraction]:
+        """The same profile keyed by names, exactly as :func:`aggregate_rankings` returns it."""
+        groups: dict[int, tuple[str, ...]] = {}
+        for masks in self.rankings:
+            for mask in masks:
+                if mask not in groups:
+                    groups[mask] = self.group(mask)
+        return {tuple(map(groups.__getitem__, masks)): self.exact(total) for masks, total in self.rankings.items()}
+
+
+def _slow_masks(ranking: Ranking, single: Mapping[tuple[str], int], known: frozenset[str], repeated: str) -> tuple[int, ...]:
+    normalized = _normalized_ranking(ranking, known, repeated=repeated)
+    return tuple(sum(single[(name,)] for name in group) for group in normalized)
+
+
+def masked_rankings(
+    ballots: Iterable[RankedBallot], candidates: Sequence[str], *, repeated: str = "error"
+) -> MaskedProfile:
+    """The ballots as a :class:`MaskedProfile`, each distinct ranking checked once as in :func:`aggregate_rankings`.
+
+    >>> profile = masked_rankings([RankedBallot.of("B", ("C", "A"), weight=Fraction(1, 2))], ["A", "B", "C"])
+    >>> profile.rankings, profile.scale, profile.named()
+    ({(2, 5): 1}, 2, {(('B',), ('A', 'C')): Fraction(1, 2)})
+    """
+    names = check_candidates(candidates)
+    known = frozenset(names)
+    single = {(name,): 1 << position for position, name in enumerate(names)}
+    scaled, scale = _scaled_groups(ballots, RankedBallot, "ranking")
+    totals: dict[tuple[int, ...], int] = {}
+    get = totals.get
+    for ranking, total in scaled.items():
+        if not total:
+            continue
+        try:  # the common case: one known candidate per position, none repeated (then no carry in the sum)
+            key = tuple(map(single.__getitem__, ranking))  # type: ignore[arg-type]
+        except (KeyError, TypeError):
+            key = ()
+        if not key or sum(key).bit_count() != len(key):
+            key = _slow_masks(ranking, single, known, repeated)  # type: ignore[arg-type]
+        totals[key] = get(key, 0) + total
+    return MaskedProfile(names, totals, scale)
 
 
 def aggregate_approvals(ballots: Iterable[ApprovalBallot], candidates: Sequence[str]) -> dict[frozenset[str], Fraction]:
