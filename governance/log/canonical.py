@@ -1,9 +1,9 @@
 """Canonical JSON for log events: sorted keys, no spaces, UTF-8, integers and strings only."""
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
-__all__ = ["CanonicalError", "canonical_bytes", "is_canonical", "parse_event"]
+__all__ = ["CanonicalError", "canonical_bytes", "canonical_text", "is_canonical", "is_plain", "parse_event"]
 
 EVENT_KEYS = frozenset({"v", "log", "idx", "ts", "type", "body"})
 
@@ -30,14 +30,52 @@ def _check(value: object, path: str) -> None:
     raise CanonicalError(f"{path} is a {type(value).__name__}, which canonical JSON cannot hold")
 
 
+_SCALARS = frozenset({str, int, bool, type(None)})
+
+
+def is_plain(value: object) -> bool:
+    """True when ``value`` is built of str, int, bool, None, dict with str keys, list and tuple only: the usual case,
+    checked without building ``_check``'s paths; anything else goes through ``_check`` for its verdict."""
+    kind = type(value)
+    if kind in _SCALARS:
+        return True
+    if kind is dict:
+        for key, item in value.items():
+            if type(key) is not str or (type(item) not in _SCALARS and not is_plain(item)):
+                return False
+        return True
+    if kind is list or kind is tuple:
+        for item in value:
+            if type(item) not in _SCALARS and not is_plain(item):
+                return False
+        return True
+    return False
+
+
+def _make_encode() -> Callable[[object], str]:
+    """``json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)`` with the C encoder made once,
+    not per call; without a cycle check, as a value has passed ``is_plain`` or ``_check`` (which refuse cycles) first."""
+    encoder = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:
+        return encoder.encode
+    chunks = make(None, encoder.default, json.encoder.encode_basestring, None, encoder.key_separator,
+                  encoder.item_separator, True, False, True)
+    return lambda value: "".join(chunks(value, 0))
+
+
+canonical_text = _make_encode()
+
+
 def canonical_bytes(value: object) -> bytes:
     """The one byte string for ``value``: sorted keys, no spaces, UTF-8, no floats.
 
     >>> canonical_bytes({"b": [1, "é"], "a": None})
     b'{"a":null,"b":[1,"\\xc3\\xa9"]}'
     """
-    _check(value, "event")
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    if not is_plain(value):
+        _check(value, "event")
+    return canonical_text(value).encode("utf-8")
 
 
 def _refuse_float(text: str) -> None:

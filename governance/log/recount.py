@@ -4,11 +4,12 @@ Standard library and ``voting/`` only, so that ``concord verify`` recounts witho
 """
 
 import hashlib
+import json
 from collections.abc import Mapping, Sequence
 from fractions import Fraction
 from functools import lru_cache
 
-from governance.log.canonical import canonical_bytes
+from governance.log.canonical import canonical_bytes, canonical_text, is_plain
 from voting.exact import format_exact, parse_exact
 from voting.majority import MajorityRule, decide
 from voting.registry import get_method
@@ -21,6 +22,8 @@ STRICT_RANKING = {"stv_scottish", "stv_meek"}
 DEFAULT_MAX_SCORE = 5
 MAJORITY_CHOICES = ("yes", "no", "abstain")
 CONSENSUS_CHOICES = (*MAJORITY_CHOICES, "block")
+_json_string = json.encoder.encode_basestring  # a str as canonical JSON writes it (ensure_ascii=False)
+_sha256 = hashlib.sha256
 
 
 def vote_commitment(*, number: int, member: str, vote: Mapping[str, object], salt: str) -> str:
@@ -30,8 +33,12 @@ def vote_commitment(*, number: int, member: str, vote: Mapping[str, object], sal
     >>> vote_commitment(number=1, member="a", vote={"choice": "yes"}, salt="00")[:16]
     '6f5ba140dcabe6b4'
     """
+    if type(member) is str and type(number) is int and type(salt) is str and type(vote) is dict and is_plain(vote):
+        text = (f'{{"member":{_json_string(member)},"number":{number},"salt":{_json_string(salt)},'
+                f'"vote":{canonical_text(vote)}}}')  # canonical_bytes of the same object, its keys already in order
+        return _sha256(text.encode("utf-8")).hexdigest()
     data = canonical_bytes({"member": member, "number": number, "salt": salt, "vote": dict(vote)})
-    return hashlib.sha256(data).hexdigest()
+    return _sha256(data).hexdigest()
 
 
 class ChoiceError(ValueError):

@@ -5,12 +5,13 @@ verifier replays an exported log with it, without the service or a database.
 """
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import datetime
 
 from governance.log.canonical import CanonicalError, canonical_bytes
 from governance.log.merkle import leaf_hash
 from governance.log.recount import ChoiceError, check_choice, count_ballot, vote_commitment
+from governance.log.replayed import (ReplayedAccount, ReplayedBallot, ReplayedLog, ReplayedMember, ReplayedProposal,
+                                     ReplayedVote, WeightRecord)
 from voting.exact import ExactNumberError, format_exact, parse_exact
 
 __all__ = [
@@ -22,10 +23,12 @@ __all__ = [
     "ReplayedMember",
     "ReplayedProposal",
     "ReplayedVote",
+    "Replayer",
     "WeightRecord",
     "replay",
 ]
 
+REVEAL_KEYS = frozenset({"vote", "salt", "idx"})
 STATUS_CHANGES = {"member.suspended": ("active", "suspended"), "member.readmitted": ("suspended", "active"),
                   "member.left": (None, "left")}
 
@@ -36,106 +39,6 @@ class ReplayError(ValueError):
     def __init__(self, index: int, message: str) -> None:
         super().__init__(f"log entry {index}: {message}")
         self.index = index
-
-
-@dataclass
-class WeightRecord:
-    """One line of the weights register: entry ``idx`` set ``member``'s weight from ``old`` (None: admitted)."""
-
-    idx: int
-    member: str
-    old: str | None
-    new: str
-    basis: str
-    reason: str
-    actor: str
-
-
-@dataclass
-class ReplayedMember:
-    slug: str
-    name: str
-    country: str
-    status: str
-    weight: str
-    basis: str
-
-
-@dataclass
-class ReplayedAccount:
-    username: str
-    role: str
-    member: str | None
-    active: bool = True
-
-
-@dataclass
-class ReplayedProposal:
-    number: int
-    kind: str
-    title: str
-    body: str
-    options: list
-    seats: int
-    payload: dict
-    member: str | None
-    author: str
-    state: str = "draft"
-    outcome: str | None = None
-
-
-@dataclass
-class ReplayedVote:
-    """The vote that counts for one member: its last cast (entry ``idx``), how many casts there were, and the
-    commitment that cast published; ``vote`` stays None until the closing reveals it."""
-
-    member: str
-    vote: dict | None
-    actor: str
-    idx: int
-    casts: int = 1
-    commitment: str = ""
-
-
-@dataclass
-class ReplayedBallot:
-    number: int
-    rule: dict
-    eligible: list
-    options: list
-    seats: int
-    closes_at: str
-    live_results: bool
-    opened_idx: int
-    seed: str
-    status: str = "open"
-    votes: dict[str, ReplayedVote] = field(default_factory=dict)
-    result: dict | None = None
-    closed_at: str | None = None
-    closed_idx: int | None = None
-    closed_by: str | None = None
-    eligible_members: frozenset[str] = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        self.eligible_members = frozenset(row["member"] for row in self.eligible)
-
-
-@dataclass
-class ReplayedLog:
-    """A coalition as its log describes it after the last event."""
-
-    slug: str
-    name: str
-    description: str
-    log_key: str | None
-    rules: dict[str, dict]
-    size: int = 0
-    members: dict[str, ReplayedMember] = field(default_factory=dict)
-    accounts: dict[str, ReplayedAccount] = field(default_factory=dict)
-    proposals: dict[int, ReplayedProposal] = field(default_factory=dict)
-    ballots: dict[int, ReplayedBallot] = field(default_factory=dict)
-    weights: list[WeightRecord] = field(default_factory=list)
-    expected: tuple[str, dict] | None = None  # the event a passed rule change or admission must be followed by
 
 
 def _fail(index: int, message: str) -> None:
@@ -308,29 +211,31 @@ def _vote_cast(log: ReplayedLog, index: int, body: dict) -> None:
         _fail(index, f"{actor!r} does not represent {member!r}")
     if not isinstance(commitment, str) or len(commitment) != 64 or commitment.strip("0123456789abcdef"):
         _fail(index, f"the vote of {member!r} does not carry a SHA-256 commitment")
-    previous = ballot.votes.get(member)
-    ballot.votes[member] = ReplayedVote(member, None, actor, index, previous.casts + 1 if previous else 1, commitment)
+    previous = ballot.casts.get(member)
+    ballot.casts[member] = (index, commitment, actor, previous[3] + 1 if previous else 1)
 
 
 def _reveal(ballot: ReplayedBallot, index: int, reveals: object) -> None:
     """Open each counted vote: the closing must reveal exactly the last cast of every member who voted."""
-    if not isinstance(reveals, dict) or set(reveals) != set(ballot.votes):
+    if not isinstance(reveals, dict) or reveals.keys() != ballot.casts.keys():
         _fail(index, f"the closing of #{ballot.number} does not reveal exactly the members who voted")
-    for member, cast in ballot.votes.items():
+    votes = {}
+    for member, (idx, commitment, actor, count) in ballot.casts.items():
         reveal = reveals[member]
-        if not isinstance(reveal, dict) or set(reveal) != {"vote", "salt", "idx"} or reveal["idx"] != cast.idx:
-            _fail(index, f"the closing of #{ballot.number} does not reveal {member!r}'s last cast (entry {cast.idx})")
+        if not isinstance(reveal, dict) or reveal.keys() != REVEAL_KEYS or reveal["idx"] != idx:
+            _fail(index, f"the closing of #{ballot.number} does not reveal {member!r}'s last cast (entry {idx})")
         vote, salt = reveal["vote"], reveal["salt"]
         if not isinstance(vote, dict) or not isinstance(salt, str) or vote_commitment(
-                number=ballot.number, member=member, vote=vote, salt=salt) != cast.commitment:
-            _fail(index, f"the revealed vote of {member!r} does not match its commitment in entry {cast.idx}")
+                number=ballot.number, member=member, vote=vote, salt=salt) != commitment:
+            _fail(index, f"the revealed vote of {member!r} does not match its commitment in entry {idx}")
         try:
             canonical = check_choice(ballot.rule, ballot.options, vote)
         except ChoiceError as error:
             raise ReplayError(index, f"{member!r} cast an invalid vote: {error}") from None
         if canonical != vote:
             _fail(index, f"the vote of {member!r} is not in its canonical form")
-        cast.vote = vote
+        votes[member] = ReplayedVote(member, vote, actor, idx, count, commitment)
+    ballot.votes = votes
 
 
 def _ballot_closed(log: ReplayedLog, index: int, body: dict) -> None:
@@ -442,6 +347,64 @@ def _apply(log: ReplayedLog, index: int, event: Mapping, previous_ts: int,
         HANDLERS[type_](log, index, body)
 
 
+class Replayer:
+    """A replay fed one event at a time: ``replay`` drives it, and so does the verifier as it reads each entry."""
+
+    def __init__(self, leaf_hashes: Sequence[bytes] | None = None) -> None:
+        self.log: ReplayedLog | None = None
+        self.previous_ts = 0
+        self.leaf_hashes = leaf_hashes
+
+    def apply(self, index: int, event: Mapping) -> None:
+        """Check entry ``index``'s event against the state so far and apply it; raises ReplayError naming it."""
+        try:
+            if self.log is None:
+                self.log = _start(event)
+            else:
+                _apply(self.log, index, event, self.previous_ts, self.leaf_hashes)
+                self.log.size = index + 1
+        except ReplayError:
+            raise
+        except (KeyError, TypeError, AttributeError, ValueError) as error:
+            raise ReplayError(index, f"the event is malformed ({type(error).__name__}: {error})") from None
+        self.previous_ts = event["ts"]
+
+    def cast(self, index: int, log: str, ts: int, number: int, member: str, commitment: str, actor: str) -> bool:
+        """Apply entry ``index``, a ``vote.cast`` event read from its canonical bytes, if every rule holds for it.
+
+        The caller vouches for what the bytes guarantee: ``v`` 1, ``idx`` equal to ``index``, a body of exactly
+        these fields and a commitment of 64 lowercase hex digits. Returns False, changing nothing, when any rule
+        fails or a passed proposal awaits its consequence: ``apply`` on the parsed event then decides, and names
+        what is wrong.
+        """
+        state = self.log
+        if state is None or state.expected is not None or log != state.slug or ts < self.previous_ts:
+            return False
+        ballot = state.ballots.get(number)
+        if ballot is None or ballot.status != "open" or member not in ballot.eligible_members:
+            return False
+        account = state.accounts.get(actor)
+        if account is None or not account.active or account.role != "representative" or account.member != member:
+            return False
+        casts = ballot.casts
+        previous = casts.get(member)
+        casts[member] = (index, commitment, actor, previous[3] + 1 if previous else 1)
+        state.size, self.previous_ts = index + 1, ts
+        return True
+
+    def finish(self) -> ReplayedLog:
+        """The state after the last event; raises ReplayError if there was none or a passed proposal's event is due."""
+        log = self.log
+        if log is None:
+            raise ReplayError(0, "the log is empty")
+        if log.expected is not None:
+            raise ReplayError(log.size, f"the log ends before the {log.expected[0]} event of a passed proposal")
+        for ballot in log.ballots.values():
+            if ballot.status == "open":
+                ballot.seal_votes()
+        return log
+
+
 def replay(events: Iterable[Mapping], *, leaf_hashes: Sequence[bytes] | None = None) -> ReplayedLog:
     """The coalition state that a log's events (parsed with ``parse_event``, in index order) describe.
 
@@ -461,22 +424,7 @@ def replay(events: Iterable[Mapping], *, leaf_hashes: Sequence[bytes] | None = N
     ...
     governance.log.replay.ReplayError: log entry 1: no member 'x' has been admitted
     """
-    log: ReplayedLog | None = None
-    previous_ts = 0
+    replayer = Replayer(leaf_hashes)
     for index, event in enumerate(events):
-        try:
-            if log is None:
-                log = _start(event)
-            else:
-                _apply(log, index, event, previous_ts, leaf_hashes)
-                log.size = index + 1
-        except ReplayError:
-            raise
-        except (KeyError, TypeError, AttributeError, ValueError) as error:
-            raise ReplayError(index, f"the event is malformed ({type(error).__name__}: {error})") from None
-        previous_ts = event["ts"]
-    if log is None:
-        raise ReplayError(0, "the log is empty")
-    if log.expected is not None:
-        raise ReplayError(log.size, f"the log ends before the {log.expected[0]} event of a passed proposal")
-    return log
+        replayer.apply(index, event)
+    return replayer.finish()

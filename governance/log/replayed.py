@@ -1,0 +1,114 @@
+"""The state a replayed log describes: members, accounts, proposals, ballots with their votes, the weights register."""
+
+from dataclasses import dataclass, field
+
+__all__ = ["ReplayedAccount", "ReplayedBallot", "ReplayedLog", "ReplayedMember", "ReplayedProposal", "ReplayedVote",
+           "WeightRecord"]
+
+
+@dataclass
+class WeightRecord:
+    """One line of the weights register: entry ``idx`` set ``member``'s weight from ``old`` (None: admitted)."""
+
+    idx: int
+    member: str
+    old: str | None
+    new: str
+    basis: str
+    reason: str
+    actor: str
+
+
+@dataclass
+class ReplayedMember:
+    slug: str
+    name: str
+    country: str
+    status: str
+    weight: str
+    basis: str
+
+
+@dataclass
+class ReplayedAccount:
+    username: str
+    role: str
+    member: str | None
+    active: bool = True
+
+
+@dataclass
+class ReplayedProposal:
+    number: int
+    kind: str
+    title: str
+    body: str
+    options: list
+    seats: int
+    payload: dict
+    member: str | None
+    author: str
+    state: str = "draft"
+    outcome: str | None = None
+
+
+@dataclass
+class ReplayedVote:
+    """The vote that counts for one member: its last cast (entry ``idx``), how many casts there were, and the
+    commitment that cast published; ``vote`` stays None until the closing reveals it."""
+
+    member: str
+    vote: dict | None
+    actor: str
+    idx: int
+    casts: int = 1
+    commitment: str = ""
+
+
+@dataclass
+class ReplayedBallot:
+    number: int
+    rule: dict
+    eligible: list
+    options: list
+    seats: int
+    closes_at: str
+    live_results: bool
+    opened_idx: int
+    seed: str
+    status: str = "open"
+    votes: dict[str, ReplayedVote] = field(default_factory=dict)
+    result: dict | None = None
+    closed_at: str | None = None
+    closed_idx: int | None = None
+    closed_by: str | None = None
+    eligible_members: frozenset[str] = field(init=False, repr=False, compare=False)
+    casts: dict[str, tuple[int, str, str, int]] = field(default_factory=dict, init=False, repr=False, compare=False)
+    """While the replay runs: member -> (entry, commitment, actor, number of casts) of its last cast; ``votes`` is
+    filled from it when the ballot closes, or when the replay ends for a ballot still open."""
+
+    def __post_init__(self) -> None:
+        self.eligible_members = frozenset(row["member"] for row in self.eligible)
+
+    def seal_votes(self) -> None:
+        """``votes`` of an open ballot: each member's last cast, its vote still sealed behind its commitment."""
+        self.votes = {member: ReplayedVote(member, None, actor, idx, count, commitment)
+                      for member, (idx, commitment, actor, count) in self.casts.items()}
+
+
+@dataclass
+class ReplayedLog:
+    """A coalition as its log describes it after the last event."""
+
+    slug: str
+    name: str
+    description: str
+    log_key: str | None
+    rules: dict[str, dict]
+    size: int = 0
+    members: dict[str, ReplayedMember] = field(default_factory=dict)
+    accounts: dict[str, ReplayedAccount] = field(default_factory=dict)
+    proposals: dict[int, ReplayedProposal] = field(default_factory=dict)
+    ballots: dict[int, ReplayedBallot] = field(default_factory=dict)
+    weights: list[WeightRecord] = field(default_factory=list)
+    expected: tuple[str, dict] | None = None  # the event a passed rule change or admission must be followed by
