@@ -170,12 +170,24 @@ def _exact_weight(value: object) -> Fraction:
     return _parse_exact_text(value) if type(value) is str else parse_exact(value)
 
 
+@lru_cache(maxsize=256)
+def _majority_rule_of_text(text: str) -> MajorityRule:
+    return MajorityRule.from_dict(json.loads(text))
+
+
+def _majority_rule(data: dict) -> MajorityRule:
+    """``MajorityRule.from_dict(data)``, read once per distinct rule (a frozen value): ballots mostly share a few."""
+    if is_plain(data):
+        return _majority_rule_of_text(canonical_text(data))
+    return MajorityRule.from_dict(data)
+
+
 def count_ballot(*, rule: Mapping[str, object], eligible: Sequence[Mapping[str, str]], votes: Mapping[str, Mapping],
                  options: Sequence[str] = (), seats: int = 1, seed: str = "") -> dict:
     """The result of a ballot as stored and published: JSON-shaped, every number an exact string."""
     weights = {row["member"]: _exact_weight(row["weight"]) for row in eligible}
     if rule.get("type") == "majority":
-        majority = MajorityRule.from_dict({k: v for k, v in rule.items() if k != "type"})
+        majority = _majority_rule({k: v for k, v in rule.items() if k != "type"})
         choices = {member: vote["choice"] for member, vote in votes.items()}
         return {"kind": "majority", **decide(majority, eligible=weights, votes=choices).to_dict()}
     return _count_method(rule, options, seats, weights, votes, seed)

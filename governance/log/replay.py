@@ -28,6 +28,7 @@ __all__ = [
     "replay",
 ]
 
+ELIGIBLE_KEYS = frozenset({"member", "name", "weight"})
 REVEAL_KEYS = frozenset({"vote", "salt", "idx"})
 STATUS_CHANGES = {"member.suspended": ("active", "suspended"), "member.readmitted": ("suspended", "active"),
                   "member.left": (None, "left")}
@@ -182,6 +183,21 @@ def _frozen_eligible(log: ReplayedLog) -> list[dict]:
     return [{"member": m.slug, "name": m.name, "weight": m.weight} for m in active]
 
 
+def _same_eligible(rows: object, log: ReplayedLog) -> bool:
+    """True only when ``rows`` are the rows of ``_frozen_eligible`` in some order, checked without building them;
+    False leaves the verdict (or the error of a malformed row) to the sorted comparison."""
+    active = {m.slug: m for m in log.members.values() if m.status == "active"}
+    if type(rows) is not list or len(rows) != len(active):
+        return False
+    for row in rows:
+        if type(row) is not dict or row.keys() != ELIGIBLE_KEYS or type(row["member"]) is not str:
+            return False
+        member = active.pop(row["member"], None)
+        if member is None or row["name"] != member.name or row["weight"] != member.weight:
+            return False
+    return True
+
+
 def _key(rows: list) -> list:
     return sorted(rows, key=lambda row: row["member"])
 
@@ -193,7 +209,7 @@ def _ballot_opened(log: ReplayedLog, index: int, body: dict, opening_hash: bytes
     _require(body["kind"] == proposal.kind, index, f"the ballot's kind is not proposal #{proposal.number}'s")
     _require(body["options"] == proposal.options and body["seats"] == proposal.seats, index,
              "the ballot's options or seats differ from the proposal's")
-    _require(_key(body["eligible"]) == _key(_frozen_eligible(log)), index,
+    _require(_same_eligible(body["eligible"], log) or _key(body["eligible"]) == _key(_frozen_eligible(log)), index,
              "the eligible members and weights are not the active members with their current weights")
     _require(bool(body["eligible"]), index, "a ballot needs at least one eligible member")
     log.ballots[proposal.number] = ReplayedBallot(

@@ -121,6 +121,7 @@ class _EntryReader:
         """Every entry in order: a canonical ``vote.cast`` text (matched by VOTE_CAST) straight from its fields,
         any other entry, or one the quick path declines, through ``check`` and ``Replayer.apply``."""
         append, sha256, match, cast = self.leaf_hashes.append, hashlib.sha256, VOTE_CAST.fullmatch, self.replayer.cast
+        slug, last_ts, replaying = self.slug, self.last_ts, self.replay_error is None
         for position, data in enumerate(entries):
             if not isinstance(data, bytes):
                 raise VerifyError("format", "a leaf must be bytes", index=position)
@@ -132,21 +133,26 @@ class _EntryReader:
             if found is not None:
                 actor, commitment, member, number, idx, log, ts = found.groups()
                 ts = int(ts)
-                if int(idx) == position and log == self.slug and ts >= self.last_ts:
-                    self.last_ts = ts
-                    if self.replay_error is None and not cast(position, log, ts, int(number), member, commitment,
-                                                              actor):
-                        self.replay(position, decode_event(data))
+                if log == slug and ts >= last_ts and int(idx) == position:
+                    last_ts = ts
+                    if replaying and not cast(position, log, ts, int(number), member, commitment, actor):
+                        replaying = self.replay(position, decode_event(data))
                     continue
+            self.last_ts = last_ts
             event = self.check(position, data)
-            if self.replay_error is None:
-                self.replay(position, event)
+            slug, last_ts = self.slug, self.last_ts
+            if replaying:
+                replaying = self.replay(position, event)
+        self.last_ts = last_ts
 
-    def replay(self, position: int, event: dict) -> None:
+    def replay(self, position: int, event: dict) -> bool:
+        """Apply one event; False, keeping the error, once the events stop following their rules."""
         try:
             self.replayer.apply(position, event)
         except ReplayError as error:
             self.replay_error = error
+            return False
+        return True
 
     def check(self, position: int, data: bytes) -> dict:
         try:
