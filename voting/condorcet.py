@@ -5,7 +5,7 @@ from fractions import Fraction
 
 from voting.exact import format_exact
 from voting.pairwise import PairwiseCounts, masked_pairwise, matrix_table, pairwise_matrix
-from voting.profile import BallotError, masked_rankings
+from voting.profile import BallotError, MaskedProfile, masked_rankings
 from voting.types import RankedBallot, Result, Round
 
 __all__ = [
@@ -15,12 +15,17 @@ __all__ = [
     "pairwise_matrix",
     "ranked_pairs",
     "schulze",
+    "schulze_profile",
 ]
 
 
-def _counts(ballots: Iterable[RankedBallot], candidates: Sequence[str], seats: int) -> PairwiseCounts:
+def _checked_seats(seats: int) -> None:
     if seats != 1:
         raise BallotError(f"this method fills one seat; got seats={seats}")
+
+
+def _counts(ballots: Iterable[RankedBallot], candidates: Sequence[str], seats: int) -> PairwiseCounts:
+    _checked_seats(seats)
     return masked_pairwise(masked_rankings(ballots, candidates))
 
 
@@ -97,7 +102,20 @@ def schulze(
     """
     if variant not in ("winning", "margin"):
         raise BallotError(f"unknown Schulze variant {variant!r}; use 'winning' or 'margin'")
-    counts = _counts(ballots, candidates, seats)
+    _checked_seats(seats)
+    return schulze_profile(masked_rankings(ballots, candidates), variant=variant)
+
+
+def schulze_profile(profile: MaskedProfile, *, variant: str = "winning") -> Result:
+    """:func:`schulze` on a profile already read and checked (``masked_rankings``): the counting step alone.
+
+    >>> ballots = [RankedBallot.of("A", "B", weight=2), RankedBallot.of("B", "A")]
+    >>> schulze_profile(masked_rankings(ballots, ["A", "B"])).winners
+    ('A',)
+    """
+    if variant not in ("winning", "margin"):
+        raise BallotError(f"unknown Schulze variant {variant!r}; use 'winning' or 'margin'")
+    counts = masked_pairwise(profile)
     paths = _widest_paths(_link_strengths(counts, variant))
     names, size = counts.candidates, len(counts.candidates)
     beats = [[paths[i][j] > paths[j][i] for j in range(size)] for i in range(size)]

@@ -8,7 +8,7 @@ from voting.profile import BallotError, MaskedProfile, masked_rankings, ranked_p
 from voting.ties import break_tie
 from voting.types import RankedBallot, Result, Round, TieBreakRecord
 
-__all__ = ["irv"]
+__all__ = ["irv", "irv_profile"]
 
 
 class _Piles:
@@ -152,7 +152,18 @@ def irv(
     """
     if seats != 1:
         raise BallotError(f"instant-runoff fills one seat; got seats={seats} (use STV for more)")
-    count = _Count(masked_rankings(ballots, candidates, repeated="keep_first"), seed)
+    return irv_profile(masked_rankings(ballots, candidates, repeated="keep_first"), seed=seed,
+                       batch_elimination=batch_elimination)
+
+
+def irv_profile(profile: MaskedProfile, *, seed: str | None = None, batch_elimination: bool = False) -> Result:
+    """:func:`irv` on a profile already read and checked (``masked_rankings``): the counting step alone.
+
+    >>> ballots = [RankedBallot.of("A", weight=2), RankedBallot.of("B", "A"), RankedBallot.of("C", "B")]
+    >>> irv_profile(masked_rankings(ballots, ["A", "B", "C"], repeated="keep_first")).winners
+    ('A',)
+    """
+    count = _Count(profile, seed)
     while True:
         totals = count.piles.totals
         leader = max(totals, key=totals.__getitem__)

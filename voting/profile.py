@@ -1,8 +1,9 @@
 """Validated, aggregated profiles: identical ballots merged, candidates checked, weights kept exact."""
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from fractions import Fraction
+from itertools import count, repeat
 from operator import attrgetter
 
 from voting.exact import format_exact
@@ -20,6 +21,7 @@ __all__ = [
     "common_denominator",
     "masked_rankings",
     "ranked_profile_seed",
+    "sum_by_key",
 ]
 
 Ranking = tuple[tuple[str, ...], ...]
@@ -67,6 +69,23 @@ def _weight_parts(weight: object) -> tuple[int, int]:
     return numerator, denominator
 
 
+def sum_by_key(keys: Sequence[Hashable], weights: Sequence[int]) -> dict[Hashable, int]:
+    """Total of ``weights`` per distinct key, keys in order of first appearance.
+
+    Each key is hashed once, in C (``dict.setdefault`` numbers it by where it first appears):
+    hashing and comparing nested tuples is most of the cost of grouping ballots.
+
+    >>> sum_by_key(["a", "b", "a"], [1, 2, 3])
+    {'a': 4, 'b': 2}
+    """
+    first: dict[Hashable, int] = {}
+    places = list(map(first.setdefault, keys, count()))
+    sums = [0] * len(places)
+    for place, weight in zip(places, weights):
+        sums[place] += weight
+    return {key: sums[place] for key, place in first.items()}
+
+
 def _checked_kind(ballots: list[object], kind: type) -> None:
     if len(set(map(type, ballots))) > 1 or (ballots and type(ballots[0]) is not kind):
         stranger = next(ballot for ballot in ballots if type(ballot) is not kind)
@@ -96,11 +115,7 @@ def _scaled_groups(ballots: Iterable[object], kind: type, attribute: str) -> tup
     listed = ballots if type(ballots) is list else list(ballots)
     _checked_kind(listed, kind)
     weights, scale = _scaled_weights(list(map(attrgetter("weight"), listed)))
-    totals: dict[object, int] = {}
-    get = totals.get
-    for content, weight in zip(map(attrgetter(attribute), listed), weights):
-        totals[content] = get(content, 0) + weight
-    return totals, scale
+    return sum_by_key(list(map(attrgetter(attribute), listed)), weights), scale
 
 
 def _grouped_weights(ballots: Iterable[object], kind: type, attribute: str) -> dict[object, Fraction]:
@@ -188,6 +203,25 @@ def _slow_masks(ranking: Ranking, single: Mapping[tuple[str], int], known: froze
     return tuple(sum(single[(name,)] for name in group) for group in normalized)
 
 
+def _fast_masks(rankings: list[Ranking], single: Mapping[tuple[str], int]) -> tuple[list[tuple[int, ...]], list[int]]:
+    """Each ranking as bitmasks, read in C, and the places of those that need the slow path.
+
+    The fast reading holds where every position is one known candidate and none repeats: a
+    position that is not gets a bit past every candidate, and a repeat carries in the sum.
+    """
+    outside = 1 << len(single)
+    get = single.get
+    try:
+        masks = list(map(tuple, map(map, repeat(get), rankings, repeat(repeat(outside)))))
+    except TypeError:  # an unhashable position (a list): read every ranking the slow way
+        return [() for _ in rankings], list(range(len(rankings)))
+    sums = list(map(sum, masks))
+    if list(map(int.bit_count, sums)) == list(map(len, masks)) and (not sums or max(sums) < outside):
+        return masks, []
+    return masks, [place for place, (mask, total) in enumerate(zip(masks, sums))
+                   if total >= outside or total.bit_count() != len(mask)]
+
+
 def masked_rankings(
     ballots: Iterable[RankedBallot], candidates: Sequence[str], *, repeated: str = "error"
 ) -> MaskedProfile:
@@ -198,22 +232,21 @@ def masked_rankings(
     ({(2, 5): 1}, 2, {(('B',), ('A', 'C')): Fraction(1, 2)})
     """
     names = check_candidates(candidates)
-    known = frozenset(names)
     single = {(name,): 1 << position for position, name in enumerate(names)}
     scaled, scale = _scaled_groups(ballots, RankedBallot, "ranking")
-    totals: dict[tuple[int, ...], int] = {}
-    get = totals.get
-    for ranking, total in scaled.items():
-        if not total:
-            continue
-        try:  # the common case: one known candidate per position, none repeated (then no carry in the sum)
-            key = tuple(map(single.__getitem__, ranking))  # type: ignore[arg-type]
-        except (KeyError, TypeError):
-            key = ()
-        if not key or sum(key).bit_count() != len(key):
-            key = _slow_masks(ranking, single, known, repeated)  # type: ignore[arg-type]
-        totals[key] = get(key, 0) + total
-    return MaskedProfile(names, totals, scale)
+    if 0 in scaled.values():
+        scaled = {ranking: total for ranking, total in scaled.items() if total}
+    rankings, totals = list(scaled), list(scaled.values())
+    masks, slow = _fast_masks(rankings, single)  # type: ignore[arg-type]
+    if not slow:
+        return MaskedProfile(names, dict(zip(masks, totals)), scale)
+    skip = set(slow)
+    profile = {mask: total for place, (mask, total) in enumerate(zip(masks, totals)) if place not in skip}
+    known = frozenset(names)
+    for place in slow:
+        key = _slow_masks(rankings[place], single, known, repeated)  # type: ignore[arg-type]
+        profile[key] = profile.get(key, 0) + totals[place]
+    return MaskedProfile(names, profile, scale)
 
 
 def aggregate_approvals(ballots: Iterable[ApprovalBallot], candidates: Sequence[str]) -> dict[frozenset[str], Fraction]:
