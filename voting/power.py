@@ -7,7 +7,7 @@ integers by its common denominator (never rounded). Definitions follow Banzhaf (
 Shubik (1954), Coleman (1971) and Felsenthal & Machover (1998); see ``voting.power_report``.
 
 Counting is exact, with integers only: a generating-function table of coalitions by size and
-weight, each size packed into one big integer and kept prefix-summed (weights of moderate size; a
+weight, each size packed into one big integer, then read as prefix-summed columns (weights of moderate size; a
 member-count criterion such as the EU's 15 of 27 is the size itself, so costs nothing), or meet in
 the middle (huge weights such as populations, few members), a table by size and both weights (two
 weighted criteria), or every coalition as a bitset (up to 20 members). Where no engine is fast enough,

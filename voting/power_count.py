@@ -2,12 +2,14 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from math import comb
 
 from voting.power_box import BoxTable, box_below, box_cells, box_lookups
 from voting.power_estimate import rows_work, work_seconds
 from voting.power_game import IntegerGame, PowerError
-from voting.power_rows import PrefixRows, RowTable, mitm_below, slot_bits
+from voting.power_rows import mitm_below, slot_bits
+from voting.power_table import PrefixColumns, SizeWeightTable, build_table
 
 __all__ = ["Counts", "ExactTooSlow", "count_game", "estimate_seconds"]
 
@@ -45,12 +47,17 @@ class Counts:
 Lookup = Callable[[int], int]
 
 
+@lru_cache(maxsize=8)
+def _binomials(n: int) -> tuple[int, ...]:
+    """comb(n, t) for t = 0..n."""
+    return tuple(comb(n, t) for t in range(n + 1))
+
+
 def _type_swings(n: int, game: IntegerGame, window: Lookup, below: Lookup) -> tuple[int, ...]:
     """Swings by size for one member; window(t): T weighs in [q - w, q); below(t): T weighs < q."""
     s, c = game.size_min, game.clause_min
     swings = []
-    for t in range(n):
-        total = comb(n - 1, t)
+    for t, total in enumerate(_binomials(n - 1)):
         if t >= c:
             swings.append(0)
         elif t + 1 == c:
@@ -96,30 +103,36 @@ def _zero(_: int) -> int:
     return 0
 
 
+def _minimal_from_table(prefix: int, game: IntegerGame, table: SizeWeightTable, low: int) -> int:
+    """``_minimal_with_smallest`` read from a table whose band sums the sizes size_min .. clause_min - 2."""
+    s, c = game.size_min, game.clause_min
+    found = table.band_window(low) if s <= c - 2 else 0
+    if 0 <= s - 1 <= prefix and s < c:
+        found += comb(prefix, s - 1) - table.below(s - 1) + table.window(s - 1, low)
+    if 0 <= c - 1 <= prefix:
+        found += comb(prefix, c - 1) if c - 1 < s else table.below(c - 1)
+    return found
+
+
 def _count_by_rows(game: IntegerGame) -> Counts:
     weights, quota = _single_criterion(game)
     n = game.n
-    order = sorted(range(n), key=lambda i: -weights[i])
-    by_type: dict[int, tuple[int, ...]] = {}
     if quota == 0:
         swings = _type_swings(n, game, _zero, _zero)
         minimal = sum(_minimal_with_smallest(p, game, _zero, _zero) for p in range(n))
         by_size = _winning_by_size(n, game, _zero)
         return _finish(game, tuple(swings for _ in range(n)), by_size, minimal, "size-only")
-    table = RowTable(quota, weights)
+    table = SizeWeightTable(quota, n, band=(game.size_min, game.clause_min - 2))
     minimal = 0
-    for prefix, member in enumerate(order):
-        low = quota - weights[member]
-        minimal += _minimal_with_smallest(
-            prefix, game, lambda r: table.window(r, low), lambda r: table.window(r, 0)
-        )
-        table.add(weights[member])
-    table.finish()
-    prefix = PrefixRows(table)
+    for prefix, weight in enumerate(sorted(weights, reverse=True)):
+        minimal += _minimal_from_table(prefix, game, table, quota - weight)
+        table.add(weight)
+    columns = PrefixColumns(table)
+    by_type: dict[int, tuple[int, ...]] = {}
     for weight in set(weights):
-        window, below = prefix.without(weight, n)
+        window, below = columns.without(weight, n)
         by_type[weight] = _type_swings(n, game, window.__getitem__, below.__getitem__)
-    by_size = _winning_by_size(n, game, prefix.unpack(prefix.column(quota), n + 1).__getitem__)
+    by_size = _winning_by_size(n, game, columns.unpack(columns.column(quota), n + 1).__getitem__)
     return _finish(game, tuple(by_type[w] for w in weights), by_size, minimal, "dynamic programming")
 
 
@@ -135,12 +148,8 @@ def _count_by_complements(game: IntegerGame) -> Counts:
     weights, quota = _single_criterion(game)
     n, keep = game.n, _complement_rows(game)
     complement_quota = sum(weights) - quota + 1
-    table = RowTable(complement_quota, weights, largest=keep)
-    for weight in sorted(weights, reverse=True):
-        table.add(weight)
-    table.finish()
-    prefix = PrefixRows(table)
-    rows = len(table.rows)
+    prefix = build_table(complement_quota, weights, largest=keep)
+    rows = prefix.kept
     by_type: dict[int, tuple[int, ...]] = {}
     for weight in set(weights):
         window, below = (values + [0] * (n - rows) for values in prefix.without(weight, min(rows, n)))

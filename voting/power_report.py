@@ -122,8 +122,19 @@ def _member_dict(member: MemberPower) -> dict[str, object]:
     }
 
 
-def _shapley_shubik(row: tuple[int, ...], n: int) -> Fraction:
-    return Fraction(sum(count * factorial(t) * factorial(n - 1 - t) for t, count in enumerate(row) if count), factorial(n))
+class _ShapleyShubik:
+    """Shapley-Shubik from swings by size, with the factorial weights computed once and equal rows once."""
+
+    def __init__(self, n: int) -> None:
+        self.n = n
+        self.orders = [factorial(t) * factorial(n - 1 - t) for t in range(n)]
+        self.known: dict[tuple[int, ...], Fraction] = {}
+
+    def __call__(self, row: tuple[int, ...]) -> Fraction:
+        if row not in self.known:
+            total = sum(count * order for count, order in zip(row, self.orders) if count)
+            self.known[row] = Fraction(total, factorial(self.n))
+        return self.known[row]
 
 
 def _smallest(counts: Counts, n: int) -> tuple[int | None, int | None]:
@@ -155,6 +166,7 @@ def build_report(game: Game, counts: Counts, scales: tuple[Fraction, ...]) -> Po
     empty_wins = counts.winning_by_size[0] > 0
     proper = winning > 0 and not empty_wins
     members = []
+    shapley_shubik = _ShapleyShubik(n)
     for i, name in enumerate(game.names):
         row = counts.swings_by_size[i]
         members.append(MemberPower(
@@ -163,7 +175,7 @@ def build_report(game: Game, counts: Counts, scales: tuple[Fraction, ...]) -> Po
             swings=swings[i],
             banzhaf=Fraction(swings[i], total_swings) if total_swings else None,
             penrose=Fraction(swings[i], 2 ** (n - 1)),
-            shapley_shubik=_shapley_shubik(row, n) if proper else None,
+            shapley_shubik=shapley_shubik(row) if proper else None,
             coleman_prevent=Fraction(swings[i], winning) if winning else None,
             coleman_initiate=Fraction(swings[i], losing) if losing else None,
             veto=winning > 0 and row[n - 1] == 1,
