@@ -1,14 +1,17 @@
 """Benchmark: Concord's exact Banzhaf and Shapley-Shubik against powerindex, powerindices and power-bdd, side by side.
 
-Each peer runs in a subprocess with a wall-clock cap and prints "> cap" when it runs out. Times are
-CPU seconds (user + system, of this process or of the peer's subprocess): the machine is shared, and
-wall-clock time there measures the neighbours as much as the code.
+Each peer runs in a subprocess capped in CPU seconds (RLIMIT_CPU, so a loaded machine does not cut it
+short) and prints "> cap" when it runs out; a wall-clock limit of WALL_PER_CPU times the cap only guards
+against a hang. Times are CPU seconds (user + system, of this process or of the peer's subprocess): the
+machine is shared, and wall-clock time there measures the neighbours as much as the code.
 Usage: python bench/power.py [--cap SECONDS] [--quick]
 """
 
 import argparse
+import math
 import random
 import resource
+import signal
 import subprocess
 import sys
 import time
@@ -18,6 +21,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from voting.power import Criterion, Game, analyze, swing_counts, weighted_game  # noqa: E402
+
+WALL_PER_CPU = 10
 
 PEERS = {
     "powerindex": {
@@ -47,14 +52,21 @@ def children_cpu() -> float:
 
 
 def run_peer(code: str, cap: float) -> tuple[float, bool]:
-    """CPU seconds the peer used, and whether it finished within the wall-clock cap (NaN if it failed)."""
+    """CPU seconds the peer used, and whether it finished within the CPU cap (NaN if it failed)."""
+    seconds = max(1, math.ceil(cap))
+
+    def limit_cpu() -> None:
+        resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds + 5))
+
     started = children_cpu()
     try:
-        subprocess.run([sys.executable, "-W", "ignore", "-c", code], check=True, timeout=cap,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run([sys.executable, "-W", "ignore", "-c", code], check=True, timeout=WALL_PER_CPU * seconds,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, preexec_fn=limit_cpu)
     except subprocess.TimeoutExpired:
         return children_cpu() - started, False
-    except subprocess.CalledProcessError:
+    except subprocess.CalledProcessError as error:
+        if error.returncode in (-signal.SIGXCPU, -signal.SIGKILL):
+            return children_cpu() - started, False
         return float("nan"), True
     return children_cpu() - started, True
 
@@ -81,7 +93,7 @@ def show(result: tuple[float, bool]) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--cap", type=float, default=60.0)
+    parser.add_argument("--cap", type=float, default=60.0, help="CPU seconds each peer may use per case")
     parser.add_argument("--quick", action="store_true", help="only the n = 100 cases")
     parser.add_argument("--peers", default=",".join(PEERS), help="comma-separated peers to run (default: all)")
     args = parser.parse_args()
