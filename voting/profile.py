@@ -1,6 +1,7 @@
 """Validated, aggregated profiles: identical ballots merged, candidates checked, weights kept exact."""
 
 import math
+from collections import Counter
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from fractions import Fraction
 from itertools import count, repeat
@@ -78,6 +79,9 @@ def sum_by_key(keys: Sequence[Hashable], weights: Sequence[int]) -> dict[Hashabl
     >>> sum_by_key(["a", "b", "a"], [1, 2, 3])
     {'a': 4, 'b': 2}
     """
+    if len(set(weights)) == 1:  # every weight alike (unweighted ballots): count in C, multiply once
+        weight = weights[0]
+        return {key: times * weight for key, times in Counter(keys).items()}
     first: dict[Hashable, int] = {}
     places = list(map(first.setdefault, keys, count()))
     sums = [0] * len(places)
@@ -96,15 +100,16 @@ def _scaled_weights(weights: list[object]) -> tuple[list[int], int]:
     """The weights as integers over their least common denominator, and that denominator; refuses bad weights."""
     if set(map(type, weights)) <= {Fraction, int}:
         numerators = list(map(attrgetter("numerator"), weights))
-        denominators = list(map(attrgetter("denominator"), weights))
+        denominators = set(map(attrgetter("denominator"), weights))
     else:
-        numerators, denominators = map(list, zip(*map(_weight_parts, weights))) if weights else ([], [])
+        numerators = [_weight_parts(weight)[0] for weight in weights]
+        denominators = {_weight_parts(weight)[1] for weight in weights}
     if numerators and min(numerators) < 0:
         _weight_parts(weights[next(i for i, numerator in enumerate(numerators) if numerator < 0)])
-    scale = math.lcm(1, *set(denominators))
+    scale = math.lcm(1, *denominators)
     if scale == 1:
         return numerators, 1
-    return [numerator * (scale // denominator) for numerator, denominator in zip(numerators, denominators)], scale
+    return [numerator * (scale // _weight_parts(weight)[1]) for numerator, weight in zip(numerators, weights)], scale
 
 
 def _scaled_groups(ballots: Iterable[object], kind: type, attribute: str) -> tuple[dict[object, int], int]:
@@ -203,23 +208,29 @@ def _slow_masks(ranking: Ranking, single: Mapping[tuple[str], int], known: froze
     return tuple(sum(single[(name,)] for name in group) for group in normalized)
 
 
+class _Bits(dict):
+    """Bitmask per one-candidate group; any other group reads as 0."""
+
+    __slots__ = ()
+
+    def __missing__(self, group: object) -> int:
+        return 0
+
+
 def _fast_masks(rankings: list[Ranking], single: Mapping[tuple[str], int]) -> tuple[list[tuple[int, ...]], list[int]]:
     """Each ranking as bitmasks, read in C, and the places of those that need the slow path.
 
-    The fast reading holds where every position is one known candidate and none repeats: a
-    position that is not gets a bit past every candidate, and a repeat carries in the sum.
+    The fast reading holds where every position is one known candidate and none repeats; then the
+    one-bit masks add up to as many bits as positions. A position that is not one known candidate
+    reads as 0 and a repeat carries in the sum: either leaves fewer bits than positions.
     """
-    outside = 1 << len(single)
-    get = single.get
     try:
-        masks = list(map(tuple, map(map, repeat(get), rankings, repeat(repeat(outside)))))
+        masks = list(map(tuple, map(map, repeat(_Bits(single).__getitem__), rankings)))
     except TypeError:  # an unhashable position (a list): read every ranking the slow way
         return [() for _ in rankings], list(range(len(rankings)))
-    sums = list(map(sum, masks))
-    if list(map(int.bit_count, sums)) == list(map(len, masks)) and (not sums or max(sums) < outside):
+    if all(map(int.__eq__, map(int.bit_count, map(sum, masks)), map(len, masks))):
         return masks, []
-    return masks, [place for place, (mask, total) in enumerate(zip(masks, sums))
-                   if total >= outside or total.bit_count() != len(mask)]
+    return masks, [place for place, mask in enumerate(masks) if sum(mask).bit_count() != len(mask)]
 
 
 def masked_rankings(
