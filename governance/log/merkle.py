@@ -63,7 +63,7 @@ def split_point(size: int) -> int:
 
 
 def _check_hashes(hashes: Sequence[bytes], what: str) -> None:
-    if all(type(value) is bytes and len(value) == HASH_SIZE for value in hashes):
+    if set(map(type, hashes)) <= {bytes} and set(map(len, hashes)) <= {HASH_SIZE}:  # the usual case, at C speed
         return
     for position, value in enumerate(hashes):
         if not isinstance(value, bytes | bytearray) or len(value) != HASH_SIZE:
@@ -74,9 +74,11 @@ def _range_root(hashes: Sequence[bytes], begin: int, end: int) -> bytes:
     """MTH(D[begin:end]) level by level, an unpaired last node rising unchanged: the same tree as RFC 9162's split."""
     if begin == end:
         return EMPTY_ROOT
-    level = [bytes(value) for value in hashes[begin:end]]
+    level = hashes[begin:end]
+    if set(map(type, level)) != {bytes}:  # a bytearray or memoryview hash is hashed as its bytes
+        level = [bytes(value) for value in level]
     while len(level) > 1:
-        paired = [_sha256(b"\x01" + level[i] + level[i + 1]).digest() for i in range(0, len(level) - 1, 2)]
+        paired = [_sha256(b"\x01" + left + right).digest() for left, right in zip(level[::2], level[1::2])]
         if len(level) % 2:
             paired.append(level[-1])
         level = paired

@@ -26,6 +26,16 @@ _json_string = json.encoder.encode_basestring  # a str as canonical JSON writes 
 _sha256 = hashlib.sha256
 
 
+def _plain_vote_text(vote: dict) -> str | None:
+    """The canonical text of a vote built of plain JSON values (a one-field vote of a string written directly),
+    None for anything else."""
+    if len(vote) == 1:
+        ((key, value),) = vote.items()
+        if type(key) is str and type(value) is str:
+            return f"{{{_json_string(key)}:{_json_string(value)}}}"
+    return canonical_text(vote) if is_plain(vote) else None
+
+
 def vote_commitment(*, number: int, member: str, vote: Mapping[str, object], salt: str) -> str:
     """The hex SHA-256 of the canonical ``{member, number, salt, vote}``: what a ``vote.cast`` event publishes
     while the ballot is open; ``ballot.closed`` reveals each counted vote and its salt.
@@ -33,9 +43,10 @@ def vote_commitment(*, number: int, member: str, vote: Mapping[str, object], sal
     >>> vote_commitment(number=1, member="a", vote={"choice": "yes"}, salt="00")[:16]
     '6f5ba140dcabe6b4'
     """
-    if type(member) is str and type(number) is int and type(salt) is str and type(vote) is dict and is_plain(vote):
+    vote_text = _plain_vote_text(vote) if type(vote) is dict else None
+    if vote_text is not None and type(member) is str and type(number) is int and type(salt) is str:
         text = (f'{{"member":{_json_string(member)},"number":{number},"salt":{_json_string(salt)},'
-                f'"vote":{canonical_text(vote)}}}')  # canonical_bytes of the same object, its keys already in order
+                f'"vote":{vote_text}}}')  # canonical_bytes of the same object, its keys already in order
         return _sha256(text.encode("utf-8")).hexdigest()
     data = canonical_bytes({"member": member, "number": number, "salt": salt, "vote": dict(vote)})
     return _sha256(data).hexdigest()

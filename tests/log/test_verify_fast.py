@@ -115,3 +115,15 @@ def test_a_changed_vote_is_named_as_the_reference_replay_names_it(history, chang
         assert found == expected
         failures += found is not None
     assert failures >= 6
+
+
+def test_the_garbage_collector_is_back_on_after_a_verification_that_passes_or_fails(history):
+    import gc
+
+    verify_log(history.source.entries, history.source.checkpoint, history.key)
+    passed = gc.isenabled()
+    with pytest.raises(VerifyError):
+        verify_log([*history.source.entries[:5], b"{}", *history.source.entries[6:]], history.source.checkpoint,
+                   history.key)
+
+    assert passed and gc.isenabled()
