@@ -59,7 +59,7 @@ def _refuse_number(text: str) -> None:
 
 _DECODER = json.JSONDecoder(parse_float=_refuse_number, parse_constant=_refuse_number)
 _STRING = r'"([^"\\\x00-\x1f]*)"'  # a string canonical JSON writes as it is: no quote, backslash or control character
-_INTEGER = r"(0|-?[1-9][0-9]*)"
+_INTEGER = r"(0|-?[1-9][0-9]{0,17})"  # longer ones go the JSON codec's way (int() refuses over 4300 digits)
 VOTE_CAST = re.compile(r'\{"body":\{"actor":' + _STRING + r',"commitment":"([0-9a-f]{64})","member":' + _STRING
                        + r',"number":' + _INTEGER + r'\},"idx":' + _INTEGER + r',"log":' + _STRING + r',"ts":'
                        + _INTEGER + r',"type":"vote\.cast","v":1\}')

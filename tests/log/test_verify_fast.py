@@ -38,9 +38,11 @@ def test_the_vote_cast_pattern_matches_only_canonical_text_and_reads_the_same_fi
     found = VOTE_CAST.fullmatch(data.decode("utf-8"))
 
     if found is not None:
+        assert max(abs(number), abs(idx), abs(ts)) < 10**18
         assert decode_event(data) == event
         assert found.groups() == (actor, commitment, member, str(number), str(idx), log, str(ts))
-    elif data == canonical_bytes(event) and len(commitment) == 64 and not commitment.strip(HEX):
+    elif data == canonical_bytes(event) and len(commitment) == 64 and not commitment.strip(HEX) and max(
+            abs(number), abs(idx), abs(ts)) < 10**18:
         assert any(set(text) & {'"', "\\"} or min(text, default=" ") < " " for text in (actor, member, log))
 
 
@@ -127,3 +129,14 @@ def test_the_garbage_collector_is_back_on_after_a_verification_that_passes_or_fa
                    history.key)
 
     assert passed and gc.isenabled()
+
+
+def test_a_vote_with_a_number_too_long_for_int_is_named_like_any_other_entry(history):
+    entries = list(history.source.entries)
+    k = _casts(entries)[3]
+    entries[k] = entries[k].replace(b'"ts":', b'"ts":' + b"9" * 5000, 1)
+
+    with pytest.raises(VerifyError) as caught:
+        verify_log(entries, history.source.checkpoint, history.key)
+
+    assert (caught.value.kind, caught.value.index) == ("canonical", k)
