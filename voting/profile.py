@@ -250,7 +250,8 @@ def masked_rankings(
     rankings, totals = list(scaled), list(scaled.values())
     masks, slow = _fast_masks(rankings, single)  # type: ignore[arg-type]
     if not slow:
-        return MaskedProfile(names, dict(zip(masks, totals)), scale)
+        profile = dict(zip(masks, totals))  # distinct rankings read this way have distinct masks
+        return MaskedProfile(names, profile if len(profile) == len(masks) else sum_by_key(masks, totals), scale)
     skip = set(slow)
     profile = {mask: total for place, (mask, total) in enumerate(zip(masks, totals)) if place not in skip}
     known = frozenset(names)
