@@ -30,7 +30,13 @@ run_pytest() {
   return "$code"
 }
 
+# pytest-xdist: one worker per core (CONCORD_TEST_WORKERS overrides; 0 runs in this process). Tests marked
+# xdist_group stay on one worker (the browser tests share one Chromium; the tests on this machine's PostgreSQL
+# cluster run one after another, as one of them stops it). On PostgreSQL each worker gets its own database,
+# <name>_gw0, <name>_gw1... (tests/conftest.py creates them).
+PARALLEL=(-n "${CONCORD_TEST_WORKERS:-auto}" --dist loadgroup)
+
 echo "== the whole suite on SQLite =="
-run_pytest -q "$@" || exit 1
+run_pytest -q "${PARALLEL[@]}" "$@" || exit 1
 echo "== the database tests on PostgreSQL =="
-CONCORD_TEST_DATABASE_URL="$PG_URL" run_pytest -q -m "db and not browser and not slow" "$@" || exit 1
+CONCORD_TEST_DATABASE_URL="$PG_URL" run_pytest -q "${PARALLEL[@]}" -m "db and not browser and not slow" "$@" || exit 1

@@ -2,7 +2,6 @@
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -15,6 +14,8 @@ from pathlib import Path
 import httpx
 import psycopg
 
+from tests.ports import free_port
+
 __all__ = ["PG_ADMIN_DSN", "Server", "ensure_postgres", "free_port", "postgres_database", "postgres_running",
            "sqlite_url", "start_postgres", "stop_postgres", "upgrade"]
 
@@ -23,13 +24,6 @@ PYTHON = sys.executable
 PG_HOST, PG_PORT = "127.0.0.1", 5432
 PG_ADMIN_DSN = os.environ.get("CONCORD_RELIABILITY_PG_DSN", f"postgresql://postgres@{PG_HOST}:{PG_PORT}/postgres")
 HOST = "127.0.0.1"
-
-
-def free_port() -> int:
-    """A TCP port on the loopback address that nothing listens on right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind((HOST, 0))
-        return probe.getsockname()[1]
 
 
 def _cluster() -> str:
