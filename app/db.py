@@ -1,13 +1,20 @@
 """Engines and the one-transaction-per-request session."""
 
-from collections.abc import Iterator
+import asyncio
+import weakref
+from collections.abc import AsyncIterator
+from contextlib import nullcontext
 
+import anyio
+import anyio.to_thread
 from fastapi import Request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
 WRITE_OPTION = "concord_write"
+READS = frozenset({"GET", "HEAD", "OPTIONS"})
+_GATES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def make_engine(url: str, **kwargs: object) -> Engine:
@@ -53,19 +60,46 @@ def read_session(engine: Engine) -> Session:
 
 def _session_for(request: Request) -> Session:
     engine = request.app.state.engine
-    write = request.method not in ("GET", "HEAD", "OPTIONS")
-    session = write_session(engine) if write else read_session(engine)
+    session = read_session(engine) if request.method in READS else write_session(engine)
     session.info["log_signer"] = request.app.state.log_signer
     return session
 
 
-def get_session(request: Request) -> Iterator[Session]:
-    """One transaction per request: commit if the handler returned, else roll back."""
-    with _session_for(request) as session:
+def _write_gate(request: Request) -> asyncio.Lock | None:
+    """On SQLite, one lock per engine and event loop that a write request holds from its start to its commit."""
+    engine = request.app.state.engine
+    if request.method in READS or engine.dialect.name != "sqlite":
+        return None
+    per_loop = _GATES.setdefault(engine, weakref.WeakKeyDictionary())
+    return per_loop.setdefault(asyncio.get_running_loop(), asyncio.Lock())
+
+
+def _finish(session: Session, commit: bool) -> None:
+    try:
+        if commit:
+            session.commit()
+        else:
+            session.rollback()
+    finally:
+        session.close()
+
+
+async def get_session(request: Request) -> AsyncIterator[Session]:
+    """One transaction per request: commit if the handler returned, else roll back.
+
+    On SQLite a writer holds the database's one write lock (``BEGIN IMMEDIATE``) from its first statement to its
+    commit, while its next steps wait for a worker thread; with more concurrent writers than worker threads every
+    thread could end up waiting on that lock and the holder never get one back. So write requests queue here, on the
+    event loop, before they take a thread. The end of the transaction runs on a thread of its own (as FastAPI does
+    for a dependency's exit), never waiting for the shared pool.
+    """
+    gate = _write_gate(request)
+    async with gate if gate is not None else nullcontext():
+        session = _session_for(request)
+        commit = False
         try:
             yield session
-        except Exception:
-            session.rollback()
-            raise
-        else:
-            session.commit()
+            commit = True
+        finally:
+            with anyio.CancelScope(shield=True):  # a request cancelled mid-way still gives its connection back
+                await anyio.to_thread.run_sync(_finish, session, commit, limiter=anyio.CapacityLimiter(1))

@@ -15,7 +15,8 @@ from governance.models import Account, Coalition
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 
-def get_now(request: Request) -> datetime:
+async def get_now(request: Request) -> datetime:
+    """Async, as ``get_current_account``: FastAPI runs a sync dependency on a worker thread, a hop per request."""
     clock: Callable[[], datetime] = request.app.state.clock
     return clock()
 
@@ -39,7 +40,7 @@ def get_optional_account(request: Request, session: SessionDep) -> Account | Non
 OptionalAccountDep = Annotated[Account | None, Depends(get_optional_account)]
 
 
-def get_current_account(account: OptionalAccountDep) -> Account:
+async def get_current_account(account: OptionalAccountDep) -> Account:
     if account is None:
         raise Unauthorized("Sign in or send an API token (Authorization: Bearer <token>).")
     return account

@@ -1,6 +1,8 @@
 """The stack's own limit: a bare FastAPI endpoint doing one INSERT into the same database Concord uses.
 
-Served by ``bench/load.py`` exactly as Concord is (uvicorn, same workers, same engine settings).
+Served by ``bench/load.py`` exactly as Concord is (uvicorn, same workers, same engine settings, a sync route in the
+thread pool as Concord's routes are). ``bench/load.py`` creates its table ``bench_insert`` before starting it:
+several workers creating it at import time race each other on PostgreSQL's catalog, and the loser dies.
 """
 
 import os
@@ -14,9 +16,6 @@ from app.db import make_engine
 __all__ = ["app"]
 
 engine = make_engine(os.environ["CONCORD_DATABASE_URL"])
-with engine.begin() as connection:
-    connection.exec_driver_sql("CREATE TABLE IF NOT EXISTS bench_insert (member VARCHAR(80) NOT NULL, "
-                               "choice VARCHAR(16) NOT NULL)")
 app = FastAPI()
 
 

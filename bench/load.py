@@ -1,15 +1,23 @@
 """Load: Concord under uvicorn workers on PostgreSQL and one process on SQLite, against a bare one-INSERT endpoint.
 
-A separate driver process runs N concurrent async httpx clients (loopback only, bounded in time) that cast and change
-votes across many ballots and members while observers read; it reports throughput, p50/p95/p99 latency and errors,
-then does the same against bench/bare_app.py on the same database, and prints the ratio.
+A separate driver process runs N concurrent clients (loopback only, bounded in time and count) that cast and change
+votes across many ballots, members and coalitions while observers read pages and the log; it reports throughput,
+p50/p95/p99 latency and errors, then does the same against bench/bare_app.py on the same database, and prints the
+ratio. The CPU seconds of the driver, the server processes and the database's backends are measured over each run,
+so a driver that starves the server shows.
 
-Run: .venv/bin/python bench/load.py [--clients 50] [--seconds 30] [--workers 4] [--coalitions 4] [--backend both]
+Each client holds one keep-alive connection of the small raw HTTP/1.1 client (tests/reliability/rawhttp.py) under
+uvloop; ``--httpx`` drives through one shared httpx client instead, which costs the driver several times more CPU.
+The servers run uvicorn as tests/reliability/servers.py starts them: its default loop and HTTP parser ("auto")
+are uvloop and httptools whenever they are installed, as uvicorn[standard] installs them.
+
+Run: .venv/bin/python bench/load.py [--clients 50] [--seconds 30] [--workers 4] [--coalitions 8] [--backend both]
 """
 
 import argparse
 import asyncio
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -19,62 +27,144 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-import httpx  # noqa: E402
+import psycopg  # noqa: E402
 
+from app.db import make_engine  # noqa: E402
 from tests.reliability import servers  # noqa: E402
-from tests.reliability.driver import Stats, _ms, drive  # noqa: E402
+from tests.reliability.driver import Senders, Stats, _ms, drive  # noqa: E402
 from tests.reliability.scenario import Scenario, seed  # noqa: E402
 
 __all__ = ["main"]
 
+TICKS = os.sysconf("SC_CLK_TCK")
+BARE_TABLE = "CREATE TABLE bench_insert (member VARCHAR(80) NOT NULL, choice VARCHAR(16) NOT NULL)"
 
-async def _bare(url: str, clients: int, seconds: float) -> dict:
+
+def create_bare_table(url: str) -> None:
+    """The one table of bench/bare_app.py, created before its workers start."""
+    engine = make_engine(url)
+    with engine.begin() as connection:
+        connection.exec_driver_sql(BARE_TABLE)
+    engine.dispose()
+
+
+def _cpu_seconds(pids: list[int]) -> dict[int, float]:
+    """User plus system CPU seconds of each live process (``/proc/<pid>/stat`` fields 14 and 15)."""
+    seconds = {}
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        seconds[pid] = (int(fields[11]) + int(fields[12])) / TICKS
+    return seconds
+
+
+def _process_tree(pid: int) -> list[int]:
+    """``pid`` and every process under it (the uvicorn supervisor and its workers)."""
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        for task in Path(f"/proc/{current}/task").glob("*/children"):
+            try:
+                todo += [int(child) for child in task.read_text().split()]
+            except OSError:
+                pass
+    return found
+
+
+def _backends(database: str | None) -> list[int]:
+    """The PostgreSQL server processes serving ``database`` now (none on SQLite)."""
+    if database is None:
+        return []
+    with psycopg.connect(servers.PG_ADMIN_DSN, autocommit=True) as connection:
+        rows = connection.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s", (database,)).fetchall()
+    return [pid for (pid,) in rows]
+
+
+class CpuMeter:
+    """CPU seconds spent by the server's processes and the database's backends between ``start`` and ``stop``."""
+
+    def __init__(self, server_pid: int, database: str | None) -> None:
+        self.server_pid, self.database = server_pid, database
+
+    def _sample(self) -> tuple[dict[int, float], dict[int, float]]:
+        return _cpu_seconds(_process_tree(self.server_pid)), _cpu_seconds(_backends(self.database))
+
+    def start(self) -> None:
+        self.before = self._sample()
+
+    def stop(self) -> dict:
+        after = self._sample()
+        server, database = (sum(now - before.get(pid, 0.0) for pid, now in a.items())
+                            for a, before in zip(after, self.before))
+        return {"server_cpu_s": round(server, 2), "db_cpu_s": round(database, 2)}
+
+
+async def _bare(url: str, clients: int, seconds: float, max_requests: int, raw: bool) -> Stats:
     stats = Stats()
     deadline = time.monotonic() + seconds
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    budget = [max_requests]
 
-    async def client_loop(client: httpx.AsyncClient, n: int) -> None:
-        while time.monotonic() < deadline:
+    async def client_loop(send, n: int) -> None:  # noqa: ANN001
+        while time.monotonic() < deadline and budget[0] > 0:
+            budget[0] -= 1
             started = time.perf_counter()
             try:
-                response = await client.post("/insert", json={"member": f"org-{n}", "choice": "yes"})
-            except httpx.HTTPError as error:
-                stats.failures[type(error).__name__] += 1
+                response = await send("POST", "/insert", {"member": f"org-{n}", "choice": "yes"}, None)
+            except Exception as error:  # noqa: BLE001 - transport failures are counted, whatever the client
+                stats.failures[type(error.__cause__ or error).__name__] += 1
                 continue
             stats.vote_latencies.append(time.perf_counter() - started)
             stats.statuses[("insert", response.status_code)] += 1
 
     started = time.monotonic()
-    async with httpx.AsyncClient(base_url=url, limits=limits, timeout=30) as client:
-        await asyncio.gather(*(client_loop(client, n) for n in range(clients)))
-    elapsed = time.monotonic() - started
-    done = stats.statuses[("insert", 200)]
-    return {"inserts": done, "seconds": round(elapsed, 2), "per_s": round(done / elapsed, 1),
-            "ms": _ms(stats.vote_latencies), "errors": stats.errors()}
+    async with Senders(url, clients, raw=raw) as sends:
+        await asyncio.gather(*(client_loop(sends[n], n) for n in range(clients)))
+    stats.elapsed = time.monotonic() - started
+    return stats
 
 
 def _driver(args: argparse.Namespace) -> int:
     """The driver process: print one JSON line of figures."""
+    runner = asyncio.run
+    if not args.httpx:
+        import uvloop
+
+        runner = uvloop.run
+    cpu = time.process_time()
     if args.bare:
-        print(json.dumps(asyncio.run(_bare(args.url, args.clients, args.seconds))))
-        return 0
-    scenarios = [Scenario(**s) for s in json.loads(Path(args.scenarios).read_text())]
-    for s in scenarios:
-        s.ballots = {int(k): v for k, v in s.ballots.items()}
-    stats = asyncio.run(drive(args.url, scenarios, clients=args.clients, observers=args.observers,
-                              seconds=args.seconds, extra_paths=("/api/v1/coalitions/{slug}/proposals",)))
-    summary = stats.summary()
-    summary.pop("samples") if not summary["errors"] else None
+        stats = runner(_bare(args.url, args.clients, args.seconds, args.max_votes, not args.httpx))
+        done = stats.statuses[("insert", 200)]
+        summary = {"votes": done, "seconds": round(stats.elapsed, 2), "votes_per_s": round(done / stats.elapsed, 1),
+                   "vote_ms": _ms(stats.vote_latencies), "errors": stats.errors(),
+                   "statuses": {f"{k} {s}": n for (k, s), n in stats.statuses.items()},
+                   "failures": dict(stats.failures)}
+    else:
+        scenarios = [Scenario(**s) for s in json.loads(Path(args.scenarios).read_text())]
+        for s in scenarios:
+            s.ballots = {int(k): v for k, v in s.ballots.items()}
+        stats = runner(drive(args.url, scenarios, clients=args.clients, observers=args.observers,
+                             seconds=args.seconds, max_votes=args.max_votes, raw=not args.httpx,
+                             extra_paths=("/api/v1/coalitions/{slug}/proposals",)))
+        summary = stats.summary()
+        summary.pop("samples") if not summary["errors"] else None
+    summary["driver_cpu_s"] = round(time.process_time() - cpu, 2)
     print(json.dumps(summary))
     return 0
 
 
-def _run_driver(url: str, args: argparse.Namespace, scenarios: Path | None) -> dict:
-    command = [sys.executable, __file__, "drive", "--url", url, "--clients", str(args.clients),
-               "--observers", str(args.observers), "--seconds", str(args.seconds)]
+def _run_driver(server: servers.Server, database: str | None, args: argparse.Namespace,
+                scenarios: Path | None) -> dict:
+    command = [sys.executable, __file__, "drive", "--url", server.url, "--clients", str(args.clients),
+               "--observers", str(args.observers), "--seconds", str(args.seconds), "--max-votes", str(args.max_votes)]
     command += ["--scenarios", str(scenarios)] if scenarios else ["--bare"]
+    command += ["--httpx"] if args.httpx else []
+    meter = CpuMeter(server.process.pid, database)
+    meter.start()
     out = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=args.seconds + 300, check=True)
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    return {**json.loads(out.stdout.strip().splitlines()[-1]), **meter.stop()}
 
 
 def _one_backend(name: str, url: str, workers: int, args: argparse.Namespace, folder: Path) -> dict:
@@ -83,57 +173,76 @@ def _one_backend(name: str, url: str, workers: int, args: argparse.Namespace, fo
                  for n in range(args.coalitions)]
     scenario_file = folder / "scenarios.json"
     scenario_file.write_text(json.dumps([s.__dict__ for s in scenarios]))
+    database = url.rsplit("/", 1)[1] if name == "postgresql" else None
     with servers.Server(url, keys, workers=workers, log_path=folder / f"{name}-concord.log") as server:
-        concord = _run_driver(server.url, args, scenario_file)
+        concord = _run_driver(server, database, args, scenario_file)
+    create_bare_table(url)
     bare_server = servers.Server(url, keys, workers=workers, app="bench.bare_app:app", ready_path="/health",
                                  log_path=folder / f"{name}-bare.log")
     with bare_server:
-        bare = _run_driver(bare_server.url, args, None)
+        bare = _run_driver(bare_server, database, args, None)
     return {"backend": name, "workers": workers, "concord": concord, "bare": bare}
 
 
-def _print(result: dict) -> None:
+def _line(label: str, figures: dict) -> str:
+    ms, n = figures["vote_ms"], max(figures["votes"], 1)
+    cpu = (f"CPU ms/request: server {figures['server_cpu_s'] * 1000 / n:5.2f}, database {figures['db_cpu_s'] * 1000 / n:5.2f}"
+           f", driver {figures['driver_cpu_s'] * 1000 / n:5.2f}")
+    return (f"{label}: {figures['votes_per_s']:7.1f}/s  p50 {ms['p50']:6.1f} ms  p95 {ms['p95']:6.1f} ms  p99 "
+            f"{ms['p99']:6.1f} ms  errors {figures['errors']}  ({figures['votes']} in {figures['seconds']} s; {cpu})")
+
+
+def _print(result: dict, args: argparse.Namespace) -> None:
     c, b = result["concord"], result["bare"]
-    print(f"\n== {result['backend']} ({result['workers']} worker(s)) ==")
-    print(f"Concord votes : {c['votes_per_s']:8.1f}/s  p50 {c['vote_ms']['p50']:7.1f} ms  p95 {c['vote_ms']['p95']:7.1f}"
-          f" ms  p99 {c['vote_ms']['p99']:7.1f} ms  errors {c['errors']}  ({c['votes']} votes, {c['reads']} reads, "
-          f"reads p99 {c['read_ms']['p99']} ms)")
-    print(f"bare INSERT   : {b['per_s']:8.1f}/s  p50 {b['ms']['p50']:7.1f} ms  p95 {b['ms']['p95']:7.1f}"
-          f" ms  p99 {b['ms']['p99']:7.1f} ms  errors {b['errors']}")
-    ratio = c["votes_per_s"] / b["per_s"] if b["per_s"] else 0
+    print(f"\n== {result['backend']} ({result['workers']} worker(s), {args.clients} clients, {args.observers} "
+          f"observers, {args.coalitions} coalitions, driver {'httpx' if args.httpx else 'raw HTTP/1.1 on uvloop'}) ==")
+    print(_line("Concord votes", c) + f"; reads {c['reads']}, p99 {c['read_ms']['p99']} ms")
+    print(_line("bare INSERT  ", b))
+    ratio = c["votes_per_s"] / b["votes_per_s"] if b["votes_per_s"] else 0
     print(f"ratio Concord/bare throughput: {ratio:.2f}")
-    print("target (PostgreSQL, 50 clients): >= 500 votes/s, p99 < 100 ms, 0 errors -> "
-          + ("met" if c["votes_per_s"] >= 500 and c["vote_ms"]["p99"] < 100 and not c["errors"] else "NOT met"))
-    if c["errors"]:
-        print("statuses:", c["statuses"], "failures:", c["failures"], "samples:", c.get("samples"))
+    if result["backend"] == "postgresql":
+        met = c["votes_per_s"] >= 500 and c["vote_ms"]["p99"] < 100 and not c["errors"]
+        print(f"target (PostgreSQL, 50 clients): >= 500 votes/s, p99 < 100 ms, 0 errors -> {'met' if met else 'NOT met'}")
+    print("votes of one coalition append one after another under its log's head lock (one log per coalition); "
+          f"the load is spread over {args.coalitions} coalitions")
+    for figures in (c, b):
+        if figures["errors"]:
+            print("statuses:", figures["statuses"], "failures:", figures["failures"], "samples:", figures.get("samples"))
 
 
-def main(argv: list[str] | None = None) -> int:
+def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("mode", nargs="?", default="bench", choices=["bench", "drive"])
     parser.add_argument("--backend", default="both", choices=["both", "postgresql", "sqlite"])
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--observers", type=int, default=5)
     parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument("--max-votes", type=int, default=200_000, help="stop a run after this many votes (inserts)")
     parser.add_argument("--workers", type=int, default=4)
-    parser.add_argument("--coalitions", type=int, default=4)
+    parser.add_argument("--coalitions", type=int, default=8)
     parser.add_argument("--members", type=int, default=50)
     parser.add_argument("--ballots", type=int, default=8)
+    parser.add_argument("--httpx", action="store_true", help="drive through httpx instead of the raw client")
     parser.add_argument("--url", default="")
     parser.add_argument("--scenarios", default="")
     parser.add_argument("--bare", action="store_true")
     args = parser.parse_args(argv)
     if args.clients > 500 or args.seconds > 600:
         parser.error("keep the load bounded: at most 500 clients and 600 seconds")
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _arguments(argv)
     if args.mode == "drive":
         return _driver(args)
     with tempfile.TemporaryDirectory(prefix="concord-load-") as tmp:
         folder = Path(tmp)
         if args.backend in ("both", "postgresql"):
             with servers.postgres_database("concord_load") as url:
-                _print(_one_backend("postgresql", url, args.workers, args, folder))
+                _print(_one_backend("postgresql", url, args.workers, args, folder), args)
         if args.backend in ("both", "sqlite"):
-            _print(_one_backend("sqlite", servers.sqlite_url(folder), 1, args, folder))
+            _print(_one_backend("sqlite", servers.sqlite_url(folder), 1, args, folder), args)
     return 0
 
 

@@ -3,7 +3,12 @@
 import secrets
 from collections.abc import Mapping
 from datetime import datetime, timedelta
+from functools import cache
 
+from sqlalchemy import Insert, and_, bindparam
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, select
 
 from governance import coalitions, members, power, rules
@@ -14,9 +19,10 @@ from governance.log.recount import ChoiceError, check_choice, count_ballot, vote
 from governance.models import Account, Ballot, Coalition, LogEntry, Member, Proposal, Vote
 
 __all__ = ["cast_vote", "close_ballot", "close_due", "due_exists", "find_ballot", "get_ballot", "open_ballot",
-           "votes_of"]
+           "vote_target", "votes_of"]
 
 MAX_DURATION = timedelta(days=366)
+UPSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
 def find_ballot(session: Session, proposal: Proposal) -> Ballot | None:
@@ -77,13 +83,38 @@ def _check_open(ballot: Ballot, proposal: Proposal, now: datetime) -> None:
         raise Conflict(f"The ballot on proposal #{proposal.number} closed at {iso(ballot.closes_at)}.")
 
 
+_VOTE_TARGET = (
+    select(Coalition, Proposal, Member, Ballot).select_from(Coalition)
+    .outerjoin(Proposal, and_(Proposal.coalition_id == Coalition.id, Proposal.number == bindparam("number")))
+    .outerjoin(Member, and_(Member.coalition_id == Coalition.id, Member.slug == bindparam("member")))
+    .outerjoin(Ballot, Ballot.proposal_id == Proposal.id)
+    .where(Coalition.slug == bindparam("slug"))
+)
+_BALLOT_STATUS = select(Ballot.__table__.c.status).where(Ballot.__table__.c.id == bindparam("ballot"))
+
+
+def vote_target(session: Session, *, slug: str, number: int, member: str) -> tuple[
+        Coalition | None, Proposal | None, Member | None, Ballot | None]:
+    """The coalition ``slug``, its proposal ``number``, its member ``member`` and that proposal's ballot, in one
+    query; each is None where it does not exist (the coalition's absence makes all four None)."""
+    row = session.exec(_VOTE_TARGET, params={"slug": slug, "number": number, "member": member}).first()
+    return tuple(row) if row is not None else (None, None, None, None)
+
+
 def cast_vote(session: Session, *, coalition: Coalition, actor: Account, proposal: Proposal, member: Member,
-              vote: Mapping[str, object], now: datetime) -> tuple[Vote, LogEntry]:
-    """Cast or change a member's vote; the log gets a commitment to it, revealed when the ballot closes; the last counts."""
+              vote: Mapping[str, object], now: datetime, ballot: Ballot | None = None) -> tuple[Vote, LogEntry]:
+    """Cast or change a member's vote; the log gets a commitment to it, revealed when the ballot closes; the last counts.
+
+    ``ballot``: the proposal's ballot as the caller read it before the lock, if it did; its rule, eligible members and
+    closing time never change, and its status is read again under the lock.
+    """
     if actor.role != "representative" or actor.member_id != member.id:
         raise Forbidden(f"Only a representative of {member.name} can vote for it.")
     store.lock_head(session, coalition)
-    ballot = find_ballot(session, proposal)
+    if ballot is None:
+        ballot = find_ballot(session, proposal)
+    else:
+        set_committed_value(ballot, "status", session.execute(_BALLOT_STATUS, {"ballot": ballot.id}).scalar_one())
     if ballot is None:
         raise Conflict(f"Proposal #{proposal.number} is {proposal.state}; votes are accepted once its ballot opens.")
     _check_open(ballot, proposal, now)
@@ -98,16 +129,36 @@ def cast_vote(session: Session, *, coalition: Coalition, actor: Account, proposa
     entry = store.append(session, coalition=coalition, type="vote.cast", body={
         "number": proposal.number, "member": member.slug, "commitment": commitment, "actor": actor.username,
     })
-    current = session.exec(select(Vote).where(Vote.ballot_id == ballot.id, Vote.member_id == member.id)).first()
-    if current is None:
-        current = Vote(ballot_id=ballot.id, member_id=member.id, choice=choice, account=actor.username, cast_at=now,
-                       log_idx=entry.idx, salt=salt)
-    else:
-        current.choice, current.account, current.cast_at = choice, actor.username, now
-        current.log_idx, current.casts, current.salt = entry.idx, current.casts + 1, salt
-    session.add(current)
-    session.flush()
+    current = _record_vote(session, Vote(ballot_id=ballot.id, member_id=member.id, choice=choice,
+                                         account=actor.username, cast_at=now, log_idx=entry.idx, salt=salt))
     return current, entry
+
+
+def _record_vote(session: Session, vote: Vote) -> Vote:
+    """Insert the member's vote, or replace the one it had (one more cast), in one statement."""
+    values = {"ballot_id": vote.ballot_id, "member_id": vote.member_id, "choice": vote.choice, "account": vote.account,
+              "cast_at": vote.cast_at, "log_idx": vote.log_idx, "casts": 1, "salt": vote.salt}
+    row = session.execute(_upsert(session.get_bind().dialect.name), values).one()._mapping
+    held = session.identity_map.get(session.identity_key(Vote, row["id"]))
+    if held is not None:  # the session's copy of this vote takes the row as saved, without a second read
+        for name, value in row.items():
+            set_committed_value(held, name, value)
+        return held
+    saved = Vote(**row)
+    make_transient_to_detached(saved)
+    session.add(saved)
+    return saved
+
+
+@cache
+def _upsert(dialect: str) -> Insert:
+    """INSERT ... ON CONFLICT (ballot, member) DO UPDATE ... RETURNING the row, built once per dialect (SQLite
+    3.35+ and PostgreSQL, the databases Concord runs on)."""
+    table = Vote.__table__
+    statement = UPSERTS[dialect](table)
+    changed = {name: statement.excluded[name] for name in ("choice", "account", "cast_at", "log_idx", "salt")}
+    return statement.on_conflict_do_update(index_elements=[table.c.ballot_id, table.c.member_id],
+                                           set_={**changed, "casts": table.c.casts + 1}).returning(*table.c)
 
 
 def _seed(session: Session, ballot: Ballot) -> str:

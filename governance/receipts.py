@@ -12,8 +12,15 @@ __all__ = ["receipt_for"]
 def receipt_for(session: Session, *, coalition: Coalition, index: int, size: int | None = None) -> str | None:
     """The tlog-proof of entry ``index`` (its bytes as the extra data) at checkpoint ``size`` (default: latest)."""
     from governance.log.proofs import format_receipt
-    from governance.log.tree import inclusion_proof_from_store
+    from governance.log.tree import KnownNodes, inclusion_proof_from_store
 
+    reader = store.NodeReader(session, coalition.id)
+    appended = store.last_append(session, coalition) if size is None else None
+    if appended is not None and appended.note is not None and appended.entry.idx == index:
+        # This transaction just appended the entry and signed the latest checkpoint; it still holds the log's lock,
+        # so that checkpoint is the latest, and the nodes the append read make up the proof.
+        proof = inclusion_proof_from_store(index, appended.size, KnownNodes(appended.nodes, fallback=reader))
+        return format_receipt(index, proof, appended.note, extra=appended.entry.data)
     entry = session.get(LogEntry, (coalition.id, index))
     if entry is None:
         raise NotFound(f"The log of {coalition.name} has no entry {index}.")
@@ -26,6 +33,5 @@ def receipt_for(session: Session, *, coalition: Coalition, index: int, size: int
         return None
     if checkpoint.size <= index:
         raise RuleViolation(f"Entry {index} is not in the checkpoint of size {checkpoint.size}.")
-    reader = store.NodeReader(session, coalition.id)
     proof = inclusion_proof_from_store(index, checkpoint.size, reader)
     return format_receipt(index, proof, checkpoint.note, extra=entry.data)

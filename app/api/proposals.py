@@ -138,12 +138,13 @@ def vote_public(vote: Vote, member: Member, *, reveal: bool) -> VotePublic:
 def cast_vote(slug: str, number: int, member: str, body: VoteIn, session: SessionDep, account: CurrentAccountDep,
               now: NowDep) -> VoteReceipt:
     """Cast or change your organization's vote; the last one before the ballot closes counts."""
-    coalition = coalitions.get_coalition(session, slug)
+    coalition, proposal, row, ballot = ballots.vote_target(session, slug=slug, number=number, member=member)
+    coalition = coalition or coalitions.get_coalition(session, slug)  # each get_ raises the 404 of what is missing
     require_member_of(account, coalition)
-    proposal = proposals.get_proposal(session, coalition=coalition, number=number)
-    row = members.get_member(session, coalition=coalition, slug=member)
+    proposal = proposal or proposals.get_proposal(session, coalition=coalition, number=number)
+    row = row or members.get_member(session, coalition=coalition, slug=member)
     vote, entry = ballots.cast_vote(session, coalition=coalition, actor=account, proposal=proposal, member=row,
-                                    vote=body.payload(), now=now)
+                                    vote=body.payload(), now=now, ballot=ballot)
     receipt = receipts.receipt_for(session, coalition=coalition, index=entry.idx)
     return VoteReceipt(vote=vote_public(vote, row, reveal=True), log_index=entry.idx,
                        entry=base64.b64encode(entry.data).decode(), receipt=receipt, salt=vote.salt)

@@ -6,6 +6,7 @@ from typing import Protocol
 from governance.log.merkle import EMPTY_ROOT, HASH_SIZE, MerkleError, node_hash, split_point
 
 __all__ = [
+    "KnownNodes",
     "MemoryNodeStore",
     "MissingNodeError",
     "NodeKey",
@@ -177,6 +178,35 @@ def consistency_proof_from_store(old_size: int, new_size: int, reader: NodeReade
         ranges.append((begin, end))
     ranges.reverse()
     return _hash_ranges(ranges, reader)
+
+
+class KnownNodes:
+    """Nodes already in hand (read or computed during an append), then whatever is missing from ``fallback``.
+
+    >>> from governance.log.merkle import leaf_hash
+    >>> store = MemoryNodeStore.from_leaf_hashes([leaf_hash(bytes([i])) for i in range(3)])
+    >>> known, store.reads = KnownNodes({(1, 0): store.levels[1][0]}, fallback=store), 0
+    >>> root = root_from_store(3, known)
+    >>> store.reads  # only node (0, 2) came from the fallback
+    1
+    >>> root == root_from_store(3, store)
+    True
+    """
+
+    def __init__(self, known: Mapping[NodeKey, bytes], fallback: NodeReader | None = None) -> None:
+        self.known, self.fallback = known, fallback
+
+    def get_nodes(self, keys: Iterable[NodeKey]) -> dict[NodeKey, bytes]:
+        found, missing = {}, []
+        for key in keys:
+            value = self.known.get(key)
+            if value is None:
+                missing.append(key)
+            else:
+                found[key] = value
+        if missing and self.fallback is not None:
+            found.update(self.fallback.get_nodes(missing))
+        return found
 
 
 class MemoryNodeStore:

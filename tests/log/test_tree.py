@@ -197,7 +197,7 @@ def test_the_memory_store_refuses_a_node_out_of_order() -> None:
 
 def test_module_exports_are_pinned() -> None:
     assert sorted(tree.__all__) == [
-        "MemoryNodeStore", "MissingNodeError", "NodeKey", "NodeReader", "consistency_proof_from_store",
+        "KnownNodes", "MemoryNodeStore", "MissingNodeError", "NodeKey", "NodeReader", "consistency_proof_from_store",
         "inclusion_proof_from_store", "nodes_to_store_after_append", "perfect_nodes", "root_from_store",
     ]
 
