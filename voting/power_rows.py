@@ -3,7 +3,7 @@
 from bisect import bisect_left
 from collections.abc import Sequence
 
-__all__ = ["mitm_below", "pure_swings", "slot_bits", "slot_sum"]
+__all__ = ["mitm_below", "pure_swings", "respace", "slot_bits", "slot_sum"]
 
 
 def slot_bits(members: int) -> int:
@@ -66,6 +66,44 @@ def mitm_below(weights: Sequence[int], thresholds: Sequence[int]) -> list[list[i
     return results
 
 
+def respace(value: int, bits: int, wider: int) -> int:
+    """The same packed counts, moved from slots of ``bits`` to slots of ``wider`` bits (multiples of 8).
+
+    >>> respace(3 + (4 << 8), 8, 16) == 3 + (4 << 16)
+    True
+    """
+    step, new = bits // 8, wider // 8
+    slots = -(-value.bit_length() // bits)
+    data, moved = value.to_bytes(slots * step, "little"), bytearray(slots * new)
+    for byte in range(step):
+        moved[byte::new] = data[byte::step]
+    return int.from_bytes(moved, "little")
+
+
+def _subset_polynomial(weights: Sequence[int], quota: int) -> tuple[int, int]:
+    """prod_j (1 + x^w_j) truncated at x^quota, packed, and its slot bits.
+
+    Lightest first, so the polynomial is short while it can be; after k members every count is
+    < 2**k, so slots start narrow and widen (by whole words, through ``respace``) as members come.
+    """
+    final = slot_bits(len(weights))
+    bits, poly, added = min(final, 64), 1, 0
+    slack = max(weights, default=0) + 1
+    mask = (1 << (quota * bits)) - 1
+    for weight in sorted(weights):
+        added += 1
+        if weight >= quota:
+            continue
+        if added + 2 > bits:
+            wider = min(final, 64 * -(-(added + 2) // 64))
+            poly, bits = respace(poly, bits, wider), wider
+            mask = (1 << (quota * bits)) - 1
+        poly += poly << (weight * bits)
+        if poly.bit_length() > (quota + slack) * bits:
+            poly &= mask
+    return poly & mask, bits
+
+
 def pure_swings(weights: Sequence[int], quota: int) -> dict[int, int]:
     """Swings per distinct weight in the plain weighted game [quota; weights] (quota >= 1).
 
@@ -76,16 +114,8 @@ def pure_swings(weights: Sequence[int], quota: int) -> dict[int, int]:
     >>> pure_swings([4, 3, 2, 1], 6)
     {1: 1, 2: 3, 3: 3, 4: 5}
     """
-    bits = slot_bits(len(weights))
-    mask = (1 << (quota * bits)) - 1
-    limit = (quota + max(weights, default=0) + 1) * bits
-    poly = 1
-    for weight in sorted(weights):
-        if weight < quota:
-            poly += poly << (weight * bits)
-            if poly.bit_length() > limit:
-                poly &= mask
-    data = (poly & mask).to_bytes(quota * bits // 8, "little")
+    poly, bits = _subset_polynomial(weights, quota)
+    data = poly.to_bytes(quota * bits // 8, "little")
     step = bits // 8
     prefix, running = [0], 0
     for start in range(0, len(data), step):

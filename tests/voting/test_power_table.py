@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from voting.power_count import _count_by_complements, _count_by_halves, _count_by_rows
 from voting.power_game import IntegerGame
+from voting.power_rows import pure_swings, respace
 from voting.power_table import PrefixColumns, SizeWeightTable
 
 
@@ -65,3 +66,27 @@ def test_counting_complements_matches_meet_in_the_middle(game: IntegerGame) -> N
 
     assert complements.swings_by_size == halves.swings_by_size
     assert complements.winning_by_size == halves.winning_by_size
+
+
+@settings(max_examples=5, deadline=None)
+@given(st.lists(st.integers(0, 40), min_size=130, max_size=200), st.data())
+def test_the_banzhaf_polynomial_widening_its_slots_matches_the_size_table(ws: list[int], data: st.DataObject) -> None:
+    quota = data.draw(st.integers(1, sum(ws) + 1))
+    game = IntegerGame(len(ws), 0, len(ws) + 1, ((tuple(ws), quota),), (Fraction(1),))
+
+    by_weight = pure_swings(ws, quota)
+
+    assert [by_weight[w] for w in ws] == [sum(row) for row in _count_by_rows(game).swings_by_size]
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(1, 4).flatmap(lambda words: st.tuples(
+    st.just(64 * words), st.integers(1, 3), st.lists(st.integers(0, 2 ** (64 * words) - 1), min_size=1, max_size=40))))
+def test_respacing_keeps_every_slot_even_when_full(case: tuple[int, int, list[int]]) -> None:
+    bits, more, counts = case
+    packed = sum(count << (i * bits) for i, count in enumerate(counts))
+
+    moved = respace(packed, bits, bits + 64 * more)
+
+    wider = bits + 64 * more
+    assert [(moved >> (i * wider)) & ((1 << wider) - 1) for i in range(len(counts))] == counts
