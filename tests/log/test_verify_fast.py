@@ -140,3 +140,38 @@ def test_a_vote_with_a_number_too_long_for_int_is_named_like_any_other_entry(his
         verify_log(entries, history.source.checkpoint, history.key)
 
     assert (caught.value.kind, caught.value.index) == ("canonical", k)
+
+
+def _closings(entries: list[bytes]) -> list[int]:
+    return [i for i, data in enumerate(entries) if parse_event(data)["type"] == "ballot.closed"]
+
+
+def _with_result_altered(entries: list[bytes], k: int) -> list[bytes]:
+    event = parse_event(entries[k])
+    event["body"]["result"] = {**event["body"]["result"], "explanation": "audited"}
+    return [*entries[:k], canonical_bytes(event), *entries[k + 1:]]
+
+
+def _with_vote_by_outsider(entries: list[bytes], k: int) -> list[bytes]:
+    event = parse_event(entries[k])
+    event["body"]["actor"] = "nobody"
+    return [*entries[:k], canonical_bytes(event), *entries[k + 1:]]
+
+
+def test_a_recount_that_differs_is_named_before_any_later_failure_and_after_any_earlier_one(history):
+    entries = history.source.entries
+    closings, casts = _closings(entries), _casts(entries)
+    for k in closings:
+        later, earlier = min((i for i in casts if i > k), default=None), max(i for i in casts if i < k)
+        cases = [([earlier], ("replay", earlier)), ([], ("recount", k))] + ([([later], ("recount", k))] if later else [])
+        for outsider, expected in cases:
+            changed = _with_result_altered(entries, k)
+            for i in outsider:
+                changed = _with_vote_by_outsider(changed, i)
+            note = resign(changed, history.signer_key, "concord.test/wpn")
+
+            error = pytest.raises(VerifyError, verify_log, changed, note, history.key).value
+            replayed = pytest.raises(ReplayError, replay, [parse_event(data) for data in changed]).value
+
+            assert (error.kind, error.index) == expected
+            assert replayed.index == expected[1]
