@@ -17,7 +17,8 @@ from governance.log.merkle import root_hash
 from governance.log.notes import Checkpoint, NoteError, verify_checkpoint
 from governance.log.replay import ReplayedLog, Replayer, ReplayError
 
-__all__ = ["COUNTING_RULES_VERSION", "FAILURE_KINDS", "VerifyError", "VerifyReport", "decode_event", "verify_log"]
+__all__ = ["COUNTING_RULES_VERSION", "FAILURE_KINDS", "VOTE_CAST", "VerifyError", "VerifyReport", "decode_event",
+           "verify_log"]
 
 COUNTING_RULES_VERSION = "concord-recount/1"
 FAILURE_KINDS = ("format", "index", "canonical", "position", "log", "time", "signature", "origin", "size", "root",
