@@ -30,11 +30,11 @@ run_pytest() {
   return "$code"
 }
 
-# pytest-xdist: one worker per core (CONCORD_TEST_WORKERS overrides; 0 runs in this process). Tests marked
-# xdist_group stay on one worker (the browser tests share one Chromium; the tests on this machine's PostgreSQL
-# cluster run one after another, as one of them stops it). On PostgreSQL each worker gets its own database,
-# <name>_gw0, <name>_gw1... (tests/conftest.py creates them).
-PARALLEL=(-n "${CONCORD_TEST_WORKERS:-auto}" --dist loadgroup)
+# pytest-xdist: one worker per core (CONCORD_TEST_WORKERS overrides; 0 runs in this process), handed tests two at a
+# time, long ones first (tests/conftest.py). On PostgreSQL each worker gets its own database, <name>_gw0,
+# <name>_gw1... (tests/conftest.py creates them); the test that stops this machine's PostgreSQL waits until no other
+# test uses it (tests/cluster.py). Not --dist loadgroup: with pytest 9 its xdist_group marks are silently ignored.
+PARALLEL=(-n "${CONCORD_TEST_WORKERS:-auto}" --dist load --maxschedchunk 2)
 
 echo "== the whole suite on SQLite =="
 run_pytest -q "${PARALLEL[@]}" "$@" || exit 1

@@ -40,10 +40,21 @@ DATABASE_FIXTURES = {"engine", "database_url", "client", "app", "session"}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Tests that touch the database run on SQLite and again on PostgreSQL (``-m db``)."""
+    """Tests that touch the database run on SQLite and again on PostgreSQL (``-m db``); long ones first under xdist."""
     for item in items:
         if DATABASE_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.db)
+    if XDIST_WORKER:
+        items.sort(key=long_first)
+
+
+def long_first(item: pytest.Item) -> int:
+    """A long test handed out last would keep one worker busy while the others idle; the test that stops PostgreSQL
+    leads, as the tests that use PostgreSQL wait for it (tests/cluster.py). Same order on every worker (stable)."""
+    for rank, marker in enumerate(("pgstop", "slow", "browser")):
+        if item.get_closest_marker(marker):
+            return rank
+    return 3
 
 
 class FakeClock:

@@ -25,13 +25,6 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-f
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Every browser test on one xdist worker: one Chromium for the run, not one per worker."""
-    for item in items:
-        if item.get_closest_marker("browser"):
-            item.add_marker(pytest.mark.xdist_group("chromium"))
-
-
 @pytest.fixture
 def live_server(tmp_path: Path) -> Iterator[str]:
     """The real app on 127.0.0.1, one fresh SQLite database per test."""

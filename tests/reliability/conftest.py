@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.cluster import holding_the_cluster
 from tests.reliability import servers
 
 
@@ -12,12 +13,15 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "pgstop: stops this machine's PostgreSQL for a few seconds (schedule alone)")
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Tests on this machine's PostgreSQL cluster run one after another on one xdist worker: a ``pgstop`` test stops
-    the cluster, which must not happen under another test's feet (mark others ``xdist_group("postgresql")``)."""
-    for item in items:
-        if "pg_url" in getattr(item, "fixturenames", ()) or item.get_closest_marker("pgstop"):
-            item.add_marker(pytest.mark.xdist_group("postgresql"))
+@pytest.fixture(autouse=True)
+def cluster_alone_for_pgstop(request: pytest.FixtureRequest) -> Iterator[None]:
+    """A ``pgstop`` test waits until no other test (another xdist worker, another run) uses PostgreSQL, and keeps
+    the others waiting until it is done; every ``servers.postgres_database`` holds the cluster shared meanwhile."""
+    if request.node.get_closest_marker("pgstop") is None:
+        yield
+        return
+    with holding_the_cluster(alone=True):
+        yield
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ from pathlib import Path
 import httpx
 import psycopg
 
+from tests.cluster import holding_the_cluster
 from tests.ports import free_port
 
 __all__ = ["PG_ADMIN_DSN", "Server", "ensure_postgres", "free_port", "postgres_database", "postgres_running",
@@ -65,19 +66,23 @@ def upgrade(url: str) -> None:
 
 @contextmanager
 def postgres_database(prefix: str = "concord_rel") -> Iterator[str]:
-    """A fresh PostgreSQL database for one run, migrated to the latest schema; dropped afterwards."""
-    ensure_postgres()
-    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(PG_ADMIN_DSN, autocommit=True) as connection:
-        connection.execute(f'CREATE DATABASE "{name}"')
-    url = f"postgresql+psycopg://postgres@{PG_HOST}:{PG_PORT}/{name}"
-    try:
-        upgrade(url)
-        yield url
-    finally:
+    """A fresh PostgreSQL database for one run, migrated to the latest schema; dropped afterwards.
+
+    Holds the cluster (shared) throughout, so a test that stops PostgreSQL waits for it, in any process.
+    """
+    with holding_the_cluster():
         ensure_postgres()
+        name = f"{prefix}_{uuid.uuid4().hex[:10]}"
         with psycopg.connect(PG_ADMIN_DSN, autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            connection.execute(f'CREATE DATABASE "{name}"')
+        url = f"postgresql+psycopg://postgres@{PG_HOST}:{PG_PORT}/{name}"
+        try:
+            upgrade(url)
+            yield url
+        finally:
+            ensure_postgres()
+            with psycopg.connect(PG_ADMIN_DSN, autocommit=True) as connection:
+                connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def sqlite_url(folder: Path) -> str:

@@ -67,10 +67,7 @@ def close_then_kill(server: servers.Server, scenario, number: int, delay: float)
     return outcome[0] if outcome else None
 
 
-ON_THE_CLUSTER = pytest.mark.xdist_group("postgresql")  # with the test that stops PostgreSQL, never beside it
-
-
-@pytest.mark.parametrize("backend", [pytest.param("postgresql", marks=ON_THE_CLUSTER), "sqlite"])
+@pytest.mark.parametrize("backend", ["postgresql", "sqlite"])
 def test_no_acknowledged_vote_is_lost_when_the_server_is_killed_under_load(backend, tmp_path: Path, key_dir) -> None:
     rng = random.Random(7)
     database = servers.postgres_database() if backend == "postgresql" else None
