@@ -16,6 +16,7 @@ Run: .venv/bin/python bench/load.py [--clients 50] [--seconds 30] [--workers 4] 
 
 import argparse
 import asyncio
+import importlib.util
 import json
 import os
 import subprocess
@@ -37,6 +38,8 @@ from tests.reliability.scenario import Scenario, seed  # noqa: E402
 __all__ = ["main"]
 
 TICKS = os.sysconf("SC_CLK_TCK")
+OBSERVED_PAGES = ("/api/v1/coalitions/{slug}/proposals", "/c/{slug}/proposals/{number}", "/c/{slug}/log")
+"""What observers read besides the driver's own API reads (ballot, its votes, log entries, coalition, members)."""
 BARE_TABLE = "CREATE TABLE bench_insert (member VARCHAR(80) NOT NULL, choice VARCHAR(16) NOT NULL)"
 
 
@@ -147,7 +150,7 @@ def _driver(args: argparse.Namespace) -> int:
             s.ballots = {int(k): v for k, v in s.ballots.items()}
         stats = runner(drive(args.url, scenarios, clients=args.clients, observers=args.observers,
                              seconds=args.seconds, max_votes=args.max_votes, raw=not args.httpx,
-                             extra_paths=("/api/v1/coalitions/{slug}/proposals",)))
+                             extra_paths=OBSERVED_PAGES))
         summary = stats.summary()
         summary.pop("samples") if not summary["errors"] else None
     summary["driver_cpu_s"] = round(time.process_time() - cpu, 2)
@@ -186,28 +189,37 @@ def _one_backend(name: str, url: str, workers: int, args: argparse.Namespace, fo
 
 def _line(label: str, figures: dict) -> str:
     ms, n = figures["vote_ms"], max(figures["votes"], 1)
-    cpu = (f"CPU ms/request: server {figures['server_cpu_s'] * 1000 / n:5.2f}, database {figures['db_cpu_s'] * 1000 / n:5.2f}"
-           f", driver {figures['driver_cpu_s'] * 1000 / n:5.2f}")
+    cpu = (f"CPU s: server {figures['server_cpu_s']}, database {figures['db_cpu_s']}, driver {figures['driver_cpu_s']}"
+           f"; server ms per vote {figures['server_cpu_s'] * 1000 / n:.2f}")
     return (f"{label}: {figures['votes_per_s']:7.1f}/s  p50 {ms['p50']:6.1f} ms  p95 {ms['p95']:6.1f} ms  p99 "
             f"{ms['p99']:6.1f} ms  errors {figures['errors']}  ({figures['votes']} in {figures['seconds']} s; {cpu})")
 
 
+def _uvicorn_stack() -> str:
+    """What uvicorn's default ("auto") event loop and HTTP parser are here: uvloop and httptools when importable."""
+    loop = "uvloop" if importlib.util.find_spec("uvloop") else "asyncio"
+    return f"{loop} + {'httptools' if importlib.util.find_spec('httptools') else 'h11'}"
+
+
 def _print(result: dict, args: argparse.Namespace) -> None:
     c, b = result["concord"], result["bare"]
-    print(f"\n== {result['backend']} ({result['workers']} worker(s), {args.clients} clients, {args.observers} "
-          f"observers, {args.coalitions} coalitions, driver {'httpx' if args.httpx else 'raw HTTP/1.1 on uvloop'}) ==")
-    print(_line("Concord votes", c) + f"; reads {c['reads']}, p99 {c['read_ms']['p99']} ms")
+    print(f"\n== {result['backend']} ({result['workers']} worker(s) on {_uvicorn_stack()}, {args.clients} clients, "
+          f"{args.observers} observers, {args.coalitions} coalitions, driver "
+          f"{'httpx' if args.httpx else 'raw HTTP/1.1 on uvloop'}) ==")
+    print(_line("Concord votes", c) + f" (observers' reads included: {c['reads']}, p99 {c['read_ms']['p99']} ms)")
     print(_line("bare INSERT  ", b))
     ratio = c["votes_per_s"] / b["votes_per_s"] if b["votes_per_s"] else 0
     print(f"ratio Concord/bare throughput: {ratio:.2f}")
     if result["backend"] == "postgresql":
         met = c["votes_per_s"] >= 500 and c["vote_ms"]["p99"] < 100 and not c["errors"]
-        print(f"target (PostgreSQL, 50 clients): >= 500 votes/s, p99 < 100 ms, 0 errors -> {'met' if met else 'NOT met'}")
+        print("target (PostgreSQL, 50 clients): >= 500 votes/s, p99 < 100 ms, 0 errors -> "
+              + ("met" if met else "NOT met"))
     print("votes of one coalition append one after another under its log's head lock (one log per coalition); "
           f"the load is spread over {args.coalitions} coalitions")
     for figures in (c, b):
         if figures["errors"]:
-            print("statuses:", figures["statuses"], "failures:", figures["failures"], "samples:", figures.get("samples"))
+            print("statuses:", figures["statuses"], "failures:", figures["failures"],
+                  "samples:", figures.get("samples"))
 
 
 def _arguments(argv: list[str] | None) -> argparse.Namespace:

@@ -2,7 +2,8 @@
 
 Seeds a coalition, then casts and changes votes through the real ASGI app (httpx's ASGI transport, no network, the
 sync routes run inline in this thread instead of a worker thread) and reports per vote the statements sent to the
-database and this process's CPU time (app and database driver; the database server's own CPU is not in it).
+database and this process's CPU time: the app, its database driver and the in-process httpx client that sends the
+request (about a millisecond); the database server's own CPU is not in it.
 ``--profile N`` then runs N more votes under cProfile.
 
 Run: .venv/bin/python bench/vote_profile.py [--url postgresql+psycopg://...] [--votes 300] [--profile 20]

@@ -7,7 +7,7 @@ from functools import cache
 
 from sqlalchemy import Insert, and_, bindparam
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm import defer, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, select
 
@@ -89,6 +89,7 @@ _VOTE_TARGET = (
     .outerjoin(Member, and_(Member.coalition_id == Coalition.id, Member.slug == bindparam("member")))
     .outerjoin(Ballot, Ballot.proposal_id == Proposal.id)
     .where(Coalition.slug == bindparam("slug"))
+    .options(defer(Ballot.power), defer(Ballot.result))  # tens of kB of JSON a vote never reads
 )
 _BALLOT_STATUS = select(Ballot.__table__.c.status).where(Ballot.__table__.c.id == bindparam("ballot"))
 

@@ -24,7 +24,8 @@ _HEAD, _NODE = LogHead.__table__, LogNode.__table__
 _LOCK_HEAD = (select(LogHead).where(LogHead.coalition_id == bindparam("log")).with_for_update()
               .execution_options(populate_existing=True))
 _READ_NODES = select(_NODE.c.level, _NODE.c.index, _NODE.c.hash).where(
-    _NODE.c.coalition_id == bindparam("log"), tuple_(_NODE.c.level, _NODE.c.index).in_(bindparam("keys", expanding=True)))
+    _NODE.c.coalition_id == bindparam("log"),
+    tuple_(_NODE.c.level, _NODE.c.index).in_(bindparam("keys", expanding=True)))
 _INSERT_ENTRY, _INSERT_NODES, _INSERT_CHECKPOINT = (insert(LogEntry.__table__), insert(_NODE),
                                                      insert(Checkpoint.__table__))
 _ADVANCE_HEAD = update(_HEAD).where(_HEAD.c.coalition_id == bindparam("log")).values(
