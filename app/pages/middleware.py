@@ -1,9 +1,10 @@
 """Per request: the visitor's session and language, and the security headers of every response."""
 
-from fastapi import Request
 from starlette.concurrency import run_in_threadpool
-from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
+from starlette.datastructures import MutableHeaders
+from starlette.requests import Request
 from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.csrf import HEADER, token_matches
 from app.db import read_session
@@ -18,11 +19,11 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' 
        "base-uri 'self'; form-action 'self'")
 SAFE = frozenset({"GET", "HEAD", "OPTIONS"})
 OPENAPI_PAGES = ("/docs", "/redoc")
+SECURITY_HEADERS = (("X-Content-Type-Options", "nosniff"), ("Referrer-Policy", "same-origin"),
+                    ("X-Frame-Options", "DENY"))
 
 
 def _active_account(engine, page_session: PageSession) -> Account | None:  # noqa: ANN001
-    if page_session.account_id is None:
-        return None
     with read_session(engine) as session:
         return accounts.web_session_account(session, sid=page_session.sid, account_id=page_session.account_id)
 
@@ -34,36 +35,62 @@ def _api_may_use_cookie(request: Request) -> bool:
     return token_matches(request, request.headers.get(HEADER))
 
 
-class PageMiddleware(BaseHTTPMiddleware):
-    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
+class PageMiddleware:
+    """Pure ASGI (no task group, no thread hop): the database is asked only when the cookie names an account."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope, receive)
         codec = request.app.state.session_codec
         page_session = codec.read(request.cookies.get(COOKIE))
         request.state.page_session = page_session
-        try:
-            account = await run_in_threadpool(_active_account, request.app.state.engine, page_session)
-        except DATABASE_DOWN:
-            return database_unavailable_response()
+        account = None
+        if page_session.account_id is not None:
+            try:
+                account = await run_in_threadpool(_active_account, request.app.state.engine, page_session)
+            except DATABASE_DOWN:
+                await database_unavailable_response()(scope, receive, send)
+                return
         account_id = account.id if account is not None else None
         request.state.account, request.state.page_account_id = account, account_id
-        request.state.session_account = account_id if _api_may_use_cookie(request) else None
+        request.state.session_account = account_id if account_id is not None and _api_may_use_cookie(request) else None
         request.state.locale = negotiate(request.cookies.get(LANGUAGE_COOKIE), request.headers.get("accept-language"))
         request.state.translate = translator(request.state.locale)[0]
-        response = await call_next(request)
-        if page_session.fresh and not _sets_cookie(response, COOKIE) and not request.url.path.startswith("/api/"):
-            codec.store(response, page_session)
-        _secure(request, response)
-        return response
+        path = request.url.path
+        store = page_session.fresh and not path.startswith("/api/")
+
+        async def send_secured(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                if store and not _sets_cookie(headers, COOKIE):
+                    _store_cookie(codec, headers, page_session)
+                _secure(path, headers)
+            await send(message)
+
+        await self.app(scope, receive, send_secured)
 
 
-def _sets_cookie(response: Response, name: str) -> bool:
+def _sets_cookie(headers: MutableHeaders, name: str) -> bool:
     prefix = f"{name}=".encode()
-    return any(key == b"set-cookie" and value.startswith(prefix) for key, value in response.raw_headers)
+    return any(key == b"set-cookie" and value.startswith(prefix) for key, value in headers.raw)
 
 
-def _secure(request: Request, response: Response) -> None:
-    headers = response.headers
-    if not request.url.path.startswith(OPENAPI_PAGES):
+def _store_cookie(codec, headers: MutableHeaders, page_session: PageSession) -> None:  # noqa: ANN001
+    """The session cookie exactly as ``codec.store`` writes it on a response, added to these headers."""
+    scratch = Response()
+    codec.store(scratch, page_session)
+    for key, value in scratch.raw_headers:
+        if key == b"set-cookie":
+            headers.raw.append((key, value))
+
+
+def _secure(path: str, headers: MutableHeaders) -> None:
+    if not path.startswith(OPENAPI_PAGES):
         headers.setdefault("Content-Security-Policy", CSP)
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("Referrer-Policy", "same-origin")
-    headers.setdefault("X-Frame-Options", "DENY")
+    for name, value in SECURITY_HEADERS:
+        headers.setdefault(name, value)
