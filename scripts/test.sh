@@ -30,11 +30,12 @@ run_pytest() {
   return "$code"
 }
 
-# pytest-xdist: one worker per core (CONCORD_TEST_WORKERS overrides; 0 runs in this process), handed tests two at a
-# time, long ones first (tests/conftest.py). On PostgreSQL each worker gets its own database, <name>_gw0,
-# <name>_gw1... (tests/conftest.py creates them); the test that stops this machine's PostgreSQL waits until no other
-# test uses it (tests/cluster.py). Not --dist loadgroup: with pytest 9 its xdist_group marks are silently ignored.
-PARALLEL=(-n "${CONCORD_TEST_WORKERS:-auto}" --dist load --maxschedchunk 2)
+# pytest-xdist: one worker per core (CONCORD_TEST_WORKERS overrides; 0 runs in this process), handed tests three at
+# a time, long ones first (tests/conftest.py), so the first worker gets the three reliability tests on this machine's
+# PostgreSQL cluster, which run one at a time in any case (tests/cluster.py). On PostgreSQL each worker gets its own
+# database, <name>_gw0, <name>_gw1... (tests/conftest.py creates them). Not --dist loadgroup: with pytest 9 its
+# xdist_group marks are silently ignored.
+PARALLEL=(-n "${CONCORD_TEST_WORKERS:-auto}" --dist load --maxschedchunk 3)
 
 echo "== the whole suite on SQLite =="
 run_pytest -q "${PARALLEL[@]}" "$@" || exit 1

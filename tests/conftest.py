@@ -49,8 +49,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 def long_first(item: pytest.Item) -> int:
-    """A long test handed out last would keep one worker busy while the others idle; the test that stops PostgreSQL
-    leads, as the tests that use PostgreSQL wait for it (tests/cluster.py). Same order on every worker (stable)."""
+    """A long test handed out last would keep one worker busy while the others idle. The test that stops PostgreSQL
+    leads and the other slow ones, which use it too (one at a time, tests/cluster.py), follow, so that the first
+    chunk of work (``--maxschedchunk``) hands them to one worker. Same order on every worker (a stable sort)."""
     for rank, marker in enumerate(("pgstop", "slow", "browser")):
         if item.get_closest_marker(marker):
             return rank

@@ -15,12 +15,11 @@ def pytest_configure(config: pytest.Config) -> None:
 
 @pytest.fixture(autouse=True)
 def cluster_alone_for_pgstop(request: pytest.FixtureRequest) -> Iterator[None]:
-    """A ``pgstop`` test waits until no other test (another xdist worker, another run) uses PostgreSQL, and keeps
-    the others waiting until it is done; every ``servers.postgres_database`` holds the cluster shared meanwhile."""
+    """A ``pgstop`` test holds the cluster (tests/cluster.py) from its first fixture on, whatever else it uses."""
     if request.node.get_closest_marker("pgstop") is None:
         yield
         return
-    with holding_the_cluster(alone=True):
+    with holding_the_cluster():
         yield
 
 

@@ -68,7 +68,7 @@ def upgrade(url: str) -> None:
 def postgres_database(prefix: str = "concord_rel") -> Iterator[str]:
     """A fresh PostgreSQL database for one run, migrated to the latest schema; dropped afterwards.
 
-    Holds the cluster (shared) throughout, so a test that stops PostgreSQL waits for it, in any process.
+    Holds the cluster throughout (tests/cluster.py): the other tests on it, in any process, wait meanwhile.
     """
     with holding_the_cluster():
         ensure_postgres()
