@@ -160,10 +160,12 @@ def revoke_token(session: Session, *, account: Account, token_id: int, now: date
 
 
 def account_for_token(session: Session, secret: str) -> Account:
-    token = session.exec(select(ApiToken).where(ApiToken.token_hash == _digest(secret))).first()
-    if token is None or token.revoked_at is not None:
+    """The active account of a live API token, in one query (the token outer-joined to its account)."""
+    row = session.exec(select(ApiToken.revoked_at, Account).outerjoin(Account, Account.id == ApiToken.account_id)
+                       .where(ApiToken.token_hash == _digest(secret))).first()
+    if row is None or row[0] is not None:
         raise Unauthorized("This API token is unknown or revoked.")
-    account = session.get(Account, token.account_id)
+    account = row[1]
     if account is None or not account.active:
         raise Forbidden("This account has been revoked.")
     return account
