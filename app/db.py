@@ -12,21 +12,26 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
+from app.settings import MAX_OVERFLOW, POOL_SIZE, POOL_TIMEOUT
+
 WRITE_OPTION = "concord_write"
 READS = frozenset({"GET", "HEAD", "OPTIONS"})
 _GATES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
-def make_engine(url: str, **kwargs: object) -> Engine:
-    """An engine for ``url``; on SQLite: foreign keys on, WAL, and ``BEGIN IMMEDIATE`` for writers."""
+def make_engine(url: str, *, pool_size: int = POOL_SIZE, max_overflow: int = MAX_OVERFLOW,
+                pool_timeout: float = POOL_TIMEOUT, **kwargs: object) -> Engine:
+    """An engine for ``url``; on SQLite: foreign keys on, WAL, and ``BEGIN IMMEDIATE`` for writers.
+
+    Elsewhere a pool of ``pool_size`` connections plus ``max_overflow`` more under load; a request that finds them
+    all taken waits ``pool_timeout`` seconds, then fails with the pool's TimeoutError (a 503, see app.errors).
+    """
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs)
         _configure_sqlite(engine)
         return engine
     kwargs.setdefault("pool_pre_ping", True)
-    kwargs.setdefault("pool_size", 10)
-    kwargs.setdefault("max_overflow", 20)
-    kwargs.setdefault("pool_timeout", 10)
+    kwargs.update(pool_size=pool_size, max_overflow=max_overflow, pool_timeout=pool_timeout)
     kwargs.setdefault("connect_args", {"connect_timeout": 5})
     return create_engine(url, isolation_level="READ COMMITTED", **kwargs)
 

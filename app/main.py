@@ -28,7 +28,7 @@ def create_app(engine: Engine | None = None, *, settings: Settings | None = None
     settings = settings or get_settings()
     app = FastAPI(title="Concord", version="0.1.0", description=API_DESCRIPTION, docs_url="/docs")
     app.state.settings = settings
-    app.state.engine = engine if engine is not None else make_engine(settings.database_url)
+    app.state.engine = engine if engine is not None else make_engine(settings.database_url, **settings.pool_options())
     app.state.clock = clock
     app.state.log_keys = LogKeys(settings.key_dir, settings.log_host)
     app.state.log_signer = app.state.log_keys.signer()
