@@ -1,0 +1,69 @@
+"""The integer type of the packed power tables: gmpy2's mpz when importable, else the built-in int.
+
+gmpy2 (GMP) is an optional speed-up, never a requirement: the power modules build their packed rows with
+``big`` and read every count back as a Python int (``small``, ``slot_sum``), so the exact results, Fractions
+included, are identical with or without it; only shifts, additions and masks of megabyte integers get
+faster (about four times). ``CONCORD_NO_GMPY=1`` in the environment, or ``use_gmpy(False)``, forces the
+standard-library path, for tests and benchmarks.
+
+>>> with pure_integers():
+...     backend(), type(big(5) << 2) is int
+('int', True)
+>>> int(big(5) << 2), small(big(7) & 3)
+(20, 3)
+"""
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+try:
+    import gmpy2
+except ImportError:
+    gmpy2 = None
+
+__all__ = ["backend", "big", "from_bytes", "gmpy_available", "pure_integers", "small", "use_gmpy"]
+
+_state = {"gmpy": gmpy2 is not None and os.environ.get("CONCORD_NO_GMPY", "").strip() in ("", "0")}
+
+
+def gmpy_available() -> bool:
+    """Whether gmpy2 can be imported at all."""
+    return gmpy2 is not None
+
+
+def use_gmpy(enabled: bool) -> None:
+    """Build tables with mpz from now on (when gmpy2 is importable) or with the built-in int."""
+    _state["gmpy"] = enabled and gmpy2 is not None
+
+
+def backend() -> str:
+    """The integer type tables are built with now: "gmpy2" or "int"."""
+    return "gmpy2" if _state["gmpy"] else "int"
+
+
+@contextmanager
+def pure_integers() -> Iterator[None]:
+    """Within the block, tables use the built-in int, as without gmpy2."""
+    before = _state["gmpy"]
+    _state["gmpy"] = False
+    try:
+        yield
+    finally:
+        _state["gmpy"] = before
+
+
+def big(value: int) -> Any:
+    """``value`` as the current table integer (mpz or int); mpz arithmetic with ints stays mpz."""
+    return gmpy2.mpz(value) if _state["gmpy"] else int(value)
+
+
+def small(value: Any) -> int:
+    """A count read back from a table, as a Python int (for Fractions, comb and the reports)."""
+    return int(value)
+
+
+def from_bytes(data: bytes | bytearray | memoryview) -> Any:
+    """A little-endian unsigned integer from bytes, as the current table integer."""
+    return gmpy2.mpz.from_bytes(data, "little") if _state["gmpy"] else int.from_bytes(data, "little")
