@@ -1,7 +1,7 @@
 """The integer type of the packed power tables: gmpy2's mpz when importable, else the built-in int.
 
 gmpy2 (GMP) is an optional speed-up, never a requirement: the power modules build their packed rows with
-``big`` and read every count back as a Python int (``small``, ``slot_sum``), so the exact results, Fractions
+``big`` (or ``mutable``, updated in place) and read every count back as a Python int (``small``, ``slot_sum``), so the exact results, Fractions
 included, are identical with or without it; only shifts, additions and masks of megabyte integers get
 faster (about four times). ``CONCORD_NO_GMPY=1`` in the environment, or ``use_gmpy(False)``, forces the
 standard-library path, for tests and benchmarks.
@@ -23,7 +23,7 @@ try:
 except ImportError:
     gmpy2 = None
 
-__all__ = ["backend", "big", "from_bytes", "gmpy_available", "pure_integers", "small", "use_gmpy"]
+__all__ = ["backend", "big", "from_bytes", "gmpy_available", "mutable", "ones", "pure_integers", "small", "use_gmpy"]
 
 _state = {"gmpy": gmpy2 is not None and os.environ.get("CONCORD_NO_GMPY", "").strip() in ("", "0")}
 
@@ -57,6 +57,25 @@ def pure_integers() -> Iterator[None]:
 def big(value: int) -> Any:
     """``value`` as the current table integer (mpz or int); mpz arithmetic with ints stays mpz."""
     return gmpy2.mpz(value) if _state["gmpy"] else int(value)
+
+
+def mutable(value: int) -> Any:
+    """``value`` as a table row updated in place: gmpy2's xmpz, whose ``<<=``, ``+=`` and ``&=`` reuse its
+    memory (a fresh megabyte result costs more than the arithmetic), or a plain int without gmpy2.
+    Every row needs its own object; results of ``&``, ``>>`` or ``+`` are immutable mpz again.
+
+    >>> row = mutable(3)
+    >>> row <<= 8
+    >>> row += 1
+    >>> int(row), int(row & 0xFF)
+    (769, 1)
+    """
+    return gmpy2.xmpz(value) if _state["gmpy"] else int(value)
+
+
+def ones(count: int) -> Any:
+    """``count`` one bits, 2**count - 1, as the current table integer (a mask of the low ``count`` bits)."""
+    return (big(1) << max(count, 0)) - 1
 
 
 def small(value: Any) -> int:

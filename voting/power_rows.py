@@ -3,6 +3,8 @@
 from bisect import bisect_left
 from collections.abc import Sequence
 
+from voting.bigint import big, from_bytes, ones
+
 __all__ = ["mitm_below", "pure_swings", "respace", "slot_bits", "slot_sum"]
 
 
@@ -22,8 +24,8 @@ def slot_sum(value: int, bits: int, slots: int) -> int:
     if value == 0:
         return 0
     modulus = (1 << bits) - 1
-    if slots <= 64:
-        return value % modulus
+    if slots <= 64 or type(value) is not int:  # GMP's remainder is fast at any length, Python's is not
+        return int(value % modulus)
     data = value.to_bytes(slots * bits // 8, "little")
     step = 64 * bits // 8
     return sum(int.from_bytes(data[i : i + step], "little") for i in range(0, len(data), step)) % modulus
@@ -77,7 +79,7 @@ def respace(value: int, bits: int, wider: int) -> int:
     data, moved = value.to_bytes(slots * step, "little"), bytearray(slots * new)
     for byte in range(step):
         moved[byte::new] = data[byte::step]
-    return int.from_bytes(moved, "little")
+    return from_bytes(moved)
 
 
 def _subset_polynomial(weights: Sequence[int], quota: int) -> tuple[int, int]:
@@ -85,11 +87,13 @@ def _subset_polynomial(weights: Sequence[int], quota: int) -> tuple[int, int]:
 
     Lightest first, so the polynomial is short while it can be; after k members every count is
     < 2**k, so slots start narrow and widen (by whole words, through ``respace``) as members come.
+    Slots past the quota only ever feed higher slots, so they are cut off only once they fill a
+    sixteenth of the quota more than the heaviest member: one mask per many members, not per member.
     """
     final = slot_bits(len(weights))
-    bits, poly, added = min(final, 64), 1, 0
-    slack = max(weights, default=0) + 1
-    mask = (1 << (quota * bits)) - 1
+    bits, poly, added = min(final, 64), big(1), 0
+    slack = max(weights, default=0) + 1 + quota // 16
+    mask = ones(quota * bits)
     for weight in sorted(weights):
         added += 1
         if weight >= quota:
@@ -97,7 +101,7 @@ def _subset_polynomial(weights: Sequence[int], quota: int) -> tuple[int, int]:
         if added + 2 > bits:
             wider = min(final, 64 * -(-(added + 2) // 64))
             poly, bits = respace(poly, bits, wider), wider
-            mask = (1 << (quota * bits)) - 1
+            mask = ones(quota * bits)
         poly += poly << (weight * bits)
         if poly.bit_length() > (quota + slack) * bits:
             poly &= mask
