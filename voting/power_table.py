@@ -3,6 +3,7 @@
 from bisect import bisect_left
 from collections.abc import Sequence
 
+from voting.bigint import big, mutable, ones
 from voting.power_rows import slot_bits, slot_sum
 
 __all__ = ["PrefixColumns", "SizeWeightTable", "build_table"]
@@ -30,18 +31,18 @@ class SizeWeightTable:
     def __init__(self, quota: int, members: int, largest: int | None = None, band: tuple[int, int] = (0, -1)) -> None:
         self.quota, self.bits = quota, slot_bits(members)
         keep = members if largest is None else min(largest, members)
-        self.rows, self.offsets = [1] + [0] * keep, [0] + [quota] * keep
+        self.rows, self.offsets = [mutable(1)] + [mutable(0) for _ in range(keep)], [0] + [quota] * keep
         self.added, self.last = 0, None
         self.coarse = max(1, quota // 32)
         self._masks: dict[int, int] = {}
         self.band = band
-        self.band_sum = 1 if band[0] <= 0 <= band[1] else 0
+        self.band_sum = big(1 if band[0] <= 0 <= band[1] else 0)
 
     def mask(self, slots: int) -> int:
         """A mask of at least ``slots`` slots (and exactly ``slots`` when that is a multiple of the grid)."""
         rounded = -(-max(slots, 0) // self.coarse) * self.coarse
         if rounded not in self._masks:
-            self._masks[rounded] = (1 << (rounded * self.bits)) - 1
+            self._masks[rounded] = ones(rounded * self.bits)
         return self._masks[rounded]
 
     def add(self, weight: int) -> None:
@@ -56,7 +57,9 @@ class SizeWeightTable:
             start = offsets[t - 1] + weight
             if start >= quota:
                 continue
-            value = (rows[t] << ((offsets[t] - start) * bits)) + rows[t - 1]
+            value = rows[t]
+            value <<= (offsets[t] - start) * bits
+            value += rows[t - 1]
             width = quota - start
             if value.bit_length() > (width + slack) * bits:
                 value &= self.mask(width)
@@ -68,7 +71,7 @@ class SizeWeightTable:
         if not 0 <= t < len(self.rows) or not self.rows[t]:
             return 0
         offset = self.offsets[t]
-        return (self.rows[t] & ((1 << ((self.quota - offset) * self.bits)) - 1)) << (offset * self.bits)
+        return (self.rows[t] & ones((self.quota - offset) * self.bits)) << (offset * self.bits)
 
     def _add_to_band(self, weight: int) -> None:
         """Rows first..last after the member = rows first..last + (rows first-1..last-1 shifted by weight)."""
@@ -80,13 +83,13 @@ class SizeWeightTable:
             lower = lower - top + below
         total = self.band_sum + (lower << (weight * self.bits))
         if total.bit_length() > (self.quota + weight + 1) * self.bits:
-            total &= (1 << (self.quota * self.bits)) - 1
+            total &= ones(self.quota * self.bits)
         self.band_sum = total
 
     def band_window(self, low: int) -> int:
         """Subsets with first..last members weighing at least ``low`` and less than the quota."""
         low = max(low, 0)
-        inside = (self.band_sum >> (low * self.bits)) & ((1 << ((self.quota - low) * self.bits)) - 1)
+        inside = (self.band_sum >> (low * self.bits)) & ones((self.quota - low) * self.bits)
         return slot_sum(inside, self.bits, self.quota - low)
 
     def window(self, t: int, low: int) -> int:
@@ -97,7 +100,7 @@ class SizeWeightTable:
         slots = self.quota - self.offsets[t] - skip
         if slots <= 0:
             return 0
-        return slot_sum((self.rows[t] >> (skip * self.bits)) & ((1 << (slots * self.bits)) - 1), self.bits, slots)
+        return slot_sum((self.rows[t] >> (skip * self.bits)) & ones(slots * self.bits), self.bits, slots)
 
     def below(self, t: int) -> int:
         """Subsets of t members weighing less than the quota."""
@@ -142,7 +145,7 @@ class PrefixColumns:
     def _row_bytes(self, table: SizeWeightTable, t: int) -> tuple[int, bytes]:
         offset = table.offsets[t]
         slots = self.quota - offset
-        return offset, (table.rows[t] & ((1 << (slots * self.bits)) - 1)).to_bytes(slots * self.bits // 8, "little")
+        return offset, (table.rows[t] & ones(slots * self.bits)).to_bytes(slots * self.bits // 8, "little")
 
     def _place(self, grid: bytearray, data: bytes, t: int, step: int, low: int, high: int, offset: int) -> None:
         """Slots low..high - 1 of row t (weights offset + low ..) into their columns, byte by byte.
