@@ -9,6 +9,7 @@ majority games). One row per first-criterion weight, each row packing (second we
 
 from math import comb
 
+from voting.bigint import mutable, ones
 from voting.power_game import IntegerGame
 from voting.power_rows import slot_bits
 
@@ -38,10 +39,9 @@ class BoxTable:
         self.high_a, self.high_b = sum(first) - q1, sum(second) - q2
         self.bits = slot_bits(n)
         self.block = (n + 1) * self.bits
-        self.size_mask = (1 << self.block) - 1
-        self.row_mask = (1 << ((self.high_b + 1) * self.block)) - 1
-        rows = [0] * (self.high_a + 1)
-        rows[0] = 1
+        self.size_mask = ones(self.block)
+        self.row_mask = ones((self.high_b + 1) * self.block)
+        rows = [mutable(int(a == 0)) for a in range(self.high_a + 1)]
         limit = (self.high_b + 1 + max(second)) * self.block
         for u, v in sorted(zip(first, second), reverse=True):
             self._add(rows, u, v, limit)
@@ -52,8 +52,11 @@ class BoxTable:
         for a in range(self.high_a, u - 1, -1):
             source = rows[a - u]
             if source:
-                value = rows[a] + (source << shift)
-                rows[a] = value & mask if value.bit_length() > limit else value
+                value = rows[a]
+                value += source << shift
+                if value.bit_length() > limit:
+                    value &= mask
+                rows[a] = value
 
     def _prefix_sums(self, rows: list[int]) -> list[int]:
         """Q[a], slot (b, s) = subsets with weights <= a and <= b and s members (2-D prefix sums).
@@ -94,7 +97,7 @@ class BoxTable:
     def sizes(self, packed: int) -> list[int]:
         """Unpack a size vector: entry s is the count of subsets with s members."""
         slot = (1 << self.bits) - 1
-        return [(packed >> (s * self.bits)) & slot for s in range(self.n + 1)]
+        return [int((packed >> (s * self.bits)) & slot) for s in range(self.n + 1)]
 
     def pack(self, counts: list[int]) -> int:
         """Pack a size vector into one integer, ``bits`` per size."""
