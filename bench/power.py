@@ -3,7 +3,9 @@
 Each peer runs in a subprocess capped in CPU seconds (RLIMIT_CPU, so a loaded machine does not cut it
 short) and prints "> cap" when it runs out; a wall-clock limit of WALL_PER_CPU times the cap only guards
 against a hang. Times are CPU seconds (user + system, of this process or of the peer's subprocess): the
-machine is shared, and wall-clock time there measures the neighbours as much as the code.
+machine is shared, and wall-clock time there measures the neighbours as much as the code. Concord runs
+twice per case: with its default integers (gmpy2's mpz when importable, see voting.bigint) and with plain
+Python ints only (the standard-library path); the ratio to the peers uses the default.
 Usage: python bench/power.py [--cap SECONDS] [--quick]
 """
 
@@ -20,6 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from voting.bigint import backend, pure_integers  # noqa: E402
 from voting.power import Criterion, Game, analyze, swing_counts, weighted_game  # noqa: E402
 
 WALL_PER_CPU = 10
@@ -77,6 +80,12 @@ def run_ours(kind: str, game: Game) -> float:
     return time.process_time() - started
 
 
+def run_ours_pure(kind: str, game: Game) -> float:
+    """The same with plain Python ints, as without gmpy2."""
+    with pure_integers():
+        return run_ours(kind, game)
+
+
 def double_majority(n: int, top: int) -> Game:
     """A member count (55%) and a weight criterion (65%), with a blocking minority of 4: the EU shape."""
     weights, _ = weights_for(n, top)
@@ -102,21 +111,25 @@ def main() -> None:
              ("shapley", 100, 100), ("shapley", 200, 1000), ("shapley", 500, 100)]
     if args.quick:
         cases = [case for case in cases if case[1] == 100]
-    print(f"{'index':<9}{'n':>5}{'w max':>7}  {'concord':>10}  " + "  ".join(f"{p:>14}" for p in chosen)
+    print(f"Concord's table integers: {backend()} (the second column: plain Python ints)")
+    print(f"{'index':<9}{'n':>5}{'w max':>7}  {'concord':>10}  {'int only':>10}  " + "  ".join(f"{p:>14}" for p in chosen)
           + "  vs fastest correct peer")
     for kind, n, top in cases:
         weights, quota = weights_for(n, top)
         ours = run_ours(kind, weighted_game(weights, quota))
+        pure = run_ours_pure(kind, weighted_game(weights, quota))
         peers = [run_peer(PEERS[p][kind].format(q=quota, w=weights), args.cap) for p in chosen]
         correct = [result for p, result in zip(chosen, peers) if p != "powerindices" or n < 63]
         fastest = min((s for s, done in correct if done and s == s), default=None)
         bound = min((s for s, done in correct if not done), default=float("inf"))
         ratio = f"{fastest / ours:.1f}x" if fastest is not None and fastest <= bound else f"> {bound / ours:.1f}x"
-        print(f"{kind:<9}{n:>5}{top:>7}  {ours:>8.2f} s  " + "  ".join(f"{show(s):>14}" for s in peers)
+        print(f"{kind:<9}{n:>5}{top:>7}  {ours:>8.2f} s  {pure:>8.2f} s  " + "  ".join(f"{show(s):>14}" for s in peers)
               + f"  {ratio}", flush=True)
     for n, top in ([(27, 100), (100, 100)] if args.quick else [(27, 100), (100, 100), (200, 100)]):
         seconds = run_ours("shapley", double_majority(n, top))
-        print(f"{'double':<9}{n:>5}{top:>7}  {seconds:>8.2f} s  (no peer counts a double majority)", flush=True)
+        pure = run_ours_pure("shapley", double_majority(n, top))
+        print(f"{'double':<9}{n:>5}{top:>7}  {seconds:>8.2f} s  {pure:>8.2f} s  (no peer counts a double majority)",
+              flush=True)
     print("(CPU seconds; exact analysis includes Shapley-Shubik, Banzhaf, Coleman and minimal winning coalitions;"
           " powerindices is wrong past n = 62 and is shown for time only)")
 
