@@ -112,7 +112,8 @@ def main() -> None:
     if args.quick:
         cases = [case for case in cases if case[1] == 100]
     print(f"Concord's table integers: {backend()} (the second column: plain Python ints)")
-    print(f"{'index':<9}{'n':>5}{'w max':>7}  {'concord':>10}  {'int only':>10}  " + "  ".join(f"{p:>14}" for p in chosen)
+    print(f"{'index':<9}{'n':>5}{'w max':>7}  {'concord':>10}  {'int only':>10}  "
+          + "  ".join(f"{p:>14}" for p in chosen)
           + "  vs fastest correct peer")
     for kind, n, top in cases:
         weights, quota = weights_for(n, top)

@@ -35,7 +35,7 @@ def imports(path: Path) -> list[str]:
 
 
 def guarded_imports(path: Path) -> list[str]:
-    """Modules imported directly in the body of a ``try`` that catches ImportError: optional, the code runs without them."""
+    """Modules imported directly in the body of a ``try`` catching ImportError: optional, the code runs without them."""
     found = []
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
         catches = isinstance(node, ast.Try) and any(

@@ -1,15 +1,15 @@
 """The integer type of the packed power tables: gmpy2's mpz when importable, else the built-in int.
 
-gmpy2 (GMP) is an optional speed-up, never a requirement: the power modules build their packed rows with
-``big`` (or ``mutable``, updated in place) and read every count back as a Python int (``small``, ``slot_sum``), so the exact results, Fractions
-included, are identical with or without it; only shifts, additions and masks of megabyte integers get
-faster (about four times). ``CONCORD_NO_GMPY=1`` in the environment, or ``use_gmpy(False)``, forces the
-standard-library path, for tests and benchmarks.
+gmpy2 (GMP) is an optional speed-up, never a requirement: the power modules build their packed rows
+with ``big`` (or ``mutable``, updated in place) and read every count back as a Python int, so the exact
+results, Fractions included, are identical with or without it; only the shifts, additions and masks of
+megabyte integers get faster (two to three times for the power tables). ``CONCORD_NO_GMPY=1`` in the
+environment, or ``use_gmpy(False)``, forces the standard-library path, for tests and benchmarks.
 
 >>> with pure_integers():
 ...     backend(), type(big(5) << 2) is int
 ('int', True)
->>> int(big(5) << 2), small(big(7) & 3)
+>>> int(big(5) << 2), int(big(7) & 3)
 (20, 3)
 """
 
@@ -23,7 +23,7 @@ try:
 except ImportError:
     gmpy2 = None
 
-__all__ = ["backend", "big", "from_bytes", "gmpy_available", "mutable", "ones", "pure_integers", "small", "use_gmpy"]
+__all__ = ["backend", "big", "from_bytes", "gmpy_available", "mutable", "ones", "pure_integers", "use_gmpy"]
 
 _state = {"gmpy": gmpy2 is not None and os.environ.get("CONCORD_NO_GMPY", "").strip() in ("", "0")}
 
@@ -76,11 +76,6 @@ def mutable(value: int) -> Any:
 def ones(count: int) -> Any:
     """``count`` one bits, 2**count - 1, as the current table integer (a mask of the low ``count`` bits)."""
     return (big(1) << max(count, 0)) - 1
-
-
-def small(value: Any) -> int:
-    """A count read back from a table, as a Python int (for Fractions, comb and the reports)."""
-    return int(value)
 
 
 def from_bytes(data: bytes | bytearray | memoryview) -> Any:

@@ -91,7 +91,8 @@ def test_large_tables_are_identical_with_and_without_gmpy(game: Game) -> None:
 
 def test_a_member_count_criterion_and_the_eu_clause_on_a_large_table() -> None:
     ws = tuple(random.Random(8).randint(0, 25) for _ in range(80))
-    game = Game(tuple(f"m{i}" for i in range(80)), (Criterion((1,) * 80, 44), Criterion(ws, sum(ws) * Fraction(13, 20))), 5)
+    criteria = (Criterion((1,) * 80, 44), Criterion(ws, sum(ws) * Fraction(13, 20)))
+    game = Game(tuple(f"m{i}" for i in range(80)), criteria, 5)
 
     fast, pure = with_and_without_gmpy(lambda: (analyze(game), table_counts(game)))
 
