@@ -23,7 +23,7 @@ try:
 except ImportError:
     gmpy2 = None
 
-__all__ = ["backend", "big", "from_bytes", "gmpy_available", "mutable", "ones", "pure_integers", "use_gmpy"]
+__all__ = ["backend", "big", "from_bytes", "gmpy_available", "low_bits", "mutable", "ones", "pure_integers", "use_gmpy"]
 
 _state = {"gmpy": gmpy2 is not None and os.environ.get("CONCORD_NO_GMPY", "").strip() in ("", "0")}
 
@@ -76,6 +76,17 @@ def mutable(value: int) -> Any:
 def ones(count: int) -> Any:
     """``count`` one bits, 2**count - 1, as the current table integer (a mask of the low ``count`` bits)."""
     return (big(1) << max(count, 0)) - 1
+
+
+def low_bits(value: int, count: int) -> Any:
+    """``value`` modulo 2**count (its low ``count`` bits), without building a mask for an mpz.
+
+    >>> int(low_bits(big(0b110110), 3)), low_bits(0b110110, 3)
+    (6, 6)
+    """
+    if gmpy2 is not None and not isinstance(value, int):
+        return gmpy2.f_mod_2exp(value, max(count, 0))
+    return value & ((1 << max(count, 0)) - 1)
 
 
 def from_bytes(data: bytes | bytearray | memoryview) -> Any:

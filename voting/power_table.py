@@ -3,7 +3,7 @@
 from bisect import bisect_left
 from collections.abc import Sequence
 
-from voting.bigint import big, mutable, ones
+from voting.bigint import big, low_bits, mutable, ones
 from voting.power_rows import slot_bits, slot_sum
 
 __all__ = ["PrefixColumns", "SizeWeightTable", "build_table"]
@@ -71,7 +71,7 @@ class SizeWeightTable:
         if not 0 <= t < len(self.rows) or not self.rows[t]:
             return 0
         offset = self.offsets[t]
-        return (self.rows[t] & ones((self.quota - offset) * self.bits)) << (offset * self.bits)
+        return low_bits(self.rows[t], (self.quota - offset) * self.bits) << (offset * self.bits)
 
     def _add_to_band(self, weight: int) -> None:
         """Rows first..last after the member = rows first..last + (rows first-1..last-1 shifted by weight)."""
@@ -83,13 +83,13 @@ class SizeWeightTable:
             lower = lower - top + below
         total = self.band_sum + (lower << (weight * self.bits))
         if total.bit_length() > (self.quota + weight + 1) * self.bits:
-            total &= ones(self.quota * self.bits)
+            total = low_bits(total, self.quota * self.bits)
         self.band_sum = total
 
     def band_window(self, low: int) -> int:
         """Subsets with first..last members weighing at least ``low`` and less than the quota."""
         low = max(low, 0)
-        inside = (self.band_sum >> (low * self.bits)) & ones((self.quota - low) * self.bits)
+        inside = low_bits(self.band_sum >> (low * self.bits), (self.quota - low) * self.bits)
         return slot_sum(inside, self.bits, self.quota - low)
 
     def window(self, t: int, low: int) -> int:
@@ -100,7 +100,7 @@ class SizeWeightTable:
         slots = self.quota - self.offsets[t] - skip
         if slots <= 0:
             return 0
-        return slot_sum((self.rows[t] >> (skip * self.bits)) & ones(slots * self.bits), self.bits, slots)
+        return slot_sum(low_bits(self.rows[t] >> (skip * self.bits), slots * self.bits), self.bits, slots)
 
     def below(self, t: int) -> int:
         """Subsets of t members weighing less than the quota."""
@@ -145,7 +145,7 @@ class PrefixColumns:
     def _row_bytes(self, table: SizeWeightTable, t: int) -> tuple[int, bytes]:
         offset = table.offsets[t]
         slots = self.quota - offset
-        return offset, (table.rows[t] & ones(slots * self.bits)).to_bytes(slots * self.bits // 8, "little")
+        return offset, low_bits(table.rows[t], slots * self.bits).to_bytes(slots * self.bits // 8, "little")
 
     def _place(self, grid: bytearray, data: bytes, t: int, step: int, low: int, high: int, offset: int) -> None:
         """Slots low..high - 1 of row t (weights offset + low ..) into their columns, byte by byte.
