@@ -3,7 +3,7 @@
 from bisect import bisect_left
 from collections.abc import Sequence
 
-from voting.bigint import big, from_bytes, ones
+from voting.bigint import big, from_bytes, mutable, ones
 
 __all__ = ["mitm_below", "pure_swings", "respace", "slot_bits", "slot_sum"]
 
@@ -91,7 +91,7 @@ def _subset_polynomial(weights: Sequence[int], quota: int) -> tuple[int, int]:
     sixteenth of the quota more than the heaviest member: one mask per many members, not per member.
     """
     final = slot_bits(len(weights))
-    bits, poly, added = min(final, 64), big(1), 0
+    bits, poly, added = min(final, 64), mutable(1), 0
     slack = max(weights, default=0) + 1 + quota // 16
     mask = ones(quota * bits)
     for weight in sorted(weights):
@@ -100,7 +100,7 @@ def _subset_polynomial(weights: Sequence[int], quota: int) -> tuple[int, int]:
             continue
         if added + 2 > bits:
             wider = min(final, 64 * -(-(added + 2) // 64))
-            poly, bits = respace(poly, bits, wider), wider
+            poly, bits = mutable(respace(big(poly), bits, wider)), wider
             mask = ones(quota * bits)
         poly += poly << (weight * bits)
         if poly.bit_length() > (quota + slack) * bits:
