@@ -1,6 +1,7 @@
 """The ``concord`` command: serve, demo, db upgrade, close-due, create-admin, tally, power, verify, export."""
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
@@ -90,7 +91,16 @@ DELEGATED = {"tally": "voting.tally_cli", "power": "voting.power_cli", "verify":
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
+    """Run one command; a reader that stops early (``concord power ... | head``) ends it quietly, as in other tools."""
+    try:
+        return _run(list(sys.argv[1:] if argv is None else argv))
+    except BrokenPipeError:
+        # Python would report the broken pipe again when it flushes stdout at exit: point stdout at /dev/null first.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+
+
+def _run(argv: list[str]) -> int:
     if argv and argv[0] in DELEGATED:
         import importlib
 

@@ -72,3 +72,20 @@ def test_concord_demo_resets_the_demo_and_keep_leaves_it(demo_folder, capsys) ->
     assert "exists already" in capsys.readouterr().out
     assert second["coalitions"] == 1 and len(second["events"]) == len(first["events"])
     assert second["closed"] == first["closed"]
+
+
+def test_a_reader_that_stops_early_ends_the_command_without_a_traceback() -> None:
+    import subprocess
+    import sys
+
+    command = [sys.executable, "-c", "import sys; from app.cli import main; sys.exit(main())",
+               "power", "--weights", ",".join(["1"] * 300), "--quota", "151", "--json"]  # ~0.5 MB, past a pipe's buffer
+
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process.stdout.read(5)
+    process.stdout.close()
+    errors = process.stderr.read().decode()
+    process.wait(timeout=60)
+
+    assert "Traceback" not in errors and "BrokenPipeError" not in errors
+    assert process.returncode == 1
