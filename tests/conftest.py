@@ -39,11 +39,17 @@ POSTGRES_URL = worker_database_url(CONFIGURED_POSTGRES_URL, XDIST_WORKER)
 DATABASE_FIXTURES = {"engine", "database_url", "client", "app", "session"}
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Tests that touch the database run on SQLite and again on PostgreSQL (``-m db``); long ones first under xdist."""
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests that touch the database run on SQLite and again on PostgreSQL (``-m db``); a ``postgresql`` test only in
+    the PostgreSQL run (deselected, not skipped, on SQLite); long ones first under xdist."""
     for item in items:
         if DATABASE_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.db)
+    if not CONFIGURED_POSTGRES_URL:
+        elsewhere = [item for item in items if item.get_closest_marker("postgresql")]
+        if elsewhere:
+            config.hook.pytest_deselected(items=elsewhere)
+            items[:] = [item for item in items if not item.get_closest_marker("postgresql")]
     if XDIST_WORKER:
         items.sort(key=long_first)
 

@@ -35,10 +35,9 @@ def test_a_pool_setting_out_of_range_is_refused(monkeypatch, name: str) -> None:
         Settings()
 
 
+@pytest.mark.postgresql  # the pool settings size PostgreSQL's pool; SQLite keeps SQLAlchemy's own
 def test_an_exhausted_pool_answers_503_with_retry_after_then_recovers(engine, settings, clock,  # noqa: ANN001
                                                                        database_url) -> None:
-    if database_url.startswith("sqlite"):
-        pytest.skip("the pool settings size PostgreSQL's pool; SQLite keeps SQLAlchemy's own")
     tiny = make_engine(database_url, pool_size=1, max_overflow=0, pool_timeout=0.2)
     app = create_app(tiny, settings=settings, clock=clock)
     fixture = quick_coalition(app, members={"a": 1})
