@@ -12,8 +12,8 @@ from governance.log import merkle, tree
 from governance.log.canonical import canonical_bytes
 from governance.models import Checkpoint, Coalition, LogEntry, LogHead, LogNode
 
-__all__ = ["EVENT_VERSION", "Appended", "LogSigner", "NodeReader", "append", "append_event", "last_append",
-           "lock_head", "log_size", "read_nodes", "root_at"]
+__all__ = ["EVENT_VERSION", "Appended", "LogSigner", "NodeReader", "append", "last_append", "lock_head", "log_size",
+           "read_nodes"]
 
 EVENT_VERSION = 1
 EMPTY_ROOT = merkle.EMPTY_ROOT
@@ -85,18 +85,9 @@ def read_nodes(session: Session, coalition_id: int, keys: Iterable[tuple[int, in
     return {(level, index): value for level, index, value in rows}
 
 
-def root_at(session: Session, coalition_id: int, size: int) -> bytes:
-    """The Merkle root of the first ``size`` entries, from O(log n) stored subtrees (RFC 9162 2.1.1)."""
-    return tree.root_from_store(size, NodeReader(session, coalition_id))
-
-
 def append(session: Session, *, coalition: Coalition, type: str, body: Mapping[str, object]) -> LogEntry:
-    """Stage one event as the next entry of the coalition's log; the caller commits."""
-    return append_event(session, coalition=coalition, type=type, body=body).entry
-
-
-def append_event(session: Session, *, coalition: Coalition, type: str, body: Mapping[str, object]) -> Appended:
-    """``append``, returning what a receipt for the new entry needs.
+    """Stage one event as the next entry of the coalition's log; the caller commits. ``last_append`` then gives what
+    a receipt for the new entry needs.
 
     One read of the tree's frontier (the perfect subtrees of the current size, RFC 9162 2.1.1) gives the nodes the
     new leaf completes and the new root; the entry, its nodes, the head and the signed checkpoint are then written
@@ -124,9 +115,8 @@ def append_event(session: Session, *, coalition: Coalition, type: str, body: Map
     if note is not None:
         session.execute(_INSERT_CHECKPOINT, {"coalition_id": coalition.id, "size": size + 1, "root": root,
                                              "note": note})
-    appended = Appended(entry=entry, size=size + 1, note=note, nodes=known)
-    _this_transaction(session, _APPENDS)[coalition.id] = appended
-    return appended
+    _this_transaction(session, _APPENDS)[coalition.id] = Appended(entry=entry, size=size + 1, note=note, nodes=known)
+    return entry
 
 
 def _advance_head(session: Session, head: LogHead, *, size: int, ts: int, root: bytes) -> None:
