@@ -6,12 +6,18 @@ from tests.app.support import log_events, quick_coalition
 from tests.factories import make_proposal, open_ballot, vote
 
 
-def test_a_refused_write_after_the_deadline_still_leaves_the_ballot_closed(app, client, clock, engine) -> None:
+def ballot_past_its_deadline(app, client, clock, *, voter: str, choice: str):  # noqa: ANN001, ANN201
+    """A two-member coalition whose one-day ballot got one vote and is now a second past its closing time."""
     fixture = quick_coalition(app, members={"a": 1, "b": 1})
     number = make_proposal(client, fixture)
     open_ballot(client, fixture, number, now=clock.now, days=1)
-    vote(client, fixture, number, "a", choice="yes")
+    vote(client, fixture, number, voter, choice=choice)
     clock.advance(days=1, seconds=1)
+    return fixture, number
+
+
+def test_a_refused_write_after_the_deadline_still_leaves_the_ballot_closed(app, client, clock, engine) -> None:
+    fixture, number = ballot_past_its_deadline(app, client, clock, voter="a", choice="yes")
 
     refused = client.put(fixture.url(f"/proposals/{number}/ballot/votes/b"), headers=fixture.reps["a"],
                          json={"choice": "no"})
@@ -25,11 +31,7 @@ def test_a_refused_write_after_the_deadline_still_leaves_the_ballot_closed(app, 
 
 
 def test_a_read_that_closes_a_ballot_answers_with_the_closed_ballot(app, client, clock, engine) -> None:
-    fixture = quick_coalition(app, members={"a": 1, "b": 1})
-    number = make_proposal(client, fixture)
-    open_ballot(client, fixture, number, now=clock.now, days=1)
-    vote(client, fixture, number, "b", choice="no")
-    clock.advance(days=1, seconds=1)
+    fixture, number = ballot_past_its_deadline(app, client, clock, voter="b", choice="no")
 
     ballot = client.get(fixture.url(f"/proposals/{number}/ballot")).json()
 
