@@ -227,8 +227,7 @@ def _vote_cast(log: ReplayedLog, index: int, body: dict) -> None:
         _fail(index, f"{actor!r} does not represent {member!r}")
     if not isinstance(commitment, str) or len(commitment) != 64 or commitment.strip("0123456789abcdef"):
         _fail(index, f"the vote of {member!r} does not carry a SHA-256 commitment")
-    previous = ballot.casts.get(member)
-    ballot.casts[member] = (index, commitment, actor, previous[3] + 1 if previous else 1)
+    ballot.record_cast(index, member, commitment, actor)
 
 
 def _reveal(ballot: ReplayedBallot, index: int, reveals: object) -> None:
@@ -402,9 +401,7 @@ class Replayer:
         account = state.accounts.get(actor)
         if account is None or not account.active or account.role != "representative" or account.member != member:
             return False
-        casts = ballot.casts
-        previous = casts.get(member)
-        casts[member] = (index, commitment, actor, previous[3] + 1 if previous else 1)
+        ballot.record_cast(index, member, commitment, actor)
         state.size, self.previous_ts = index + 1, ts
         return True
 

@@ -90,6 +90,11 @@ class ReplayedBallot:
     def __post_init__(self) -> None:
         self.eligible_members = frozenset(row["member"] for row in self.eligible)
 
+    def record_cast(self, index: int, member: str, commitment: str, actor: str) -> None:
+        """Entry ``index`` is ``member``'s latest cast: it replaces the one before, counting one more cast."""
+        previous = self.casts.get(member)
+        self.casts[member] = (index, commitment, actor, previous[3] + 1 if previous else 1)
+
     def seal_votes(self) -> None:
         """``votes`` of an open ballot: each member's last cast, its vote still sealed behind its commitment."""
         self.votes = {member: ReplayedVote(member, None, actor, idx, count, commitment)
