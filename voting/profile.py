@@ -100,16 +100,16 @@ def _scaled_weights(weights: list[object]) -> tuple[list[int], int]:
     """The weights as integers over their least common denominator, and that denominator; refuses bad weights."""
     if set(map(type, weights)) <= {Fraction, int}:
         numerators = list(map(attrgetter("numerator"), weights))
-        denominators = set(map(attrgetter("denominator"), weights))
+        denominators = list(map(attrgetter("denominator"), weights))
     else:
-        numerators = [_weight_parts(weight)[0] for weight in weights]
-        denominators = {_weight_parts(weight)[1] for weight in weights}
+        parts = list(map(_weight_parts, weights))
+        numerators, denominators = [part[0] for part in parts], [part[1] for part in parts]
     if numerators and min(numerators) < 0:
         _weight_parts(weights[next(i for i, numerator in enumerate(numerators) if numerator < 0)])
-    scale = math.lcm(1, *denominators)
+    scale = math.lcm(1, *set(denominators))
     if scale == 1:
         return numerators, 1
-    return [numerator * (scale // _weight_parts(weight)[1]) for numerator, weight in zip(numerators, weights)], scale
+    return [numerator * (scale // denominator) for numerator, denominator in zip(numerators, denominators)], scale
 
 
 def _scaled_groups(ballots: Iterable[object], kind: type, attribute: str) -> tuple[dict[object, int], int]:
