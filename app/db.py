@@ -70,13 +70,17 @@ def _session_for(request: Request) -> Session:
     return session
 
 
-def _write_gate(request: Request) -> asyncio.Lock | None:
-    """On SQLite, one lock per engine and event loop that a write request holds from its start to its commit."""
-    engine = request.app.state.engine
-    if request.method in READS or engine.dialect.name != "sqlite":
+def write_gate(engine: Engine) -> asyncio.Lock | None:
+    """On SQLite, one lock per engine and event loop that a writer holds from its start to its commit (None
+    elsewhere)."""
+    if engine.dialect.name != "sqlite":
         return None
     per_loop = _GATES.setdefault(engine, weakref.WeakKeyDictionary())
     return per_loop.setdefault(asyncio.get_running_loop(), asyncio.Lock())
+
+
+def _write_gate(request: Request) -> asyncio.Lock | None:
+    return None if request.method in READS else write_gate(request.app.state.engine)
 
 
 def _finish(session: Session, commit: bool) -> None:

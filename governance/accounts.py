@@ -15,7 +15,8 @@ from governance.text import clean_text
 
 __all__ = [
     "authenticate", "account_for_token", "create_account", "end_web_session", "get_account", "hash_password",
-    "issue_token", "list_tokens", "revoke_account", "revoke_token", "start_web_session", "web_session_account",
+    "issue_token", "list_tokens", "revoke_account", "revoke_token", "start_web_session", "token_digest",
+    "web_session_account",
 ]
 
 _hasher = PasswordHasher()
@@ -109,18 +110,18 @@ def authenticate(session: Session, *, username: str, password: str) -> Account:
     return account
 
 
-def _digest(token: str) -> str:
+def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
 def start_web_session(session: Session, *, account: Account, sid: str, now: datetime) -> None:
     """Record a browser sign-in under the digest of its random id."""
-    session.add(WebSession(sid_hash=_digest(sid), account_id=account.id, created_at=now))
+    session.add(WebSession(sid_hash=token_digest(sid), account_id=account.id, created_at=now))
 
 
 def end_web_session(session: Session, *, sid: str, now: datetime) -> None:
     """Revoke a browser sign-in, so a copy of its cookie no longer signs anyone in."""
-    row = session.get(WebSession, _digest(sid))
+    row = session.get(WebSession, token_digest(sid))
     if row is not None and row.revoked_at is None:
         row.revoked_at = now
         session.add(row)
@@ -128,7 +129,7 @@ def end_web_session(session: Session, *, sid: str, now: datetime) -> None:
 
 def web_session_account(session: Session, *, sid: str, account_id: int) -> Account | None:
     """The active account of a live browser sign-in, or None."""
-    row = session.get(WebSession, _digest(sid))
+    row = session.get(WebSession, token_digest(sid))
     if row is None or row.revoked_at is not None or row.account_id != account_id:
         return None
     account = session.get(Account, account_id)
@@ -139,7 +140,7 @@ def issue_token(session: Session, *, account: Account, name: str, now: datetime)
     """A new bearer token: the secret is returned once and stored only as its digest."""
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(account_id=account.id, name=clean_text(name or "api", field="token name", max_length=100),
-                     token_hash=_digest(secret), prefix=secret[:10], created_at=now)
+                     token_hash=token_digest(secret), prefix=secret[:10], created_at=now)
     session.add(token)
     session.flush()
     return token, secret
@@ -162,7 +163,7 @@ def revoke_token(session: Session, *, account: Account, token_id: int, now: date
 def account_for_token(session: Session, secret: str) -> Account:
     """The active account of a live API token, in one query (the token outer-joined to its account)."""
     row = session.exec(select(ApiToken.revoked_at, Account).outerjoin(Account, Account.id == ApiToken.account_id)
-                       .where(ApiToken.token_hash == _digest(secret))).first()
+                       .where(ApiToken.token_hash == token_digest(secret))).first()
     if row is None or row[0] is not None:
         raise Unauthorized("This API token is unknown or revoked.")
     account = row[1]

@@ -103,7 +103,7 @@ def vote_target(session: Session, *, slug: str, number: int, member: str) -> tup
 
 
 def cast_vote(session: Session, *, coalition: Coalition, actor: Account, proposal: Proposal, member: Member,
-              vote: Mapping[str, object], now: datetime, ballot: Ballot | None = None) -> tuple[Vote, LogEntry]:
+              vote: Mapping[str, object], now: datetime, ballot: Ballot | None = None) -> tuple[Vote, store.StagedEntry]:
     """Cast or change a member's vote; the log gets a commitment to it, revealed when the ballot closes; the last counts.
 
     ``ballot``: the proposal's ballot as the caller read it before the lock, if it did; its rule, eligible members and
@@ -137,9 +137,9 @@ def cast_vote(session: Session, *, coalition: Coalition, actor: Account, proposa
 
 def _record_vote(session: Session, vote: Vote) -> Vote:
     """Insert the member's vote, or replace the one it had (one more cast), in one statement."""
-    values = {"ballot_id": vote.ballot_id, "member_id": vote.member_id, "choice": vote.choice, "account": vote.account,
-              "cast_at": vote.cast_at, "log_idx": vote.log_idx, "casts": 1, "salt": vote.salt}
-    row = session.execute(_upsert(session.get_bind().dialect.name), values).one()._mapping
+    row = upsert_votes(session, [{
+        "ballot_id": vote.ballot_id, "member_id": vote.member_id, "choice": vote.choice, "account": vote.account,
+        "cast_at": vote.cast_at, "log_idx": vote.log_idx, "casts": 1, "salt": vote.salt}])[0]
     held = session.identity_map.get(session.identity_key(Vote, row["id"]))
     if held is not None:  # the session's copy of this vote takes the row as saved, without a second read
         for name, value in row.items():
@@ -151,15 +151,37 @@ def _record_vote(session: Session, vote: Vote) -> Vote:
     return saved
 
 
+def upsert_votes(session: Session, rows: list[dict]) -> list[Mapping[str, object]]:
+    """Insert each (ballot, member)'s vote or replace the one it had, adding the row's ``casts`` to the count; the
+    rows as saved, in the order given. At most one row per (ballot, member) in one call."""
+    if not rows:
+        return []
+    statement = _upsert_returning(session.get_bind().dialect.name)
+    if len(rows) == 1:
+        return [session.execute(statement, rows[0]).one()._mapping]
+    return [row._mapping for row in session.execute(statement, rows).all()]
+
+
+def write_votes(session: Session, rows: list[dict]) -> None:
+    """``upsert_votes`` without reading the rows back: one prepared statement sent for all rows at once."""
+    if rows:
+        session.execute(_upsert(session.get_bind().dialect.name), rows)
+
+
 @cache
 def _upsert(dialect: str) -> Insert:
-    """INSERT ... ON CONFLICT (ballot, member) DO UPDATE ... RETURNING the row, built once per dialect (SQLite
-    3.35+ and PostgreSQL, the databases Concord runs on)."""
+    """INSERT ... ON CONFLICT (ballot, member) DO UPDATE, built once per dialect (SQLite 3.35+ and PostgreSQL, the
+    databases Concord runs on)."""
     table = Vote.__table__
     statement = UPSERTS[dialect](table)
     changed = {name: statement.excluded[name] for name in ("choice", "account", "cast_at", "log_idx", "salt")}
     return statement.on_conflict_do_update(index_elements=[table.c.ballot_id, table.c.member_id],
-                                           set_={**changed, "casts": table.c.casts + 1}).returning(*table.c)
+                                           set_={**changed, "casts": table.c.casts + statement.excluded.casts})
+
+
+@cache
+def _upsert_returning(dialect: str) -> Insert:
+    return _upsert(dialect).returning(*Vote.__table__.c, sort_by_parameter_order=True)
 
 
 def _seed(session: Session, ballot: Ballot) -> str:
@@ -214,10 +236,14 @@ def _apply(session: Session, *, coalition: Coalition, proposal: Proposal, now: d
             pass  # admitted directly by the secretariat meanwhile: nothing left to do
 
 
+_DUE_EXISTS = (select(Ballot.id).join(Coalition, Coalition.id == Ballot.coalition_id)
+               .where(Coalition.slug == bindparam("slug"), Ballot.status == "open", Ballot.closes_at <= bindparam("now"))
+               .limit(1))
+
+
 def due_exists(session: Session, *, slug: str, now: datetime) -> bool:
-    """Whether the coalition ``slug`` has an open ballot past its closing time (one query)."""
-    return session.exec(select(Ballot.id).join(Coalition, Coalition.id == Ballot.coalition_id).where(
-        Coalition.slug == slug, Ballot.status == "open", Ballot.closes_at <= now).limit(1)).first() is not None
+    """Whether the coalition ``slug`` has an open ballot past its closing time (one query, built once)."""
+    return session.execute(_DUE_EXISTS, {"slug": slug, "now": now}).first() is not None
 
 
 def close_due(session: Session, *, coalition: Coalition, now: datetime) -> list[int]:

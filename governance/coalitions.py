@@ -3,6 +3,7 @@
 from collections.abc import Mapping
 from datetime import datetime
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, select
 
 from governance import accounts, rules
@@ -14,8 +15,11 @@ from governance.text import check_slug, clean_text
 __all__ = ["create_coalition", "find_coalition", "get_coalition", "get_rules", "list_coalitions", "set_rule"]
 
 
+_BY_SLUG = select(Coalition).where(Coalition.slug == bindparam("slug"))  # the hottest read, built once
+
+
 def find_coalition(session: Session, slug: str) -> Coalition | None:
-    return session.exec(select(Coalition).where(Coalition.slug == slug)).first()
+    return session.exec(_BY_SLUG, params={"slug": slug}).first()
 
 
 def get_coalition(session: Session, slug: str) -> Coalition:

@@ -16,11 +16,12 @@ def receipt_for(session: Session, *, coalition: Coalition, index: int, size: int
 
     reader = store.NodeReader(session, coalition.id)
     appended = store.last_append(session, coalition) if size is None else None
-    if appended is not None and appended.note is not None and appended.entry.idx == index:
+    if appended is not None and appended.note is not None and appended.covers(index):
         # This transaction just appended the entry and signed the latest checkpoint; it still holds the log's lock,
-        # so that checkpoint is the latest, and the nodes the append read make up the proof.
+        # so that checkpoint is the latest, and the nodes the append read or made make up the proof.
+        entry = appended.entries[index - appended.size + len(appended.entries)]
         proof = inclusion_proof_from_store(index, appended.size, KnownNodes(appended.nodes, fallback=reader))
-        return format_receipt(index, proof, appended.note, extra=appended.entry.data)
+        return format_receipt(index, proof, appended.note, extra=entry.data)
     entry = session.get(LogEntry, (coalition.id, index))
     if entry is None:
         raise NotFound(f"The log of {coalition.name} has no entry {index}.")

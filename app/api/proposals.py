@@ -1,15 +1,14 @@
 """Proposals, their ballots and votes."""
 
-import base64
-
 from fastapi import Query, status
 
 from app.api.common import Limit, Offset, coalition_router
 from app.api.schemas import (BallotOpen, BallotPublic, EligibleMember, Page, ProposalCreate, ProposalList,
-                             ProposalPublic, ProposalUpdate, VoteIn, VoteList, VotePublic, VoteReceipt, Withdrawal)
+                             ProposalPublic, ProposalUpdate, VoteList, Withdrawal)
 from app.deps import CurrentAccountDep, NowDep, OptionalAccountDep, SessionDep, require_admin, require_member_of
 from app.markdown import render_markdown
-from governance import ballots, coalitions, members, power, proposals, receipts, rules
+from app.vote_writer import vote_public
+from governance import ballots, coalitions, power, proposals, rules
 from governance.log.recount import count_ballot
 from governance.models import Ballot, Member, Proposal, Vote
 
@@ -126,28 +125,6 @@ def close_ballot(slug: str, number: int, session: SessionDep, account: CurrentAc
     proposal = proposals.get_proposal(session, coalition=coalition, number=number)
     ballot = ballots.close_ballot(session, coalition=coalition, proposal=proposal, now=now, actor=account)
     return ballot_public(session, ballot, proposal)
-
-
-def vote_public(vote: Vote, member: Member, *, reveal: bool) -> VotePublic:
-    return VotePublic(member=member.slug, member_name=member.name, vote=vote.choice if reveal else None,
-                      account=vote.account if reveal else None, cast_at=vote.cast_at, casts=vote.casts,
-                      log_index=vote.log_idx)
-
-
-@router.put("/proposals/{number}/ballot/votes/{member}", response_model=VoteReceipt)
-def cast_vote(slug: str, number: int, member: str, body: VoteIn, session: SessionDep, account: CurrentAccountDep,
-              now: NowDep) -> VoteReceipt:
-    """Cast or change your organization's vote; the last one before the ballot closes counts."""
-    coalition, proposal, row, ballot = ballots.vote_target(session, slug=slug, number=number, member=member)
-    coalition = coalition or coalitions.get_coalition(session, slug)  # each get_ raises the 404 of what is missing
-    require_member_of(account, coalition)
-    proposal = proposal or proposals.get_proposal(session, coalition=coalition, number=number)
-    row = row or members.get_member(session, coalition=coalition, slug=member)
-    vote, entry = ballots.cast_vote(session, coalition=coalition, actor=account, proposal=proposal, member=row,
-                                    vote=body.payload(), now=now, ballot=ballot)
-    receipt = receipts.receipt_for(session, coalition=coalition, index=entry.idx)
-    return VoteReceipt(vote=vote_public(vote, row, reveal=True), log_index=entry.idx,
-                       entry=base64.b64encode(entry.data).decode(), receipt=receipt, salt=vote.salt)
 
 
 @router.get("/proposals/{number}/ballot/votes", response_model=VoteList)

@@ -2,6 +2,7 @@
 
 import base64
 import binascii
+import functools
 import hashlib
 import re
 from collections.abc import Sequence
@@ -90,6 +91,7 @@ def generate_signer_key(name: str) -> tuple[str, str]:
     return _encode_keys(name, Ed25519PrivateKey.generate())
 
 
+@functools.lru_cache(maxsize=1024)  # a server signs with a few keys, many times; parsing one costs a key derivation
 def _parse_signer(signer_key: str) -> tuple[str, int, Ed25519PrivateKey]:
     parts = signer_key.split("+", 4)
     if len(parts) != 5 or parts[:2] != ["PRIVATE", "KEY"]:

@@ -1,7 +1,7 @@
 """Append events to a coalition's log under the lock of its head row, in the caller's transaction."""
 
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import bindparam, insert, tuple_, update
@@ -12,8 +12,8 @@ from governance.log import merkle, tree
 from governance.log.canonical import canonical_bytes
 from governance.models import Checkpoint, Coalition, LogEntry, LogHead, LogNode
 
-__all__ = ["EVENT_VERSION", "Appended", "LogSigner", "NodeReader", "append", "last_append", "lock_head", "log_size",
-           "read_nodes"]
+__all__ = ["EVENT_VERSION", "Appended", "LogSigner", "NodeReader", "StagedEntry", "append", "append_many",
+           "append_to_logs", "last_append", "lock_head", "lock_heads", "log_size", "read_frontiers", "read_nodes"]
 
 EVENT_VERSION = 1
 EMPTY_ROOT = merkle.EMPTY_ROOT
@@ -21,11 +21,13 @@ _HEADS, _APPENDS = "log_heads", "log_appends"
 
 # The hot statements, built once (building a statement costs more CPU than running it on a small row).
 _HEAD, _NODE = LogHead.__table__, LogNode.__table__
-_LOCK_HEAD = (select(LogHead).where(LogHead.coalition_id == bindparam("log")).with_for_update()
-              .execution_options(populate_existing=True))
+_LOCK_HEADS = (select(LogHead).where(LogHead.coalition_id.in_(bindparam("logs", expanding=True)))
+               .order_by(LogHead.coalition_id).with_for_update().execution_options(populate_existing=True))
 _READ_NODES = select(_NODE.c.level, _NODE.c.index, _NODE.c.hash).where(
     _NODE.c.coalition_id == bindparam("log"),
     tuple_(_NODE.c.level, _NODE.c.index).in_(bindparam("keys", expanding=True)))
+_READ_FRONTIERS = select(_NODE.c.coalition_id, _NODE.c.level, _NODE.c.index, _NODE.c.hash).where(
+    tuple_(_NODE.c.coalition_id, _NODE.c.level, _NODE.c.index).in_(bindparam("keys", expanding=True)))
 _INSERT_ENTRY, _INSERT_NODES, _INSERT_CHECKPOINT = (insert(LogEntry.__table__), insert(_NODE),
                                                      insert(Checkpoint.__table__))
 _ADVANCE_HEAD = update(_HEAD).where(_HEAD.c.coalition_id == bindparam("log")).values(
@@ -39,15 +41,35 @@ class LogSigner:
     sign: Callable[[str, int, bytes], str]
 
 
+@dataclass(frozen=True, slots=True)
+class StagedEntry:
+    """A log entry as ``append`` wrote it (the row's columns; cheaper to make than a ``LogEntry`` model)."""
+
+    coalition_id: int
+    idx: int
+    type: str
+    data: bytes
+    leaf_hash: bytes
+
+
 @dataclass(frozen=True)
 class Appended:
-    """One staged append: the entry, the log's size after it, the checkpoint note signed for that size (if a
-    signer is set), and the perfect subtrees this append read or wrote (enough for the entry's inclusion proof)."""
+    """One staged append of one or more entries: the entries, the log's size after them, the checkpoint note signed
+    for that size (if a signer is set), and the perfect subtrees the append read or wrote (enough for the inclusion
+    proof of each new entry at that size)."""
 
-    entry: LogEntry
+    entries: tuple[StagedEntry, ...]
     size: int
     note: str | None
     nodes: Mapping[tree.NodeKey, bytes]
+
+    @property
+    def entry(self) -> StagedEntry:
+        """The last entry appended."""
+        return self.entries[-1]
+
+    def covers(self, index: int) -> bool:
+        return self.size - len(self.entries) <= index < self.size
 
 
 def _this_transaction(session: Session, key: str) -> dict:
@@ -65,16 +87,37 @@ def lock_head(session: Session, coalition: Coalition) -> LogHead:
     The lock lasts until the transaction ends, so a second call in the same transaction returns the head it locked
     (kept current by ``append``) without asking the database again.
     """
+    return lock_heads(session, [coalition])[coalition.id]
+
+
+def lock_heads(session: Session, coalitions: Iterable[Coalition]) -> dict[int, LogHead]:
+    """Lock the head rows of several logs in one statement, in the order of their ids (so two transactions that
+    lock some of the same logs never wait on each other in a cycle); the heads by coalition id. A log without a head
+    row yet gets one. Heads this transaction locked already are not asked for again."""
     held = _this_transaction(session, _HEADS) if session.in_transaction() else {}
-    if coalition.id in held:
-        return held[coalition.id]
-    head = session.exec(_LOCK_HEAD, params={"log": coalition.id}).one_or_none()
-    if head is None:
-        head = LogHead(coalition_id=coalition.id, size=0, root=EMPTY_ROOT, last_ts=0)
-        session.add(head)
-        session.flush()
-    _this_transaction(session, _HEADS)[coalition.id] = head
-    return head
+    wanted = sorted({c.id for c in coalitions} - held.keys())
+    if wanted:
+        found = {head.coalition_id: head for head in session.exec(_LOCK_HEADS, params={"logs": wanted})}
+        missing = [log for log in wanted if log not in found]
+        for log in missing:
+            found[log] = LogHead(coalition_id=log, size=0, root=EMPTY_ROOT, last_ts=0)
+            session.add(found[log])
+        if missing:
+            session.flush()
+        held = _this_transaction(session, _HEADS)
+        held.update(found)
+    return {c.id: held[c.id] for c in coalitions}
+
+
+def read_frontiers(session: Session, sizes: Mapping[int, int]) -> dict[int, dict[tuple[int, int], bytes]]:
+    """The perfect subtrees that make up each log's first ``size`` leaves (``sizes``: coalition id -> size), all
+    logs in one query; by coalition id."""
+    wanted = sorted((log, level, index) for log, size in sizes.items() for level, index in tree.perfect_nodes(0, size))
+    found: dict[int, dict[tuple[int, int], bytes]] = {log: {} for log in sizes}
+    if wanted:
+        for log, level, index, value in session.execute(_READ_FRONTIERS, {"keys": wanted}):
+            found[log][(level, index)] = value
+    return found
 
 
 def read_nodes(session: Session, coalition_id: int, keys: Iterable[tuple[int, int]]) -> dict[tuple[int, int], bytes]:
@@ -85,45 +128,66 @@ def read_nodes(session: Session, coalition_id: int, keys: Iterable[tuple[int, in
     return {(level, index): value for level, index, value in rows}
 
 
-def append(session: Session, *, coalition: Coalition, type: str, body: Mapping[str, object]) -> LogEntry:
+def append(session: Session, *, coalition: Coalition, type: str, body: Mapping[str, object]) -> StagedEntry:
     """Stage one event as the next entry of the coalition's log; the caller commits. ``last_append`` then gives what
-    a receipt for the new entry needs.
+    a receipt for the new entry needs."""
+    return append_many(session, coalition=coalition, events=[(type, body)]).entry
 
-    One read of the tree's frontier (the perfect subtrees of the current size, RFC 9162 2.1.1) gives the nodes the
-    new leaf completes and the new root; the entry, its nodes, the head and the signed checkpoint are then written
-    with one statement each.
+
+def append_many(session: Session, *, coalition: Coalition,
+                events: Sequence[tuple[str, Mapping[str, object]]]) -> Appended:
+    """Stage ``events`` (type, body), in order, as the next entries of the coalition's log; the caller commits."""
+    return append_to_logs(session, [(coalition, events)])[coalition.id]
+
+
+def append_to_logs(session: Session,
+                   batches: Sequence[tuple[Coalition, Sequence[tuple[str, Mapping[str, object]]]]]) -> dict[int, Appended]:
+    """Stage each batch's events (type, body), in order, as the next entries of its coalition's log; the caller
+    commits. What was appended to each log, by coalition id.
+
+    One read of the trees' frontiers (the perfect subtrees of each current size, RFC 9162 2.1.1) gives every node the
+    new leaves complete and each new root; the entries, their nodes, the heads and one signed checkpoint per log for
+    its new size are then written with one statement each, however many events and logs there are.
     """
+    if not batches or not all(events for _, events in batches) or len({c.id for c, _ in batches}) < len(batches):
+        raise ValueError("append_to_logs needs at least one event for each log, each log once")
     session.flush()  # what the caller staged goes first, as it always did
-    head = lock_head(session, coalition)
-    size = head.size
-    ts = max(int(time.time() * 1000), head.last_ts)
-    event = {"v": EVENT_VERSION, "log": coalition.slug, "idx": size, "ts": ts, "type": type, "body": dict(body)}
-    data = canonical_bytes(event)
-    leaf = merkle.leaf_hash(data)
-    known = read_nodes(session, coalition.id, tree.perfect_nodes(0, size))
-    completed = tree.nodes_to_store_after_append(size, leaf, tree.KnownNodes(known))
-    known.update(completed)
-    root = tree.root_from_store(size + 1, tree.KnownNodes(known))
-    entry = LogEntry(coalition_id=coalition.id, idx=size, type=type, data=data, leaf_hash=leaf)
-    session.execute(_INSERT_ENTRY, {"coalition_id": coalition.id, "idx": size, "type": type, "data": data,
-                                    "leaf_hash": leaf})
-    session.execute(_INSERT_NODES, [{"coalition_id": coalition.id, "level": level, "index": index, "hash": value}
-                                    for (level, index), value in completed])
-    _advance_head(session, head, size=size + 1, ts=ts, root=root)
+    heads = lock_heads(session, [coalition for coalition, _ in batches])
+    frontiers = read_frontiers(session, {c.id: heads[c.id].size for c, _ in batches})
     signer: LogSigner | None = session.info.get("log_signer")
-    note = signer.sign(coalition.slug, size + 1, root) if signer is not None else None
-    if note is not None:
-        session.execute(_INSERT_CHECKPOINT, {"coalition_id": coalition.id, "size": size + 1, "root": root,
-                                             "note": note})
-    _this_transaction(session, _APPENDS)[coalition.id] = Appended(entry=entry, size=size + 1, note=note, nodes=known)
-    return entry
-
-
-def _advance_head(session: Session, head: LogHead, *, size: int, ts: int, root: bytes) -> None:
-    """One UPDATE of the locked head row; the session's copy takes the same values as already saved."""
-    session.execute(_ADVANCE_HEAD, {"log": head.coalition_id, "new_size": size, "new_ts": ts, "new_root": root})
-    for name, value in (("size", size), ("last_ts", ts), ("root", root)):
-        set_committed_value(head, name, value)
+    now_ms = int(time.time() * 1000)
+    entry_rows, node_rows, head_rows, checkpoint_rows, appended = [], [], [], [], {}
+    for coalition, events in batches:
+        head, known = heads[coalition.id], frontiers[coalition.id]
+        size, ts = head.size, max(now_ms, head.last_ts)
+        reader = tree.KnownNodes(known)
+        entries = []
+        for offset, (type_, body) in enumerate(events):
+            idx = size + offset
+            data = canonical_bytes({"v": EVENT_VERSION, "log": coalition.slug, "idx": idx, "ts": ts, "type": type_,
+                                    "body": dict(body)})
+            leaf = merkle.leaf_hash(data)
+            completed = tree.nodes_to_store_after_append(idx, leaf, reader)
+            known.update(completed)
+            node_rows += [{"coalition_id": coalition.id, "level": level, "index": index, "hash": value}
+                          for (level, index), value in completed]
+            entry_rows.append({"coalition_id": coalition.id, "idx": idx, "type": type_, "data": data, "leaf_hash": leaf})
+            entries.append(StagedEntry(coalition.id, idx, type_, data, leaf))
+        new_size = size + len(events)
+        root = tree.root_from_store(new_size, reader)
+        head_rows.append({"log": coalition.id, "new_size": new_size, "new_ts": ts, "new_root": root})
+        for name, value in (("size", new_size), ("last_ts", ts), ("root", root)):
+            set_committed_value(head, name, value)
+        note = signer.sign(coalition.slug, new_size, root) if signer is not None else None
+        if note is not None:
+            checkpoint_rows.append({"coalition_id": coalition.id, "size": new_size, "root": root, "note": note})
+        appended[coalition.id] = Appended(entries=tuple(entries), size=new_size, note=note, nodes=known)
+    for statement, rows in ((_INSERT_ENTRY, entry_rows), (_INSERT_NODES, node_rows), (_ADVANCE_HEAD, head_rows),
+                            (_INSERT_CHECKPOINT, checkpoint_rows)):
+        if rows:
+            session.execute(statement, rows if len(rows) > 1 else rows[0])
+    _this_transaction(session, _APPENDS).update(appended)
+    return appended
 
 
 def last_append(session: Session, coalition: Coalition) -> Appended | None:

@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 from app.db import read_session, write_session
 from app.vote_writer import VoteWriter, cast_alone
 from governance import accounts, ballots, coalitions, members, proposals
-from governance.casting import Cast, CastRequest, cast_many, settle_due_many
+from governance.casting import Cast, CastRequest, Facts, cast_many, settle_due_many
 from governance.errors import Conflict, DomainError
 from governance.log.canonical import parse_event
 from governance.log.proofs import parse_receipt, verify_receipt
@@ -157,14 +157,16 @@ def single(app, request: CastRequest, now: datetime) -> tuple:
             receipt.entry)
 
 
-def group(app, requests: list[CastRequest], now: datetime) -> tuple[list[tuple], list[Cast | None], int]:
+def group(app, requests: list[CastRequest], now: datetime,
+          facts: Facts | None = None) -> tuple[list[tuple], list[Cast | None], int]:
     """A group as ``VoteWriter._write`` writes it, without its fallback for a failing group (a failure must show):
-    the casts, each outcome (the ones left out cast alone), and how many checkpoints the group's commit added."""
+    the casts, each outcome (the ones left out cast alone), and how many checkpoints the group's commit added.
+    ``facts``: what earlier groups learned, as a writer keeps it between groups."""
     with _signed(app) as session:
         slugs = {request.slug for request in requests}
         settle_due_many(session, slugs, now)
         before = session.exec(select(func.count()).select_from(Checkpoint)).one()
-        casts = cast_many(session, requests, now)
+        casts = cast_many(session, requests, now, facts)
         session.commit()
         added = session.exec(select(func.count()).select_from(Checkpoint)).one() - before
     outcomes = []
@@ -275,6 +277,7 @@ INTENTS = st.lists(st.one_of(VALID, one_thing_changed()), min_size=2, max_size=2
 def test_a_group_answers_stores_and_logs_what_single_votes_do(app, clock, engine) -> None:
     foreign = _secret(quick_coalition(app, slug="elsewhere", members={"x": 1}).reps["x"])
     runs = itertools.count()
+    facts = Facts()  # kept across groups and examples, as a writer keeps it: what it holds never changes
 
     @settings(max_examples=25, deadline=None, derandomize=True, database=None)
     @given(intents=INTENTS, data=st.data())
@@ -290,7 +293,7 @@ def test_a_group_answers_stores_and_logs_what_single_votes_do(app, clock, engine
         for part, minutes in zip(groups, advances):
             now = clock.advance(minutes=minutes)
             batch = [grouped.request(intent, foreign) for intent in part]
-            outcomes, casts, added = group(app, batch, now)
+            outcomes, casts, added = group(app, batch, now, facts)
             size = log_size(engine, grouped.slug)
             as_group += outcomes
             requests += batch

@@ -1,0 +1,40 @@
+"""Casting a vote: the one write that comes in bulk, answered through the process's group commit."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+
+from app.api.schemas import ERROR_RESPONSES, VoteIn, VoteReceipt
+from app.exactjson import ExactJSONRoute
+from app.vote_writer import SIGN_IN, vote_writer
+from governance.casting import CastRequest
+from governance.errors import Unauthorized
+
+# No settle_due dependency: the writer closes the due ballots of a group's coalitions in the group's own
+# transaction, first.
+router = APIRouter(prefix="/api/v1/coalitions/{slug}", tags=["proposals"], route_class=ExactJSONRoute,
+                   responses=ERROR_RESPONSES)
+
+
+async def voter(request: Request) -> dict:
+    """Who asks, as ``CastRequest`` takes it: a bearer token's secret, or the signed-in account; the token itself is
+    checked with the vote, in the database."""
+    header = request.headers.get("authorization", "")
+    scheme, _, secret = header.partition(" ")
+    if header and scheme.lower() == "bearer" and secret.strip():
+        return {"token": secret.strip()}
+    if header:
+        raise Unauthorized("Send your API token as 'Authorization: Bearer <token>'.")
+    account_id = getattr(request.state, "session_account", None)
+    if account_id is None:
+        raise Unauthorized(SIGN_IN)
+    return {"account_id": account_id}
+
+
+@router.put("/proposals/{number}/ballot/votes/{member}", response_model=VoteReceipt)
+async def cast_vote(slug: str, number: int, member: str, body: VoteIn, request: Request,
+                    who: Annotated[dict, Depends(voter)]) -> Response:
+    """Cast or change your organization's vote; the last one before the ballot closes counts."""
+    receipt = await vote_writer(request.app.state).cast(CastRequest(slug, number, member, body.payload(), **who))
+    return Response(receipt.model_dump_json(), media_type="application/json")

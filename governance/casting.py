@@ -1,0 +1,296 @@
+"""Many votes in one transaction (group commit): the votes a server has waiting, cast together.
+
+Each vote goes through the same checks as ``ballots.cast_vote``, in the same order of authority (token, coalition,
+membership, proposal, member, representation, ballot open, eligibility, the ballot's rule); the checks read what the
+whole group needs with one query per kind of row instead of a few queries per vote, and every log the group writes
+to gets its votes' entries, their Merkle nodes, one head update and one signed checkpoint in one statement each
+(``store.append_many``). A vote that fails any check is left out and reported as ``None``: the caller casts it
+alone afterwards through ``ballots.cast_vote``, which refuses it with the exact error a single vote gets (or accepts
+it, if what it waited for has changed meanwhile), so a group never changes what a voter is told.
+"""
+
+import secrets
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import bindparam, select, tuple_
+from sqlmodel import Session
+
+from governance import ballots
+from governance.accounts import token_digest
+from governance.clock import as_utc
+from governance.log import store
+from governance.log.proofs import format_receipt
+from governance.log.recount import ChoiceError, check_choice, vote_commitment
+from governance.log.tree import KnownNodes, inclusion_proof_from_store
+from governance.log.store import StagedEntry
+from governance.models import Account, ApiToken, Ballot, Coalition, Member, Proposal, Vote
+
+__all__ = ["BallotFacts", "Cast", "CastRequest", "CastVote", "Facts", "LogOwner", "MemberFacts", "Voter", "cast_many",
+           "settle_due_many"]
+
+
+@dataclass(frozen=True)
+class CastRequest:
+    """One vote as a request asks for it: where, what, and who asks (an API token's secret or a signed-in account)."""
+
+    slug: str
+    number: int
+    member: str
+    vote: Mapping[str, object]
+    token: str | None = None
+    account_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CastVote:
+    """The member's current vote as this request left it (the columns of its ``Vote`` row that a voter sees)."""
+
+    choice: dict
+    account: str
+    cast_at: datetime
+    casts: int
+    log_idx: int
+    salt: str
+
+
+@dataclass(frozen=True)
+class Cast:
+    """A vote staged in the group's transaction: the member's current vote, its log entry and its receipt."""
+
+    vote: CastVote
+    member: "MemberFacts"
+    entry: StagedEntry
+    receipt: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Voter:
+    """The columns of a token's or signed-in account that a vote is checked against."""
+
+    id: int
+    coalition_id: int
+    username: str
+    role: str
+    member_id: int | None
+    active: bool
+
+
+@dataclass(frozen=True, slots=True)
+class LogOwner:
+    """A coalition as its log knows it (``store.append_to_logs`` reads only these)."""
+
+    id: int
+    slug: str
+
+
+@dataclass(frozen=True, slots=True)
+class BallotFacts:
+    """What never changes once a proposal's ballot is open: its rule, options, eligible members, closing time."""
+
+    id: int
+    number: int
+    rule: dict
+    options: list | None
+    eligible: frozenset[str]
+    closes_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class MemberFacts:
+    id: int
+    slug: str
+    name: str
+
+
+class Facts:
+    """What the checks read that cannot change once it exists (a coalition's id, an open ballot's rule, options,
+    eligible members and closing time, a member's id and name), kept between groups by one process so a group
+    asks the database only for what can change: tokens and accounts, ballot statuses (read under the log's lock),
+    the logs and the votes. Nothing here is ever deleted or edited by Concord once written."""
+
+    def __init__(self) -> None:
+        self.coalitions: dict[str, LogOwner] = {}
+        self.ballots: dict[tuple[int, int], BallotFacts] = {}
+        self.members: dict[tuple[int, str], MemberFacts] = {}
+
+
+@dataclass
+class _Staged:
+    position: int
+    request: CastRequest
+    account: Voter
+    coalition: LogOwner
+    ballot: BallotFacts
+    member: MemberFacts
+    choice: dict
+    salt: str = ""
+    entry: StagedEntry | None = None
+
+
+_VOTER = (Account.id, Account.coalition_id, Account.username, Account.role, Account.member_id, Account.active)
+_TOKENS = (select(ApiToken.token_hash, ApiToken.revoked_at, *_VOTER).join(Account, Account.id == ApiToken.account_id)
+           .where(ApiToken.token_hash.in_(bindparam("digests", expanding=True))))
+_ACCOUNTS = select(*_VOTER).where(Account.id.in_(bindparam("ids", expanding=True)))
+_COALITIONS = select(Coalition.id, Coalition.slug).where(Coalition.slug.in_(bindparam("slugs", expanding=True)))
+_BALLOTS = (select(Proposal.coalition_id, Proposal.number, Proposal.options, Ballot.id, Ballot.rule, Ballot.eligible,
+                   Ballot.closes_at).join(Ballot, Ballot.proposal_id == Proposal.id)
+            .where(tuple_(Proposal.coalition_id, Proposal.number).in_(bindparam("keys", expanding=True))))
+_MEMBERS = select(Member.id, Member.coalition_id, Member.slug, Member.name).where(
+    tuple_(Member.coalition_id, Member.slug).in_(bindparam("keys", expanding=True)))
+_CASTS = select(Vote.ballot_id, Vote.member_id, Vote.casts).where(
+    tuple_(Vote.ballot_id, Vote.member_id).in_(bindparam("keys", expanding=True)))
+_STATUSES = select(Ballot.id, Ballot.status).where(Ballot.id.in_(bindparam("ids", expanding=True)))
+_DUE = (select(Coalition).join(Ballot, Ballot.coalition_id == Coalition.id)
+        .where(Coalition.slug.in_(bindparam("slugs", expanding=True)), Ballot.status == "open",
+               Ballot.closes_at <= bindparam("now")).distinct())
+
+
+def settle_due_many(session: Session, slugs: Iterable[str], now: datetime) -> list[str]:
+    """Close the overdue ballots of the coalitions ``slugs`` (one query to find them), committing each coalition's
+    closings before the votes; the slugs of the coalitions that had any."""
+    due = session.execute(_DUE, {"slugs": sorted(set(slugs)), "now": now}).scalars().all()
+    for coalition in sorted(due, key=lambda c: c.id):
+        ballots.close_due(session, coalition=coalition, now=now)
+        session.commit()
+    if due:
+        session.expire_all()
+    return [coalition.slug for coalition in due]
+
+
+def cast_many(session: Session, requests: Sequence[CastRequest], now: datetime,
+              facts: Facts | None = None) -> list[Cast | None]:
+    """Stage every vote of ``requests`` that passes all checks, in order, in the session's transaction (the caller
+    commits); ``None`` for each one that does not (cast it alone for its error). ``facts``: what earlier groups of
+    this process learned (a new, empty one if not given)."""
+    staged = _check(session, requests, now, facts if facts is not None else Facts())
+    staged = _still_open(session, staged, now)
+    receipts = _append(session, staged)
+    votes = _record(session, staged, now)
+    results: list[Cast | None] = [None] * len(requests)
+    for item in staged:
+        results[item.position] = Cast(vote=votes[item.position], member=item.member, entry=item.entry,
+                                      receipt=receipts[item.position])
+    return results
+
+
+def _accounts(session: Session, requests: Sequence[CastRequest]) -> tuple[dict[str, Voter], dict[int, Voter]]:
+    """Live tokens' accounts by token secret, and signed-in accounts by id; what is unknown or revoked is left out."""
+    digests = {r.token: token_digest(r.token) for r in requests if r.token is not None}
+    by_digest = {}
+    if digests:
+        rows = session.execute(_TOKENS, {"digests": sorted(set(digests.values()))}).all()
+        by_digest = {digest: Voter(*voter) for digest, revoked_at, *voter in rows if revoked_at is None}
+    ids = sorted({r.account_id for r in requests if r.token is None and r.account_id is not None})
+    signed_in = {row[0]: Voter(*row) for row in session.execute(_ACCOUNTS, {"ids": ids})} if ids else {}
+    return {secret: by_digest[d] for secret, d in digests.items() if d in by_digest}, signed_in
+
+
+def _learn(session: Session, requests: Sequence[CastRequest], facts: Facts) -> None:
+    """Read into ``facts`` the coalitions, open ballots and members the requests name that it does not hold yet."""
+    slugs = sorted({r.slug for r in requests} - facts.coalitions.keys())
+    if slugs:
+        facts.coalitions.update((slug, LogOwner(id, slug)) for id, slug in session.execute(_COALITIONS, {"slugs": slugs}))
+    named = [(facts.coalitions[r.slug].id, r) for r in requests if r.slug in facts.coalitions]
+    wanted = sorted({(log, r.number) for log, r in named} - facts.ballots.keys())
+    if wanted:
+        for log, number, options, id, rule, eligible, closes_at in session.execute(_BALLOTS, {"keys": wanted}):
+            facts.ballots[(log, number)] = BallotFacts(id, number, rule, options,
+                                                       frozenset(row["member"] for row in eligible), as_utc(closes_at))
+    wanted = sorted({(log, r.member) for log, r in named} - facts.members.keys())
+    if wanted:
+        for id, log, slug, name in session.execute(_MEMBERS, {"keys": wanted}):
+            facts.members[(log, slug)] = MemberFacts(id, slug, name)
+
+
+def _check(session: Session, requests: Sequence[CastRequest], now: datetime, facts: Facts) -> list[_Staged]:
+    """The requests that pass every check ``ballots.cast_vote`` makes before it takes the log's lock (the ballot's
+    status is read under the lock, in ``_still_open``)."""
+    by_token, by_id = _accounts(session, requests)
+    _learn(session, requests, facts)
+    staged = []
+    for position, request in enumerate(requests):
+        account = by_token.get(request.token) if request.token is not None else by_id.get(request.account_id)
+        coalition = facts.coalitions.get(request.slug)
+        if account is None or not account.active or coalition is None or account.coalition_id != coalition.id:
+            continue
+        ballot = facts.ballots.get((coalition.id, request.number))
+        member = facts.members.get((coalition.id, request.member))
+        if ballot is None or member is None:
+            continue
+        if account.role != "representative" or account.member_id != member.id:
+            continue
+        if ballot.closes_at <= now or member.slug not in ballot.eligible:
+            continue
+        try:
+            choice = check_choice(ballot.rule, ballot.options, request.vote)
+        except ChoiceError:
+            continue
+        staged.append(_Staged(position, request, account, coalition, ballot, member, choice))
+    return staged
+
+
+def _still_open(session: Session, staged: list[_Staged], now: datetime) -> list[_Staged]:
+    """Lock the logs the votes go to (in one order, so two groups never wait on each other), then keep the votes
+    whose ballot is still open: a ballot's status is read again under its log's lock, as ``cast_vote`` does."""
+    if not staged:
+        return []
+    store.lock_heads(session, {item.coalition.id: item.coalition for item in staged}.values())
+    ids = sorted({item.ballot.id for item in staged})
+    status = dict(session.execute(_STATUSES, {"ids": ids}).all())
+    return [item for item in staged if status.get(item.ballot.id) == "open"]
+
+
+def _append(session: Session, staged: list[_Staged]) -> dict[int, str | None]:
+    """Append the votes' commitments to their coalitions' logs, all logs at once; each vote's receipt, by position."""
+    by_log: dict[int, list[_Staged]] = {}
+    for item in staged:
+        item.salt = secrets.token_hex(16)
+        by_log.setdefault(item.coalition.id, []).append(item)
+    if not by_log:
+        return {}
+    appended = store.append_to_logs(session, [(items[0].coalition, [_event(item) for item in items])
+                                              for items in by_log.values()])
+    receipts = {}
+    for log, items in by_log.items():
+        done = appended[log]
+        nodes = KnownNodes(done.nodes, fallback=store.NodeReader(session, log))
+        for item, entry in zip(items, done.entries):
+            item.entry = entry
+            receipts[item.position] = None if done.note is None else format_receipt(
+                entry.idx, inclusion_proof_from_store(entry.idx, done.size, nodes), done.note, extra=entry.data)
+    return receipts
+
+
+def _event(item: _Staged) -> tuple[str, dict]:
+    commitment = vote_commitment(number=item.ballot.number, member=item.member.slug, vote=item.choice,
+                                 salt=item.salt)
+    return "vote.cast", {"number": item.ballot.number, "member": item.member.slug, "commitment": commitment,
+                         "actor": item.account.username}
+
+
+def _record(session: Session, staged: list[_Staged], now: datetime) -> dict[int, CastVote]:
+    """One upsert row per (ballot, member): the group's last vote for it, counted as as many casts as it had; the
+    vote each request sees is its own, with the cast count as of that request. The counts before come from one
+    read: every change to a vote row is made under its coalition's log lock, which this transaction holds."""
+    last: dict[tuple[int, int], _Staged] = {}
+    count: dict[tuple[int, int], int] = {}
+    for item in staged:
+        key = (item.ballot.id, item.member.id)
+        last[key] = item
+        count[key] = count.get(key, 0) + 1
+    if not last:
+        return {}
+    casts = dict(((ballot, member), n) for ballot, member, n in session.execute(_CASTS, {"keys": sorted(last)}))
+    ballots.write_votes(session, [
+        {"ballot_id": item.ballot.id, "member_id": item.member.id, "choice": item.choice,
+         "account": item.account.username, "cast_at": now, "log_idx": item.entry.idx, "casts": count[key],
+         "salt": item.salt} for key, item in last.items()])
+    votes = {}
+    for item in staged:
+        key = (item.ballot.id, item.member.id)
+        casts[key] = casts.get(key, 0) + 1
+        votes[item.position] = CastVote(choice=item.choice, account=item.account.username, cast_at=now,
+                                        casts=casts[key], log_idx=item.entry.idx, salt=item.salt)
+    return votes
