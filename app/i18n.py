@@ -60,10 +60,14 @@ def format_number(value: object, locale: str) -> str:
         return ""
     if isinstance(value, Fraction):
         value = str(value) if value.denominator != 1 else value.numerator
-    text = str(value)
+    return _format_exact(str(value), locale)
+
+
+@lru_cache(maxsize=8192)  # Babel takes a few hundred microseconds a number; a page shows the same ones again and again
+def _format_exact(text: str, locale: str) -> str:
     if "/" in text:
         top, bottom = text.split("/", 1)
-        return f"{format_number(top, locale)}/{format_number(bottom, locale)}"
+        return f"{_format_exact(top, locale)}/{_format_exact(bottom, locale)}"
     return format_decimal(Decimal(text), locale=locale, decimal_quantization=False, numbering_system="default")
 
 
@@ -71,7 +75,11 @@ def format_share(value: object, locale: str) -> str:
     """A share (0..1, exact) as a percentage for display, to one decimal place."""
     if value is None or value == "":
         return ""
-    share = value if isinstance(value, Fraction) else Fraction(str(value))
+    return _format_share(value if isinstance(value, Fraction) else Fraction(str(value)), locale)
+
+
+@lru_cache(maxsize=8192)
+def _format_share(share: Fraction, locale: str) -> str:
     shown = (Decimal(share.numerator) / Decimal(share.denominator)).quantize(Decimal("0.001"))
     return format_percent(shown, format="#,##0.#%", locale=locale, numbering_system="default")
 
@@ -80,5 +88,9 @@ def format_when(moment: datetime | None, locale: str) -> str:
     """A moment in UTC: the locale's long date (month in words) and short time."""
     if moment is None:
         return ""
-    moment = as_utc(moment)
+    return _format_when(as_utc(moment), locale)
+
+
+@lru_cache(maxsize=8192)
+def _format_when(moment: datetime, locale: str) -> str:
     return f"{format_date(moment, 'long', locale=locale)} {format_time(moment, 'short', tzinfo=moment.tzinfo, locale=locale)} UTC"

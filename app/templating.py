@@ -21,6 +21,7 @@ HTMX_FILE = sorted(STATIC_DIR.glob("htmx-2.*.min.js"))[-1].name
 environment = Environment(
     loader=FileSystemLoader(TEMPLATES_DIR), autoescape=select_autoescape(default=True),
     undefined=StrictUndefined, extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True,
+    auto_reload=False,  # templates ship with the code: no stat() of each template file on every page
 )
 environment.globals.update(LOCALES=LOCALES, HTMX_FILE=HTMX_FILE)
 

@@ -79,18 +79,21 @@ class VoteWriter:
             while self.waiting:
                 group, self.waiting = self.waiting[:MAX_GROUP], self.waiting[MAX_GROUP:]
                 gate = write_gate(self.state.engine)
-                async with gate if gate is not None else nullcontext():
-                    outcomes = await anyio.to_thread.run_sync(self._write, [request for request, _ in group])
+                try:
+                    async with gate if gate is not None else nullcontext():
+                        outcomes = await anyio.to_thread.run_sync(self._write, [request for request, _ in group])
+                except asyncio.CancelledError as error:  # the loop is shutting down: no request waits forever
+                    _answer(group, [error] * len(group))
+                    raise
+                except Exception as error:  # noqa: BLE001 - no worker thread to be had: this group's error
+                    outcomes = [error] * len(group)
                 self.groups, self.votes = self.groups + 1, self.votes + len(group)
-                for (_, future), outcome in zip(group, outcomes):
-                    if future.done():  # its request was cancelled (the client went away); the vote stands
-                        continue
-                    if isinstance(outcome, BaseException):
-                        future.set_exception(outcome)
-                    else:
-                        future.set_result(outcome)
+                _answer(group, outcomes)
         finally:
             self.task = None
+            if self.waiting:  # left behind by a shutdown
+                waiting, self.waiting = self.waiting, []
+                _answer(waiting, [asyncio.CancelledError()] * len(waiting))
 
     def _session(self) -> Session:
         session = write_session(self.state.engine)
@@ -124,6 +127,16 @@ class VoteWriter:
                 return answer
         except Exception as error:  # noqa: BLE001 - the request's own error, raised where it waits
             return error
+
+
+def _answer(group: list[tuple[CastRequest, asyncio.Future]], outcomes: list) -> None:
+    for (_, future), outcome in zip(group, outcomes):
+        if future.done():  # its request was cancelled (the client went away); the vote stands
+            continue
+        if isinstance(outcome, BaseException):
+            future.set_exception(outcome)
+        else:
+            future.set_result(outcome)
 
 
 def _receipt(cast: Cast) -> VoteReceipt:
