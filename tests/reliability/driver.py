@@ -19,7 +19,7 @@ import httpx
 from tests.reliability.rawhttp import RawConnection, TransportError
 from tests.reliability.scenario import Ack, Scenario, random_vote
 
-__all__ = ["Send", "Senders", "Stats", "drive", "percentile"]
+__all__ = ["Schedule", "Send", "Senders", "Stats", "drive", "percentile"]
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
@@ -75,9 +75,28 @@ def _check_loopback(url: str) -> None:
         raise ValueError(f"the load driver only targets loopback addresses, not {url}")
 
 
+class Schedule:
+    """One client's share of a fixed request rate: a send time every ``interval`` seconds from ``start``.
+
+    A request is timed from the moment the schedule meant it to go, not from when a slow answer to the one before
+    let it go, so a server that falls behind shows in the latencies instead of slowing the load down ("coordinated
+    omission", as wrk2 measures).
+    """
+
+    def __init__(self, start: float, interval: float) -> None:
+        self.at, self.interval = start, interval
+
+    async def next(self) -> float:
+        due, self.at = self.at, self.at + self.interval
+        delay = due - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        return due
+
+
 async def _request(send: Send, stats: Stats, kind: str, method: str, path: str, *, json: Any = None,
-                   headers: dict[str, str] | None = None) -> Any:
-    started = time.perf_counter()
+                   headers: dict[str, str] | None = None, since: float | None = None) -> Any:
+    started = time.perf_counter() if since is None else since
     try:
         response = await send(method, path, json, headers)
     except (httpx.HTTPError, TransportError) as error:
@@ -92,22 +111,23 @@ async def _request(send: Send, stats: Stats, kind: str, method: str, path: str, 
 
 
 async def _voter(send: Send, scenarios: list[Scenario], stats: Stats, rng: random.Random,
-                 going: Callable[[], bool], budget: list[int]) -> None:
+                 going: Callable[[], bool], budget: list[int], schedule: "Schedule | None" = None) -> None:
     while going() and budget[0] > 0:
         budget[0] -= 1
         scenario = rng.choice(scenarios)
         number, kind = rng.choice(list(scenario.ballots.items()))
         member = rng.choice(list(scenario.reps))
         choice = random_vote(kind, rng)
+        due = await schedule.next() if schedule is not None else None
         response = await _request(send, stats, "vote", "PUT", scenario.vote_path(number, member),
-                                  json=choice, headers=scenario.headers(member))
+                                  json=choice, headers=scenario.headers(member), since=due)
         if response is not None and response.status_code == 200:
             data = response.json()
             stats.acks.append(Ack(scenario.slug, number, member, data["vote"]["vote"], data["log_index"]))
 
 
 async def _observer(send: Send, scenarios: list[Scenario], stats: Stats, rng: random.Random,
-                    going: Callable[[], bool], extra_paths: tuple[str, ...]) -> None:
+                    going: Callable[[], bool], extra_paths: tuple[str, ...], pause: float) -> None:
     while going():
         scenario = rng.choice(scenarios)
         number = rng.choice(list(scenario.ballots))
@@ -116,7 +136,7 @@ async def _observer(send: Send, scenarios: list[Scenario], stats: Stats, rng: ra
                            f"{base}/log/entries?start=0&end=20", base, f"{base}/members",
                            *(p.format(slug=scenario.slug, number=number) for p in extra_paths)])
         await _request(send, stats, "read", "GET", path)
-        await asyncio.sleep(0.02)
+        await asyncio.sleep(pause)
 
 
 class Senders:
@@ -145,21 +165,29 @@ class Senders:
 async def drive(url: str, scenarios: list[Scenario], *, clients: int, observers: int = 0, seconds: float,
                 max_votes: int = 1_000_000, seed: int = 0, extra_paths: tuple[str, ...] = (),
                 timeout: float = 30, stats: Stats | None = None, stop: threading.Event | None = None,
-                raw: bool = False) -> Stats:
-    """Run ``clients`` voters and ``observers`` readers against ``url`` for at most ``seconds`` and ``max_votes``."""
+                raw: bool = False, rate: float | None = None, observer_pause: float = 0.02) -> Stats:
+    """Run ``clients`` voters and ``observers`` readers against ``url`` for at most ``seconds`` and ``max_votes``.
+
+    Without ``rate`` each voter sends its next vote as soon as the last one is answered (a closed loop: the most the
+    server can take); with ``rate`` the voters together send ``rate`` votes a second on a fixed schedule, each
+    client in turn, and latencies count from the scheduled time. Each observer waits ``observer_pause`` seconds
+    after each answer before its next read.
+    """
     stats = stats if stats is not None else Stats()
     started = time.monotonic()
     deadline = started + seconds
+    begin = time.perf_counter() + 0.05
+    schedules = [Schedule(begin + n / rate, clients / rate) if rate else None for n in range(clients)]
 
     def going() -> bool:
         return time.monotonic() < deadline and not (stop is not None and stop.is_set())
 
     budget = [max_votes]
     async with Senders(url, clients + observers, timeout=timeout, raw=raw) as sends:
-        tasks = [_voter(sends[n], scenarios, stats, random.Random(seed * 1000 + n), going, budget)
+        tasks = [_voter(sends[n], scenarios, stats, random.Random(seed * 1000 + n), going, budget, schedules[n])
                  for n in range(clients)]
         tasks += [_observer(sends[clients + n], scenarios, stats, random.Random(-seed * 1000 - n - 1), going,
-                            extra_paths) for n in range(observers)]
+                            extra_paths, observer_pause) for n in range(observers)]
         await asyncio.gather(*tasks)
     stats.elapsed = time.monotonic() - started
     return stats
