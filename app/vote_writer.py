@@ -19,11 +19,12 @@ from contextlib import nullcontext
 from datetime import datetime
 
 import anyio.to_thread
+from sqlalchemy.engine import Connection
 from sqlmodel import Session
 from starlette.datastructures import State
 
 from app.api.schemas import VoteReceipt, VotePublic
-from app.db import write_gate, write_session
+from app.db import WRITE_OPTION, write_gate
 from app.deps import require_member_of
 from app.errors import DATABASE_DOWN
 from governance import accounts, ballots, coalitions, members, proposals, receipts
@@ -64,6 +65,7 @@ class VoteWriter:
         self.waiting: list[tuple[CastRequest, asyncio.Future]] = []
         self.task: asyncio.Task | None = None
         self.facts = Facts()
+        self.held: Connection | None = None  # the connection groups use while votes keep coming
         self.groups = 0  # how many groups were written, and how many votes they held (for tests and benchmarks)
         self.votes = 0
 
@@ -89,32 +91,57 @@ class VoteWriter:
                     outcomes = [error] * len(group)
                 self.groups, self.votes = self.groups + 1, self.votes + len(group)
                 _answer(group, outcomes)
+                if not self.waiting:  # a pause: the connection goes back to the pool
+                    await anyio.to_thread.run_sync(self._release)
         finally:
+            if self.held is not None:  # cancelled in the middle: give it back anyway
+                self._release()
             self.task = None
             if self.waiting:  # left behind by a shutdown
                 waiting, self.waiting = self.waiting, []
                 _answer(waiting, [asyncio.CancelledError()] * len(waiting))
 
     def _session(self) -> Session:
-        session = write_session(self.state.engine)
+        """A write session on the connection the writer holds while votes keep coming: the pool checks a
+        connection (a round trip) each time it hands one out, so the writer takes one per burst, not per group."""
+        if self.held is None:
+            self.held = self.state.engine.connect()
+        session = Session(self.held.execution_options(**{WRITE_OPTION: True}), expire_on_commit=False)
         session.info["log_signer"] = self.state.log_signer
         return session
 
+    def _release(self) -> None:
+        """Give the held connection back to the pool (a broken one is discarded there)."""
+        held, self.held = self.held, None
+        if held is not None:
+            try:
+                held.close()
+            except Exception:  # noqa: BLE001 - a connection that cannot even be closed is gone already
+                logger.warning("the vote writer's connection could not be closed; the pool discards it")
+
     def _write(self, requests: list[CastRequest]) -> list[VoteReceipt | BaseException]:
-        """On a worker thread: the group in one transaction, then each vote it left out alone."""
+        """On a worker thread: the group in one transaction, then each vote it left out alone. A group that finds
+        its held connection broken (the database restarted since) is tried once more on a fresh one."""
         now = self.state.clock()
-        try:
-            with self._session() as session:
-                settle_due_many(session, {request.slug for request in requests}, now)
-                casts = cast_many(session, requests, now, self.facts)
-                answers: list[VoteReceipt | BaseException | None] = [
-                    None if cast is None else _receipt(cast) for cast in casts]
-                session.commit()
-        except DATABASE_DOWN as error:
-            return [error] * len(requests)
-        except Exception as error:  # noqa: BLE001 - each vote is tried alone below and gets its own answer
-            logger.warning("a group of %d votes failed (%s); casting each alone", len(requests), type(error).__name__)
-            answers = [None] * len(requests)
+        for attempt in (1, 2):
+            try:
+                with self._session() as session:
+                    settle_due_many(session, {request.slug for request in requests}, now)
+                    casts = cast_many(session, requests, now, self.facts)
+                    answers: list[VoteReceipt | BaseException | None] = [
+                        None if cast is None else _receipt(cast) for cast in casts]
+                    session.commit()
+                break
+            except DATABASE_DOWN as error:
+                self._release()
+                if attempt == 2 or not getattr(error, "connection_invalidated", False):
+                    return [error] * len(requests)
+            except Exception as error:  # noqa: BLE001 - each vote is tried alone below and gets its own answer
+                logger.warning("a group of %d votes failed (%s); casting each alone", len(requests),
+                               type(error).__name__)
+                self._release()  # whatever went wrong, the votes cast alone start on a fresh connection
+                answers = [None] * len(requests)
+                break
         return [answer if answer is not None else self._alone(request, now)
                 for request, answer in zip(requests, answers)]
 

@@ -162,10 +162,9 @@ def upsert_votes(session: Session, rows: list[dict]) -> list[Mapping[str, object
     return [row._mapping for row in session.execute(statement, rows).all()]
 
 
-def write_votes(session: Session, rows: list[dict]) -> None:
-    """``upsert_votes`` without reading the rows back: one prepared statement sent for all rows at once."""
-    if rows:
-        session.execute(_upsert(session.get_bind().dialect.name), rows)
+def vote_upsert(dialect: str) -> Insert:
+    """``upsert_votes``'s statement without reading the rows back, for ``pipelined.write_all``."""
+    return _upsert(dialect)
 
 
 @cache

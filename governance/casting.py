@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import bindparam, select, tuple_
+from sqlalchemy import LargeBinary, bindparam, cast, literal, null, select, tuple_, union_all
 from sqlmodel import Session
 
 from governance import ballots
@@ -24,8 +24,10 @@ from governance.log import store
 from governance.log.proofs import format_receipt
 from governance.log.recount import ChoiceError, check_choice, vote_commitment
 from governance.log.tree import KnownNodes, inclusion_proof_from_store
+from governance.log import tree
 from governance.log.store import StagedEntry
-from governance.models import Account, ApiToken, Ballot, Coalition, Member, Proposal, Vote
+from governance.models import Account, ApiToken, Ballot, Coalition, LogNode, Member, Proposal, Vote
+from governance.pipelined import write_all
 
 __all__ = ["BallotFacts", "Cast", "CastRequest", "CastVote", "Facts", "LogOwner", "MemberFacts", "Voter", "cast_many",
            "settle_due_many"]
@@ -139,9 +141,15 @@ _BALLOTS = (select(Proposal.coalition_id, Proposal.number, Proposal.options, Bal
             .where(tuple_(Proposal.coalition_id, Proposal.number).in_(bindparam("keys", expanding=True))))
 _MEMBERS = select(Member.id, Member.coalition_id, Member.slug, Member.name).where(
     tuple_(Member.coalition_id, Member.slug).in_(bindparam("keys", expanding=True)))
-_CASTS = select(Vote.ballot_id, Vote.member_id, Vote.casts).where(
-    tuple_(Vote.ballot_id, Vote.member_id).in_(bindparam("keys", expanding=True)))
-_STATUSES = select(Ballot.id, Ballot.status).where(Ballot.id.in_(bindparam("ids", expanding=True)))
+_NODE = LogNode.__table__
+_LOCKED_READ = union_all(  # kind, then three integers, then a hash: nodes first, so the hash column is typed bytes
+    select(literal("n"), _NODE.c.coalition_id, _NODE.c.level, _NODE.c.index, _NODE.c.hash).where(
+        tuple_(_NODE.c.coalition_id, _NODE.c.level, _NODE.c.index).in_(bindparam("nodes", expanding=True))),
+    select(literal("s"), Ballot.id, literal(0), literal(0), cast(null(), LargeBinary)).where(
+        Ballot.id.in_(bindparam("ballots", expanding=True)), Ballot.status == "open"),
+    select(literal("c"), Vote.ballot_id, Vote.member_id, Vote.casts, cast(null(), LargeBinary)).where(
+        tuple_(Vote.ballot_id, Vote.member_id).in_(bindparam("votes", expanding=True))),
+)
 _DUE = (select(Coalition).join(Ballot, Ballot.coalition_id == Coalition.id)
         .where(Coalition.slug.in_(bindparam("slugs", expanding=True)), Ballot.status == "open",
                Ballot.closes_at <= bindparam("now")).distinct())
@@ -163,12 +171,29 @@ def cast_many(session: Session, requests: Sequence[CastRequest], now: datetime,
               facts: Facts | None = None) -> list[Cast | None]:
     """Stage every vote of ``requests`` that passes all checks, in order, in the session's transaction (the caller
     commits); ``None`` for each one that does not (cast it alone for its error). ``facts``: what earlier groups of
-    this process learned (a new, empty one if not given)."""
-    staged = _check(session, requests, now, facts if facts is not None else Facts())
-    staged = _still_open(session, staged, now)
-    receipts = _append(session, staged)
-    votes = _record(session, staged, now)
+    this process learned (a new, empty one if not given).
+
+    While the group holds its logs' locks it asks the database twice: one read (the trees' frontiers, which ballots
+    are still open, the votes' cast counts) and one write of every row (on PostgreSQL one round trip for all)."""
     results: list[Cast | None] = [None] * len(requests)
+    staged = _check(session, requests, now, facts if facts is not None else Facts())
+    if not staged:
+        return results
+    owners = {item.coalition.id: item.coalition for item in staged}
+    heads = store.lock_heads(session, owners.values())
+    frontiers, still_open, casts_before = _read_locked(session, staged, {log: heads[log].size for log in owners})
+    staged = [item for item in staged if item.ballot.id in still_open]
+    by_log: dict[int, list[_Staged]] = {}
+    for item in staged:
+        item.salt = secrets.token_hex(16)
+        by_log.setdefault(item.coalition.id, []).append(item)
+    if not by_log:
+        return results
+    appended, writes = store.stage_appends(
+        session, [(items[0].coalition, [_event(item) for item in items]) for items in by_log.values()], frontiers)
+    receipts = _receipts(session, by_log, appended)
+    vote_rows, votes = _votes(staged, casts_before, now)
+    write_all(session, [*writes, (ballots.vote_upsert(session.get_bind().dialect.name), vote_rows)])
     for item in staged:
         results[item.position] = Cast(vote=votes[item.position], member=item.member, entry=item.entry,
                                       receipt=receipts[item.position])
@@ -231,27 +256,31 @@ def _check(session: Session, requests: Sequence[CastRequest], now: datetime, fac
     return staged
 
 
-def _still_open(session: Session, staged: list[_Staged], now: datetime) -> list[_Staged]:
-    """Lock the logs the votes go to (in one order, so two groups never wait on each other), then keep the votes
-    whose ballot is still open: a ballot's status is read again under its log's lock, as ``cast_vote`` does."""
-    if not staged:
-        return []
-    store.lock_heads(session, {item.coalition.id: item.coalition for item in staged}.values())
-    ids = sorted({item.ballot.id for item in staged})
-    status = dict(session.execute(_STATUSES, {"ids": ids}).all())
-    return [item for item in staged if status.get(item.ballot.id) == "open"]
+def _read_locked(session: Session, staged: list[_Staged], sizes: Mapping[int, int]) -> tuple[
+        dict[int, dict[tuple[int, int], bytes]], set[int], dict[tuple[int, int], int]]:
+    """Once the logs are locked, in one query: each log's frontier (the perfect subtrees of its ``sizes``), which
+    of the group's ballots are still open (a closing runs under the same lock, so this read sees any that came
+    first, as ``cast_vote`` does), and how many casts each (ballot, member) vote row has (every change to a vote
+    row runs under its log's lock too)."""
+    nodes = sorted((log, level, index) for log, size in sizes.items() for level, index in tree.perfect_nodes(0, size))
+    frontiers: dict[int, dict[tuple[int, int], bytes]] = {log: {} for log in sizes}
+    still_open, casts = set(), {}
+    rows = session.execute(_LOCKED_READ, {"nodes": nodes, "ballots": sorted({item.ballot.id for item in staged}),
+                                          "votes": sorted({(item.ballot.id, item.member.id) for item in staged})})
+    for kind, a, b, c, value in rows:
+        if kind == "n":
+            frontiers[a][(b, c)] = value
+        elif kind == "s":
+            still_open.add(a)
+        else:
+            casts[(a, b)] = c
+    return frontiers, still_open, casts
 
 
-def _append(session: Session, staged: list[_Staged]) -> dict[int, str | None]:
-    """Append the votes' commitments to their coalitions' logs, all logs at once; each vote's receipt, by position."""
-    by_log: dict[int, list[_Staged]] = {}
-    for item in staged:
-        item.salt = secrets.token_hex(16)
-        by_log.setdefault(item.coalition.id, []).append(item)
-    if not by_log:
-        return {}
-    appended = store.append_to_logs(session, [(items[0].coalition, [_event(item) for item in items])
-                                              for items in by_log.values()])
+def _receipts(session: Session, by_log: dict[int, list[_Staged]],
+              appended: Mapping[int, store.Appended]) -> dict[int, str | None]:
+    """Each vote's receipt (by position): its entry's inclusion proof at its log's new size, with the new
+    checkpoint, from the nodes the append read and made."""
     receipts = {}
     for log, items in by_log.items():
         done = appended[log]
@@ -270,27 +299,23 @@ def _event(item: _Staged) -> tuple[str, dict]:
                          "actor": item.account.username}
 
 
-def _record(session: Session, staged: list[_Staged], now: datetime) -> dict[int, CastVote]:
-    """One upsert row per (ballot, member): the group's last vote for it, counted as as many casts as it had; the
-    vote each request sees is its own, with the cast count as of that request. The counts before come from one
-    read: every change to a vote row is made under its coalition's log lock, which this transaction holds."""
+def _votes(staged: list[_Staged], casts: dict[tuple[int, int], int],
+           now: datetime) -> tuple[list[dict], dict[int, CastVote]]:
+    """One upsert row per (ballot, member): the group's last vote for it, counted as as many casts as it had; and
+    the vote each request sees (by position): its own, with the cast count as of that request."""
     last: dict[tuple[int, int], _Staged] = {}
     count: dict[tuple[int, int], int] = {}
     for item in staged:
         key = (item.ballot.id, item.member.id)
         last[key] = item
         count[key] = count.get(key, 0) + 1
-    if not last:
-        return {}
-    casts = dict(((ballot, member), n) for ballot, member, n in session.execute(_CASTS, {"keys": sorted(last)}))
-    ballots.write_votes(session, [
-        {"ballot_id": item.ballot.id, "member_id": item.member.id, "choice": item.choice,
-         "account": item.account.username, "cast_at": now, "log_idx": item.entry.idx, "casts": count[key],
-         "salt": item.salt} for key, item in last.items()])
-    votes = {}
+    rows = [{"ballot_id": item.ballot.id, "member_id": item.member.id, "choice": item.choice,
+             "account": item.account.username, "cast_at": now, "log_idx": item.entry.idx, "casts": count[key],
+             "salt": item.salt} for key, item in last.items()]
+    votes, casts = {}, dict(casts)
     for item in staged:
         key = (item.ballot.id, item.member.id)
         casts[key] = casts.get(key, 0) + 1
         votes[item.position] = CastVote(choice=item.choice, account=item.account.username, cast_at=now,
                                         casts=casts[key], log_idx=item.entry.idx, salt=item.salt)
-    return votes
+    return rows, votes

@@ -11,9 +11,11 @@ from sqlmodel import Session, select
 from governance.log import merkle, tree
 from governance.log.canonical import canonical_bytes
 from governance.models import Checkpoint, Coalition, LogEntry, LogHead, LogNode
+from governance.pipelined import Write, write_all
 
 __all__ = ["EVENT_VERSION", "Appended", "LogSigner", "NodeReader", "StagedEntry", "append", "append_many",
-           "append_to_logs", "last_append", "lock_head", "lock_heads", "log_size", "read_frontiers", "read_nodes"]
+           "append_to_logs", "last_append", "lock_head", "lock_heads", "log_size", "read_frontiers", "read_nodes",
+           "stage_appends"]
 
 EVENT_VERSION = 1
 EMPTY_ROOT = merkle.EMPTY_ROOT
@@ -140,25 +142,41 @@ def append_many(session: Session, *, coalition: Coalition,
     return append_to_logs(session, [(coalition, events)])[coalition.id]
 
 
-def append_to_logs(session: Session,
-                   batches: Sequence[tuple[Coalition, Sequence[tuple[str, Mapping[str, object]]]]]) -> dict[int, Appended]:
+Batches = Sequence[tuple[Coalition, Sequence[tuple[str, Mapping[str, object]]]]]
+
+
+def append_to_logs(session: Session, batches: Batches) -> dict[int, Appended]:
     """Stage each batch's events (type, body), in order, as the next entries of its coalition's log; the caller
     commits. What was appended to each log, by coalition id.
 
     One read of the trees' frontiers (the perfect subtrees of each current size, RFC 9162 2.1.1) gives every node the
     new leaves complete and each new root; the entries, their nodes, the heads and one signed checkpoint per log for
-    its new size are then written with one statement each, however many events and logs there are.
+    its new size are then written with one statement each, however many events and logs there are (on PostgreSQL,
+    all in one round trip).
     """
-    if not batches or not all(events for _, events in batches) or len({c.id for c, _ in batches}) < len(batches):
-        raise ValueError("append_to_logs needs at least one event for each log, each log once")
+    if not batches:
+        raise ValueError("append_to_logs needs at least one log")
     session.flush()  # what the caller staged goes first, as it always did
     heads = lock_heads(session, [coalition for coalition, _ in batches])
-    frontiers = read_frontiers(session, {c.id: heads[c.id].size for c, _ in batches})
+    appended, writes = stage_appends(session, batches, read_frontiers(session, {c.id: heads[c.id].size
+                                                                                for c, _ in batches}))
+    write_all(session, writes)
+    return appended
+
+
+def stage_appends(session: Session, batches: Batches,
+                  frontiers: Mapping[int, dict[tuple[int, int], bytes]]) -> tuple[dict[int, Appended], list[Write]]:
+    """What ``append_to_logs`` computes once the logs' heads are locked and their ``frontiers`` read (by coalition
+    id): what each log gets, and the rows to write for it (``pipelined.write_all``), so a caller can send them
+    together with rows of its own. The heads in the session already show the new sizes and roots."""
+    if not all(events for _, events in batches) or len({c.id for c, _ in batches}) < len(batches):
+        raise ValueError("append_to_logs needs at least one event for each log, each log once")
+    heads = lock_heads(session, [coalition for coalition, _ in batches])  # held already: no query
     signer: LogSigner | None = session.info.get("log_signer")
     now_ms = int(time.time() * 1000)
     entry_rows, node_rows, head_rows, checkpoint_rows, appended = [], [], [], [], {}
     for coalition, events in batches:
-        head, known = heads[coalition.id], frontiers[coalition.id]
+        head, known = heads[coalition.id], dict(frontiers[coalition.id])
         size, ts = head.size, max(now_ms, head.last_ts)
         reader = tree.KnownNodes(known)
         entries = []
@@ -182,12 +200,9 @@ def append_to_logs(session: Session,
         if note is not None:
             checkpoint_rows.append({"coalition_id": coalition.id, "size": new_size, "root": root, "note": note})
         appended[coalition.id] = Appended(entries=tuple(entries), size=new_size, note=note, nodes=known)
-    for statement, rows in ((_INSERT_ENTRY, entry_rows), (_INSERT_NODES, node_rows), (_ADVANCE_HEAD, head_rows),
-                            (_INSERT_CHECKPOINT, checkpoint_rows)):
-        if rows:
-            session.execute(statement, rows if len(rows) > 1 else rows[0])
     _this_transaction(session, _APPENDS).update(appended)
-    return appended
+    return appended, [(_INSERT_ENTRY, entry_rows), (_INSERT_NODES, node_rows), (_ADVANCE_HEAD, head_rows),
+                      (_INSERT_CHECKPOINT, checkpoint_rows)]
 
 
 def last_append(session: Session, coalition: Coalition) -> Appended | None:

@@ -78,3 +78,20 @@ def test_a_group_that_cannot_get_a_worker_thread_answers_each_vote_with_that_err
     monkeypatch.undo()  # threads again: the writer takes the next votes as if nothing had happened
     (receipt,) = asyncio.run(_cast_together(writer, requests[:1]))
     assert receipt.log_index == before and receipt.vote.casts == 1
+
+
+def test_a_group_whose_held_connection_broke_is_written_on_a_fresh_one(app, client, clock) -> None:
+    fixture = quick_coalition(app, members=MEMBERS)
+    number = make_proposal(client, fixture)
+    open_ballot(client, fixture, number, now=clock.now)
+    writer = VoteWriter(app.state)
+    writer.held = app.state.engine.connect()
+    writer.held.connection.dbapi_connection.close()  # as a database restart leaves it
+    requests = [CastRequest(fixture.slug, number, member, {"choice": "no"}, token=_secret(fixture.reps[member]))
+                for member in MEMBERS]
+
+    answers = writer._write(requests)
+
+    assert [answer.vote.member for answer in answers] == list(MEMBERS)
+    assert len(log_events(app.state.engine, fixture.slug)) == answers[-1].log_index + 1
+    writer._release()
