@@ -16,8 +16,8 @@ server takes, where latency is only the queue that ``clients`` waiting requests 
 second on a fixed schedule shared by the same clients, timed from the scheduled moment (as wrk2 does): what a
 sustained load of that rate waits. The issue's target is the second at 500 votes/s.
 
-Run: .venv/bin/python bench/load.py [--clients 50] [--seconds 30] [--rate 500] [--workers 4] [--coalitions 8]
-     [--backend both]
+Run: .venv/bin/python bench/load.py [--clients 50] [--seconds 30] [--rate 500] [--workers 2] [--coalitions 8]
+     [--observers 20] [--observer-pause 1] [--backend both]
 """
 
 import argparse
@@ -242,14 +242,15 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("mode", nargs="?", default="bench", choices=["bench", "drive"])
     parser.add_argument("--backend", default="both", choices=["both", "postgresql", "sqlite"])
     parser.add_argument("--clients", type=int, default=50)
-    parser.add_argument("--observers", type=int, default=5)
-    parser.add_argument("--observer-pause", type=float, default=0.02,
-                        help="seconds each observer waits after an answer before its next read")
+    parser.add_argument("--observers", type=int, default=20)
+    parser.add_argument("--observer-pause", type=float, default=1.0,
+                        help="seconds each observer waits after an answer before its next read (people reading "
+                             "pages; --observers 5 --observer-pause 0.02 is the old read-as-fast-as-you-can load)")
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--max-votes", type=int, default=200_000, help="stop a run after this many votes (inserts)")
     parser.add_argument("--rate", type=float, default=500,
                         help="then send votes at this fixed rate (all clients together; 0: skip that run)")
-    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=2, help="uvicorn workers on PostgreSQL (one per core)")
     parser.add_argument("--coalitions", type=int, default=8)
     parser.add_argument("--members", type=int, default=50)
     parser.add_argument("--ballots", type=int, default=8)

@@ -128,6 +128,9 @@ async def _voter(send: Send, scenarios: list[Scenario], stats: Stats, rng: rando
 
 async def _observer(send: Send, scenarios: list[Scenario], stats: Stats, rng: random.Random,
                     going: Callable[[], bool], extra_paths: tuple[str, ...], pause: float) -> None:
+    """Reads a random page or API resource, waits ``pause`` seconds, and again. Observers are independent people:
+    each starts at a random moment within its first pause, so they do not all read at the same instant."""
+    await asyncio.sleep(rng.uniform(0, pause))
     while going():
         scenario = rng.choice(scenarios)
         number = rng.choice(list(scenario.ballots))
@@ -184,10 +187,11 @@ async def drive(url: str, scenarios: list[Scenario], *, clients: int, observers:
 
     budget = [max_votes]
     async with Senders(url, clients + observers, timeout=timeout, raw=raw) as sends:
-        tasks = [_voter(sends[n], scenarios, stats, random.Random(seed * 1000 + n), going, budget, schedules[n])
-                 for n in range(clients)]
-        tasks += [_observer(sends[clients + n], scenarios, stats, random.Random(-seed * 1000 - n - 1), going,
-                            extra_paths, observer_pause) for n in range(observers)]
-        await asyncio.gather(*tasks)
-    stats.elapsed = time.monotonic() - started
+        readers = [asyncio.ensure_future(_observer(sends[clients + n], scenarios, stats,
+                                                   random.Random(-seed * 1000 - n - 1), going, extra_paths,
+                                                   observer_pause)) for n in range(observers)]
+        await asyncio.gather(*(_voter(sends[n], scenarios, stats, random.Random(seed * 1000 + n), going, budget,
+                                      schedules[n]) for n in range(clients)))
+        stats.elapsed = time.monotonic() - started  # the voters' time: an observer may still be in its pause
+        await asyncio.gather(*readers)
     return stats
