@@ -13,6 +13,7 @@ from governance.errors import Forbidden, Unauthorized
 from governance.models import Account, Coalition
 
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+SIGN_IN = "Sign in or send an API token (Authorization: Bearer <token>)."
 
 
 async def get_now(request: Request) -> datetime:
@@ -42,7 +43,7 @@ OptionalAccountDep = Annotated[Account | None, Depends(get_optional_account)]
 
 async def get_current_account(account: OptionalAccountDep) -> Account:
     if account is None:
-        raise Unauthorized("Sign in or send an API token (Authorization: Bearer <token>).")
+        raise Unauthorized(SIGN_IN)
     return account
 
 

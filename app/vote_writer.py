@@ -25,19 +25,18 @@ from starlette.datastructures import State
 
 from app.api.schemas import VoteReceipt, VotePublic
 from app.db import WRITE_OPTION, write_gate
-from app.deps import require_member_of
+from app.deps import SIGN_IN, require_member_of
 from app.errors import DATABASE_DOWN
 from governance import accounts, ballots, coalitions, members, proposals, receipts
 from governance.casting import Cast, CastRequest, Facts, cast_many, settle_due_many
 from governance.errors import Forbidden, Unauthorized
 from governance.models import Account, Member, Vote
 
-__all__ = ["MAX_GROUP", "VoteWriter", "vote_public", "vote_writer"]
+__all__ = ["MAX_GROUP", "VoteWriter", "cast_alone", "vote_public", "vote_writer"]
 
 logger = logging.getLogger("concord")
 MAX_GROUP = 200
 """At most this many votes in one transaction (a bound on how long one group holds its logs' locks)."""
-SIGN_IN = "Sign in or send an API token (Authorization: Bearer <token>)."
 _WRITERS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 

@@ -2,11 +2,13 @@
 
 Each vote goes through the same checks as ``ballots.cast_vote``, in the same order of authority (token, coalition,
 membership, proposal, member, representation, ballot open, eligibility, the ballot's rule); the checks read what the
-whole group needs with one query per kind of row instead of a few queries per vote, and every log the group writes
-to gets its votes' entries, their Merkle nodes, one head update and one signed checkpoint in one statement each
-(``store.append_many``). A vote that fails any check is left out and reported as ``None``: the caller casts it
-alone afterwards through ``ballots.cast_vote``, which refuses it with the exact error a single vote gets (or accepts
-it, if what it waited for has changed meanwhile), so a group never changes what a voter is told.
+whole group needs with one query per kind of row instead of a few queries per vote (and what cannot change, such as
+an open ballot's rule, only once per process: ``Facts``). Then the group locks its logs, reads in one query what
+must be read under those locks, and writes every row at once (``store.stage_appends``, ``pipelined.write_all``):
+each log gets its votes' entries, their Merkle nodes, one head update and one signed checkpoint. A vote that fails
+any check is left out and reported as ``None``: the caller casts it alone afterwards through ``ballots.cast_vote``,
+which refuses it with the exact error a single vote gets (or accepts it, if what it waited for has changed
+meanwhile), so a group never changes what a voter is told.
 """
 
 import secrets
@@ -20,11 +22,10 @@ from sqlmodel import Session
 from governance import ballots
 from governance.accounts import token_digest
 from governance.clock import as_utc
-from governance.log import store
+from governance.log import store, tree
 from governance.log.proofs import format_receipt
 from governance.log.recount import ChoiceError, check_choice, vote_commitment
 from governance.log.tree import KnownNodes, inclusion_proof_from_store
-from governance.log import tree
 from governance.log.store import StagedEntry
 from governance.models import Account, ApiToken, Ballot, Coalition, LogNode, Member, Proposal, Vote
 from governance.pipelined import write_all

@@ -7,7 +7,8 @@ from fastapi.responses import Response
 
 from app.api.schemas import ERROR_RESPONSES, VoteIn, VoteReceipt
 from app.exactjson import ExactJSONRoute
-from app.vote_writer import SIGN_IN, vote_writer
+from app.deps import SIGN_IN
+from app.vote_writer import vote_writer
 from governance.casting import CastRequest
 from governance.errors import Unauthorized
 
