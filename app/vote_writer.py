@@ -37,6 +37,8 @@ __all__ = ["MAX_GROUP", "VoteWriter", "cast_alone", "vote_public", "vote_writer"
 logger = logging.getLogger("concord")
 MAX_GROUP = 200
 """At most this many votes in one transaction (a bound on how long one group holds its logs' locks)."""
+HOLD_IDLE = 1.0
+"""Seconds the writer keeps its connection once no vote waits."""
 _WRITERS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
@@ -63,6 +65,7 @@ class VoteWriter:
         self.state = state
         self.waiting: list[tuple[CastRequest, asyncio.Future]] = []
         self.task: asyncio.Task | None = None
+        self.arrived = asyncio.Event()  # set when a vote comes while the writer waits with its connection held
         self.facts = Facts()
         self.held: Connection | None = None  # the connection groups use while votes keep coming
         self.groups = 0  # how many groups were written, and how many votes they held (for tests and benchmarks)
@@ -73,11 +76,13 @@ class VoteWriter:
         self.waiting.append((request, future))
         if self.task is None:
             self.task = asyncio.create_task(self._drain())
+        else:
+            self.arrived.set()
         return await future
 
     async def _drain(self) -> None:
         try:
-            while self.waiting:
+            while await self._more():
                 group, self.waiting = self.waiting[:MAX_GROUP], self.waiting[MAX_GROUP:]
                 gate = write_gate(self.state.engine)
                 try:
@@ -90,8 +95,6 @@ class VoteWriter:
                     outcomes = [error] * len(group)
                 self.groups, self.votes = self.groups + 1, self.votes + len(group)
                 _answer(group, outcomes)
-                if not self.waiting:  # a pause: the connection goes back to the pool
-                    await anyio.to_thread.run_sync(self._release)
         finally:
             if self.held is not None:  # cancelled in the middle: give it back anyway
                 self._release()
@@ -99,6 +102,20 @@ class VoteWriter:
             if self.waiting:  # left behind by a shutdown
                 waiting, self.waiting = self.waiting, []
                 _answer(waiting, [asyncio.CancelledError()] * len(waiting))
+
+    async def _more(self) -> bool:
+        """Whether votes wait. When none do, the held connection is kept for ``HOLD_IDLE`` seconds in case more
+        come (at a steady rate they come every few milliseconds), then given back to the pool."""
+        if self.waiting:
+            return True
+        if self.held is None:
+            return False
+        self.arrived.clear()
+        try:
+            await asyncio.wait_for(self.arrived.wait(), HOLD_IDLE)
+        except TimeoutError:
+            await anyio.to_thread.run_sync(self._release)
+        return bool(self.waiting)
 
     def _session(self) -> Session:
         """A write session on the connection the writer holds while votes keep coming: the pool checks a

@@ -19,7 +19,7 @@ from datetime import datetime
 from sqlalchemy import LargeBinary, bindparam, cast, literal, null, select, tuple_, union_all
 from sqlmodel import Session
 
-from governance import ballots
+from governance import ballots, coalitions
 from governance.accounts import token_digest
 from governance.clock import as_utc
 from governance.log import store, tree
@@ -151,7 +151,7 @@ _LOCKED_READ = union_all(  # kind, then three integers, then a hash: nodes first
     select(literal("c"), Vote.ballot_id, Vote.member_id, Vote.casts, cast(null(), LargeBinary)).where(
         tuple_(Vote.ballot_id, Vote.member_id).in_(bindparam("votes", expanding=True))),
 )
-_DUE = (select(Coalition).join(Ballot, Ballot.coalition_id == Coalition.id)
+_DUE = (select(Coalition.slug).join(Ballot, Ballot.coalition_id == Coalition.id)
         .where(Coalition.slug.in_(bindparam("slugs", expanding=True)), Ballot.status == "open",
                Ballot.closes_at <= bindparam("now")).distinct())
 
@@ -159,13 +159,13 @@ _DUE = (select(Coalition).join(Ballot, Ballot.coalition_id == Coalition.id)
 def settle_due_many(session: Session, slugs: Iterable[str], now: datetime) -> list[str]:
     """Close the overdue ballots of the coalitions ``slugs`` (one query to find them), committing each coalition's
     closings before the votes; the slugs of the coalitions that had any."""
-    due = session.execute(_DUE, {"slugs": sorted(set(slugs)), "now": now}).scalars().all()
-    for coalition in sorted(due, key=lambda c: c.id):
-        ballots.close_due(session, coalition=coalition, now=now)
+    due = sorted(session.execute(_DUE, {"slugs": sorted(set(slugs)), "now": now}).scalars())
+    for slug in due:
+        ballots.close_due(session, coalition=coalitions.get_coalition(session, slug), now=now)
         session.commit()
     if due:
         session.expire_all()
-    return [coalition.slug for coalition in due]
+    return due
 
 
 def cast_many(session: Session, requests: Sequence[CastRequest], now: datetime,

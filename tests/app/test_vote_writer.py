@@ -95,3 +95,28 @@ def test_a_group_whose_held_connection_broke_is_written_on_a_fresh_one(app, clie
     assert [answer.vote.member for answer in answers] == list(MEMBERS)
     assert len(log_events(app.state.engine, fixture.slug)) == answers[-1].log_index + 1
     writer._release()
+
+
+def test_the_writer_keeps_its_connection_while_votes_keep_coming_and_gives_it_back_when_they_stop(
+        app, client, clock, monkeypatch) -> None:
+    fixture = quick_coalition(app, members=MEMBERS)
+    number = make_proposal(client, fixture)
+    open_ballot(client, fixture, number, now=clock.now)
+    monkeypatch.setattr("app.vote_writer.HOLD_IDLE", 0.2)
+    writer = VoteWriter(app.state)
+    requests = [CastRequest(fixture.slug, number, member, {"choice": "yes"}, token=_secret(fixture.reps[member]))
+                for member in MEMBERS]
+
+    async def one_after_another() -> tuple[list, list, bool]:
+        held, answers = [], []
+        for request in requests:
+            answers.append(await writer.cast(request))
+            held.append(writer.held)  # the group is written; the writer waits for more with its connection
+        await asyncio.sleep(0.5)  # no vote for longer than HOLD_IDLE
+        return answers, held, writer.held is None and writer.task is None
+
+    answers, held, released = asyncio.run(one_after_another())
+    assert [answer.vote.member for answer in answers] == list(MEMBERS)
+    assert writer.groups == len(MEMBERS)  # one at a time: each its own group
+    assert held[0] is not None and all(connection is held[0] for connection in held)  # one checkout for them all
+    assert released
