@@ -2,6 +2,7 @@
 
 import asyncio
 import base64
+from concurrent.futures import ThreadPoolExecutor
 
 from app.vote_writer import VoteWriter
 from governance.casting import CastRequest
@@ -11,6 +12,13 @@ from tests.app.support import log_events, quick_coalition
 from tests.factories import make_proposal, open_ballot
 
 MEMBERS = {f"org-{n}": n + 1 for n in range(6)}
+
+
+def _run(coroutine):  # noqa: ANN001, ANN202
+    """``asyncio.run`` on a thread of its own: another test's event loop (Playwright's sync API keeps one for its
+    browser) may still be running on this one."""
+    with ThreadPoolExecutor(1) as thread:
+        return thread.submit(asyncio.run, coroutine).result()
 
 
 def _secret(headers: dict[str, str]) -> str:
@@ -35,7 +43,7 @@ def test_votes_waiting_together_are_one_group_each_with_its_own_answer(app, clie
     writer = VoteWriter(app.state)
     before = len(log_events(app.state.engine, fixture.slug))
 
-    answers = asyncio.run(_cast_together(writer, requests))
+    answers = _run(_cast_together(writer, requests))
 
     assert (writer.groups, writer.votes) == (1, len(requests))
     receipts, (bad_choice, wrong_member) = answers[:-2], answers[-2:]
@@ -70,13 +78,13 @@ def test_a_group_that_cannot_get_a_worker_thread_answers_each_vote_with_that_err
     writer = VoteWriter(app.state)
     requests = [CastRequest(fixture.slug, number, member, {"choice": "yes"}, token=_secret(fixture.reps[member]))
                 for member in MEMBERS]
-    answers = asyncio.run(_cast_together(writer, requests))
+    answers = _run(_cast_together(writer, requests))
     assert all(isinstance(answer, RuntimeError) for answer in answers)
     assert writer.task is None and not writer.waiting
     assert len(log_events(app.state.engine, fixture.slug)) == before
 
     monkeypatch.undo()  # threads again: the writer takes the next votes as if nothing had happened
-    (receipt,) = asyncio.run(_cast_together(writer, requests[:1]))
+    (receipt,) = _run(_cast_together(writer, requests[:1]))
     assert receipt.log_index == before and receipt.vote.casts == 1
 
 
@@ -115,7 +123,7 @@ def test_the_writer_keeps_its_connection_while_votes_keep_coming_and_gives_it_ba
         await asyncio.sleep(0.5)  # no vote for longer than HOLD_IDLE
         return answers, held, writer.held is None and writer.task is None
 
-    answers, held, released = asyncio.run(one_after_another())
+    answers, held, released = _run(one_after_another())
     assert [answer.vote.member for answer in answers] == list(MEMBERS)
     assert writer.groups == len(MEMBERS)  # one at a time: each its own group
     assert held[0] is not None and all(connection is held[0] for connection in held)  # one checkout for them all
