@@ -22,6 +22,7 @@ __all__ = [
 _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("concord-timing-equalizer")
 TOKEN_PREFIX = "cnc_"
+REVOKED_ACCOUNT = "This account has been revoked."
 MIN_PASSWORD = 10
 
 
@@ -168,5 +169,5 @@ def account_for_token(session: Session, secret: str) -> Account:
         raise Unauthorized("This API token is unknown or revoked.")
     account = row[1]
     if account is None or not account.active:
-        raise Forbidden("This account has been revoked.")
+        raise Forbidden(REVOKED_ACCOUNT)
     return account

@@ -1,7 +1,7 @@
 """Ballots: open with a frozen rule and frozen weights, cast and change votes, close exactly once."""
 
 import secrets
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from functools import cache
 
@@ -18,8 +18,8 @@ from governance.log import store
 from governance.log.recount import ChoiceError, check_choice, count_ballot, vote_commitment
 from governance.models import Account, Ballot, Coalition, LogEntry, Member, Proposal, Vote
 
-__all__ = ["cast_vote", "close_ballot", "close_due", "due_exists", "find_ballot", "get_ballot", "open_ballot",
-           "vote_target", "votes_of"]
+__all__ = ["cast_vote", "close_ballot", "close_due", "due_exists", "due_slugs", "find_ballot", "get_ballot",
+           "open_ballot", "vote_target", "vote_upsert", "votes_of"]
 
 MAX_DURATION = timedelta(days=366)
 UPSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
@@ -103,7 +103,8 @@ def vote_target(session: Session, *, slug: str, number: int, member: str) -> tup
 
 
 def cast_vote(session: Session, *, coalition: Coalition, actor: Account, proposal: Proposal, member: Member,
-              vote: Mapping[str, object], now: datetime, ballot: Ballot | None = None) -> tuple[Vote, store.StagedEntry]:
+              vote: Mapping[str, object], now: datetime,
+              ballot: Ballot | None = None) -> tuple[Vote, store.StagedEntry]:
     """Cast or change a member's vote; the log gets a commitment to it, revealed when the ballot closes; the last counts.
 
     ``ballot``: the proposal's ballot as the caller read it before the lock, if it did; its rule, eligible members and
@@ -137,9 +138,9 @@ def cast_vote(session: Session, *, coalition: Coalition, actor: Account, proposa
 
 def _record_vote(session: Session, vote: Vote) -> Vote:
     """Insert the member's vote, or replace the one it had (one more cast), in one statement."""
-    row = upsert_votes(session, [{
+    row = session.execute(_upsert_returning(session.get_bind().dialect.name), {
         "ballot_id": vote.ballot_id, "member_id": vote.member_id, "choice": vote.choice, "account": vote.account,
-        "cast_at": vote.cast_at, "log_idx": vote.log_idx, "casts": 1, "salt": vote.salt}])[0]
+        "cast_at": vote.cast_at, "log_idx": vote.log_idx, "casts": 1, "salt": vote.salt}).one()._mapping
     held = session.identity_map.get(session.identity_key(Vote, row["id"]))
     if held is not None:  # the session's copy of this vote takes the row as saved, without a second read
         for name, value in row.items():
@@ -151,26 +152,11 @@ def _record_vote(session: Session, vote: Vote) -> Vote:
     return saved
 
 
-def upsert_votes(session: Session, rows: list[dict]) -> list[Mapping[str, object]]:
-    """Insert each (ballot, member)'s vote or replace the one it had, adding the row's ``casts`` to the count; the
-    rows as saved, in the order given. At most one row per (ballot, member) in one call."""
-    if not rows:
-        return []
-    statement = _upsert_returning(session.get_bind().dialect.name)
-    if len(rows) == 1:
-        return [session.execute(statement, rows[0]).one()._mapping]
-    return [row._mapping for row in session.execute(statement, rows).all()]
-
-
-def vote_upsert(dialect: str) -> Insert:
-    """``upsert_votes``'s statement without reading the rows back, for ``pipelined.write_all``."""
-    return _upsert(dialect)
-
-
 @cache
-def _upsert(dialect: str) -> Insert:
-    """INSERT ... ON CONFLICT (ballot, member) DO UPDATE, built once per dialect (SQLite 3.35+ and PostgreSQL, the
-    databases Concord runs on)."""
+def vote_upsert(dialect: str) -> Insert:
+    """INSERT ... ON CONFLICT (ballot, member) DO UPDATE, adding the row's ``casts`` to the count; built once per
+    dialect (SQLite 3.35+ and PostgreSQL, the databases Concord runs on). At most one row per (ballot, member) in one
+    statement."""
     table = Vote.__table__
     statement = UPSERTS[dialect](table)
     changed = {name: statement.excluded[name] for name in ("choice", "account", "cast_at", "log_idx", "salt")}
@@ -180,7 +166,7 @@ def _upsert(dialect: str) -> Insert:
 
 @cache
 def _upsert_returning(dialect: str) -> Insert:
-    return _upsert(dialect).returning(*Vote.__table__.c, sort_by_parameter_order=True)
+    return vote_upsert(dialect).returning(*Vote.__table__.c)
 
 
 def _seed(session: Session, ballot: Ballot) -> str:
@@ -235,14 +221,19 @@ def _apply(session: Session, *, coalition: Coalition, proposal: Proposal, now: d
             pass  # admitted directly by the secretariat meanwhile: nothing left to do
 
 
-_DUE_EXISTS = (select(Ballot.id).join(Coalition, Coalition.id == Ballot.coalition_id)
-               .where(Coalition.slug == bindparam("slug"), Ballot.status == "open", Ballot.closes_at <= bindparam("now"))
-               .limit(1))
+_DUE = (select(Coalition.slug).join(Ballot, Ballot.coalition_id == Coalition.id)
+        .where(Coalition.slug.in_(bindparam("slugs", expanding=True)), Ballot.status == "open",
+               Ballot.closes_at <= bindparam("now")).distinct())
+
+
+def due_slugs(session: Session, *, slugs: Iterable[str], now: datetime) -> list[str]:
+    """Which of the coalitions ``slugs`` have an open ballot past its closing time (one query, built once), sorted."""
+    return sorted(session.execute(_DUE, {"slugs": sorted(set(slugs)), "now": now}).scalars())
 
 
 def due_exists(session: Session, *, slug: str, now: datetime) -> bool:
-    """Whether the coalition ``slug`` has an open ballot past its closing time (one query, built once)."""
-    return session.execute(_DUE_EXISTS, {"slug": slug, "now": now}).first() is not None
+    """Whether the coalition ``slug`` has an open ballot past its closing time."""
+    return bool(due_slugs(session, slugs=[slug], now=now))
 
 
 def close_due(session: Session, *, coalition: Coalition, now: datetime) -> list[int]:

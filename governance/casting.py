@@ -22,13 +22,12 @@ from sqlmodel import Session
 from governance import ballots, coalitions
 from governance.accounts import token_digest
 from governance.clock import as_utc
-from governance.log import store, tree
-from governance.log.proofs import format_receipt
+from governance.log import store
 from governance.log.recount import ChoiceError, check_choice, vote_commitment
-from governance.log.tree import KnownNodes, inclusion_proof_from_store
 from governance.log.store import StagedEntry
 from governance.models import Account, ApiToken, Ballot, Coalition, LogNode, Member, Proposal, Vote
 from governance.pipelined import write_all
+from governance.receipts import receipt_from_append
 
 __all__ = ["BallotFacts", "Cast", "CastRequest", "CastVote", "Facts", "LogOwner", "MemberFacts", "Voter", "cast_many",
            "settle_due_many"]
@@ -151,15 +150,12 @@ _LOCKED_READ = union_all(  # kind, then three integers, then a hash: nodes first
     select(literal("c"), Vote.ballot_id, Vote.member_id, Vote.casts, cast(null(), LargeBinary)).where(
         tuple_(Vote.ballot_id, Vote.member_id).in_(bindparam("votes", expanding=True))),
 )
-_DUE = (select(Coalition.slug).join(Ballot, Ballot.coalition_id == Coalition.id)
-        .where(Coalition.slug.in_(bindparam("slugs", expanding=True)), Ballot.status == "open",
-               Ballot.closes_at <= bindparam("now")).distinct())
 
 
 def settle_due_many(session: Session, slugs: Iterable[str], now: datetime) -> list[str]:
     """Close the overdue ballots of the coalitions ``slugs`` (one query to find them), committing each coalition's
     closings before the votes; the slugs of the coalitions that had any."""
-    due = sorted(session.execute(_DUE, {"slugs": sorted(set(slugs)), "now": now}).scalars())
+    due = ballots.due_slugs(session, slugs=slugs, now=now)
     for slug in due:
         ballots.close_due(session, coalition=coalitions.get_coalition(session, slug), now=now)
         session.commit()
@@ -217,7 +213,8 @@ def _learn(session: Session, requests: Sequence[CastRequest], facts: Facts) -> N
     """Read into ``facts`` the coalitions, open ballots and members the requests name that it does not hold yet."""
     slugs = sorted({r.slug for r in requests} - facts.coalitions.keys())
     if slugs:
-        facts.coalitions.update((slug, LogOwner(id, slug)) for id, slug in session.execute(_COALITIONS, {"slugs": slugs}))
+        facts.coalitions.update((slug, LogOwner(id, slug))
+                                for id, slug in session.execute(_COALITIONS, {"slugs": slugs}))
     named = [(facts.coalitions[r.slug].id, r) for r in requests if r.slug in facts.coalitions]
     wanted = sorted({(log, r.number) for log, r in named} - facts.ballots.keys())
     if wanted:
@@ -263,10 +260,9 @@ def _read_locked(session: Session, staged: list[_Staged], sizes: Mapping[int, in
     of the group's ballots are still open (a closing runs under the same lock, so this read sees any that came
     first, as ``cast_vote`` does), and how many casts each (ballot, member) vote row has (every change to a vote
     row runs under its log's lock too)."""
-    nodes = sorted((log, level, index) for log, size in sizes.items() for level, index in tree.perfect_nodes(0, size))
     frontiers: dict[int, dict[tuple[int, int], bytes]] = {log: {} for log in sizes}
     still_open, casts = set(), {}
-    rows = session.execute(_LOCKED_READ, {"nodes": nodes, "ballots": sorted({item.ballot.id for item in staged}),
+    rows = session.execute(_LOCKED_READ, {"nodes": store.frontier_keys(sizes), "ballots": sorted({item.ballot.id for item in staged}),
                                           "votes": sorted({(item.ballot.id, item.member.id) for item in staged})})
     for kind, a, b, c, value in rows:
         if kind == "n":
@@ -284,12 +280,10 @@ def _receipts(session: Session, by_log: dict[int, list[_Staged]],
     checkpoint, from the nodes the append read and made."""
     receipts = {}
     for log, items in by_log.items():
-        done = appended[log]
-        nodes = KnownNodes(done.nodes, fallback=store.NodeReader(session, log))
+        done, reader = appended[log], store.NodeReader(session, log)
         for item, entry in zip(items, done.entries):
             item.entry = entry
-            receipts[item.position] = None if done.note is None else format_receipt(
-                entry.idx, inclusion_proof_from_store(entry.idx, done.size, nodes), done.note, extra=entry.data)
+            receipts[item.position] = None if done.note is None else receipt_from_append(done, entry.idx, reader)
     return receipts
 
 

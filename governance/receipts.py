@@ -6,22 +6,20 @@ from governance.errors import NotFound, RuleViolation
 from governance.log import store
 from governance.models import Checkpoint, Coalition, LogEntry
 
-__all__ = ["receipt_for"]
+__all__ = ["receipt_for", "receipt_from_append"]
 
 
 def receipt_for(session: Session, *, coalition: Coalition, index: int, size: int | None = None) -> str | None:
     """The tlog-proof of entry ``index`` (its bytes as the extra data) at checkpoint ``size`` (default: latest)."""
     from governance.log.proofs import format_receipt
-    from governance.log.tree import KnownNodes, inclusion_proof_from_store
+    from governance.log.tree import inclusion_proof_from_store
 
     reader = store.NodeReader(session, coalition.id)
     appended = store.last_append(session, coalition) if size is None else None
     if appended is not None and appended.note is not None and appended.covers(index):
         # This transaction just appended the entry and signed the latest checkpoint; it still holds the log's lock,
-        # so that checkpoint is the latest, and the nodes the append read or made make up the proof.
-        entry = appended.entries[index - appended.size + len(appended.entries)]
-        proof = inclusion_proof_from_store(index, appended.size, KnownNodes(appended.nodes, fallback=reader))
-        return format_receipt(index, proof, appended.note, extra=entry.data)
+        # so that checkpoint is the latest.
+        return receipt_from_append(appended, index, reader)
     entry = session.get(LogEntry, (coalition.id, index))
     if entry is None:
         raise NotFound(f"The log of {coalition.name} has no entry {index}.")
@@ -36,3 +34,14 @@ def receipt_for(session: Session, *, coalition: Coalition, index: int, size: int
         raise RuleViolation(f"Entry {index} is not in the checkpoint of size {checkpoint.size}.")
     proof = inclusion_proof_from_store(index, checkpoint.size, reader)
     return format_receipt(index, proof, checkpoint.note, extra=entry.data)
+
+
+def receipt_from_append(appended: store.Appended, index: int, reader: store.NodeReader) -> str:
+    """The tlog-proof of entry ``index``, one of ``appended.entries``, at the checkpoint that append signed: the nodes
+    the append read or made make up the proof (``reader`` for any other)."""
+    from governance.log.proofs import format_receipt
+    from governance.log.tree import KnownNodes, inclusion_proof_from_store
+
+    entry = appended.entries[index - appended.size + len(appended.entries)]
+    proof = inclusion_proof_from_store(index, appended.size, KnownNodes(appended.nodes, fallback=reader))
+    return format_receipt(index, proof, appended.note, extra=entry.data)

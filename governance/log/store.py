@@ -13,8 +13,8 @@ from governance.log.canonical import canonical_bytes
 from governance.models import Checkpoint, Coalition, LogEntry, LogHead, LogNode
 from governance.pipelined import Write, write_all
 
-__all__ = ["EVENT_VERSION", "Appended", "LogSigner", "NodeReader", "StagedEntry", "append", "append_many",
-           "append_to_logs", "last_append", "lock_head", "lock_heads", "log_size", "read_frontiers", "read_nodes",
+__all__ = ["EVENT_VERSION", "Appended", "LogSigner", "NodeReader", "StagedEntry", "append", "append_to_logs",
+           "frontier_keys", "last_append", "lock_head", "lock_heads", "log_size", "read_frontiers", "read_nodes",
            "stage_appends"]
 
 EVENT_VERSION = 1
@@ -111,13 +111,18 @@ def lock_heads(session: Session, coalitions: Iterable[Coalition]) -> dict[int, L
     return {c.id: held[c.id] for c in coalitions}
 
 
+def frontier_keys(sizes: Mapping[int, int]) -> list[tuple[int, int, int]]:
+    """(coalition id, level, index) of the perfect subtrees that make up each log's first ``size`` leaves (``sizes``:
+    coalition id -> size, RFC 9162 2.1.1), sorted."""
+    return sorted((log, level, index) for log, size in sizes.items() for level, index in tree.perfect_nodes(0, size))
+
+
 def read_frontiers(session: Session, sizes: Mapping[int, int]) -> dict[int, dict[tuple[int, int], bytes]]:
-    """The perfect subtrees that make up each log's first ``size`` leaves (``sizes``: coalition id -> size), all
-    logs in one query; by coalition id."""
-    wanted = sorted((log, level, index) for log, size in sizes.items() for level, index in tree.perfect_nodes(0, size))
+    """Each log's frontier (``frontier_keys``), all logs in one query; by coalition id."""
     found: dict[int, dict[tuple[int, int], bytes]] = {log: {} for log in sizes}
-    if wanted:
-        for log, level, index, value in session.execute(_READ_FRONTIERS, {"keys": wanted}):
+    keys = frontier_keys(sizes)
+    if keys:
+        for log, level, index, value in session.execute(_READ_FRONTIERS, {"keys": keys}):
             found[log][(level, index)] = value
     return found
 
@@ -133,13 +138,7 @@ def read_nodes(session: Session, coalition_id: int, keys: Iterable[tuple[int, in
 def append(session: Session, *, coalition: Coalition, type: str, body: Mapping[str, object]) -> StagedEntry:
     """Stage one event as the next entry of the coalition's log; the caller commits. ``last_append`` then gives what
     a receipt for the new entry needs."""
-    return append_many(session, coalition=coalition, events=[(type, body)]).entry
-
-
-def append_many(session: Session, *, coalition: Coalition,
-                events: Sequence[tuple[str, Mapping[str, object]]]) -> Appended:
-    """Stage ``events`` (type, body), in order, as the next entries of the coalition's log; the caller commits."""
-    return append_to_logs(session, [(coalition, events)])[coalition.id]
+    return append_to_logs(session, [(coalition, [(type, body)])])[coalition.id].entry
 
 
 Batches = Sequence[tuple[Coalition, Sequence[tuple[str, Mapping[str, object]]]]]
@@ -147,7 +146,7 @@ Batches = Sequence[tuple[Coalition, Sequence[tuple[str, Mapping[str, object]]]]]
 
 def append_to_logs(session: Session, batches: Batches) -> dict[int, Appended]:
     """Stage each batch's events (type, body), in order, as the next entries of its coalition's log; the caller
-    commits. What was appended to each log, by coalition id.
+    commits. What was appended to each log, by coalition id (``last_append`` gives it too).
 
     One read of the trees' frontiers (the perfect subtrees of each current size, RFC 9162 2.1.1) gives every node the
     new leaves complete and each new root; the entries, their nodes, the heads and one signed checkpoint per log for
@@ -189,7 +188,8 @@ def stage_appends(session: Session, batches: Batches,
             known.update(completed)
             node_rows += [{"coalition_id": coalition.id, "level": level, "index": index, "hash": value}
                           for (level, index), value in completed]
-            entry_rows.append({"coalition_id": coalition.id, "idx": idx, "type": type_, "data": data, "leaf_hash": leaf})
+            entry_rows.append({"coalition_id": coalition.id, "idx": idx, "type": type_, "data": data,
+                               "leaf_hash": leaf})
             entries.append(StagedEntry(coalition.id, idx, type_, data, leaf))
         new_size = size + len(events)
         root = tree.root_from_store(new_size, reader)
