@@ -9,7 +9,7 @@ import anyio
 import anyio.to_thread
 from fastapi import Request
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session, create_engine
 
 from app.settings import MAX_OVERFLOW, POOL_SIZE, POOL_TIMEOUT
@@ -54,9 +54,10 @@ def _configure_sqlite(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
 
-def write_session(engine: Engine) -> Session:
-    """A session whose transaction serializes with every other writer (SQLite ``BEGIN IMMEDIATE``)."""
-    return Session(engine.execution_options(**{WRITE_OPTION: True}), expire_on_commit=False)
+def write_session(bind: Engine | Connection) -> Session:
+    """A session whose transaction serializes with every other writer (SQLite ``BEGIN IMMEDIATE``), on a connection
+    of the engine's pool or on the connection given."""
+    return Session(bind.execution_options(**{WRITE_OPTION: True}), expire_on_commit=False)
 
 
 def read_session(engine: Engine) -> Session:

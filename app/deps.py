@@ -25,13 +25,22 @@ async def get_now(request: Request) -> datetime:
 NowDep = Annotated[datetime, Depends(get_now)]
 
 
-def get_optional_account(request: Request, session: SessionDep) -> Account | None:
+def bearer_secret(request: Request) -> str | None:
+    """The API token a request sends (``Authorization: Bearer <token>``), None if it sends no Authorization header;
+    any other Authorization header is refused."""
     header = request.headers.get("authorization", "")
     scheme, _, secret = header.partition(" ")
     if header and scheme.lower() == "bearer" and secret.strip():
-        return accounts.account_for_token(session, secret.strip())
+        return secret.strip()
     if header:
         raise Unauthorized("Send your API token as 'Authorization: Bearer <token>'.")
+    return None
+
+
+def get_optional_account(request: Request, session: SessionDep) -> Account | None:
+    secret = bearer_secret(request)
+    if secret is not None:
+        return accounts.account_for_token(session, secret)
     session_account = getattr(request.state, "session_account", None)
     if session_account is not None:
         return session.get(Account, session_account)

@@ -93,4 +93,5 @@ def format_when(moment: datetime | None, locale: str) -> str:
 
 @lru_cache(maxsize=8192)
 def _format_when(moment: datetime, locale: str) -> str:
-    return f"{format_date(moment, 'long', locale=locale)} {format_time(moment, 'short', tzinfo=moment.tzinfo, locale=locale)} UTC"
+    time = format_time(moment, "short", tzinfo=moment.tzinfo, locale=locale)
+    return f"{format_date(moment, 'long', locale=locale)} {time} UTC"

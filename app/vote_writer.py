@@ -24,12 +24,13 @@ from sqlmodel import Session
 from starlette.datastructures import State
 
 from app.api.schemas import VoteReceipt, VotePublic
-from app.db import WRITE_OPTION, write_gate
+from app.db import write_gate, write_session
 from app.deps import SIGN_IN, require_member_of
 from app.errors import DATABASE_DOWN
 from governance import accounts, ballots, coalitions, members, proposals, receipts
-from governance.casting import Cast, CastRequest, Facts, cast_many, settle_due_many
+from governance.casting import Cast, CastRequest, CastVote, Facts, MemberFacts, cast_many, settle_due_many
 from governance.errors import Forbidden, Unauthorized
+from governance.log.store import StagedEntry
 from governance.models import Account, Member, Vote
 
 __all__ = ["MAX_GROUP", "VoteWriter", "cast_alone", "vote_public", "vote_writer"]
@@ -42,7 +43,7 @@ HOLD_IDLE = 1.0
 _WRITERS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
-def vote_public(vote: Vote, member: Member, *, reveal: bool) -> VotePublic:
+def vote_public(vote: Vote | CastVote, member: Member | MemberFacts, *, reveal: bool) -> VotePublic:
     return VotePublic(member=member.slug, member_name=member.name, vote=vote.choice if reveal else None,
                       account=vote.account if reveal else None, cast_at=vote.cast_at, casts=vote.casts,
                       log_index=vote.log_idx)
@@ -122,7 +123,7 @@ class VoteWriter:
         connection (a round trip) each time it hands one out, so the writer takes one per burst, not per group."""
         if self.held is None:
             self.held = self.state.engine.connect()
-        session = Session(self.held.execution_options(**{WRITE_OPTION: True}), expire_on_commit=False)
+        session = write_session(self.held)
         session.info["log_signer"] = self.state.log_signer
         return session
 
@@ -183,8 +184,14 @@ def _answer(group: list[tuple[CastRequest, asyncio.Future]], outcomes: list) -> 
 
 
 def _receipt(cast: Cast) -> VoteReceipt:
-    return VoteReceipt(vote=vote_public(cast.vote, cast.member, reveal=True), log_index=cast.entry.idx,
-                       entry=base64.b64encode(cast.entry.data).decode(), receipt=cast.receipt, salt=cast.vote.salt)
+    return _vote_receipt(cast.vote, cast.member, cast.entry, cast.receipt)
+
+
+def _vote_receipt(vote: Vote | CastVote, member: Member | MemberFacts, entry: StagedEntry,
+                  receipt: str | None) -> VoteReceipt:
+    """What the API answers a vote: the member's current vote, its log entry, the entry's receipt, the salt."""
+    return VoteReceipt(vote=vote_public(vote, member, reveal=True), log_index=entry.idx,
+                       entry=base64.b64encode(entry.data).decode(), receipt=receipt, salt=vote.salt)
 
 
 def _account(session: Session, request: CastRequest) -> Account:
@@ -194,7 +201,7 @@ def _account(session: Session, request: CastRequest) -> Account:
     if account is None:
         raise Unauthorized(SIGN_IN)
     if not account.active:  # revoked after signing in: refused as a revoked account's token is
-        raise Forbidden("This account has been revoked.")
+        raise Forbidden(accounts.REVOKED_ACCOUNT)
     return account
 
 
@@ -210,6 +217,4 @@ def cast_alone(session: Session, request: CastRequest, now: datetime) -> VoteRec
     row = row or members.get_member(session, coalition=coalition, slug=request.member)
     vote, entry = ballots.cast_vote(session, coalition=coalition, actor=account, proposal=proposal, member=row,
                                     vote=request.vote, now=now, ballot=ballot)
-    receipt = receipts.receipt_for(session, coalition=coalition, index=entry.idx)
-    return VoteReceipt(vote=vote_public(vote, row, reveal=True), log_index=entry.idx,
-                       entry=base64.b64encode(entry.data).decode(), receipt=receipt, salt=vote.salt)
+    return _vote_receipt(vote, row, entry, receipts.receipt_for(session, coalition=coalition, index=entry.idx))

@@ -7,7 +7,7 @@ from fastapi.responses import Response
 
 from app.api.schemas import ERROR_RESPONSES, VoteIn, VoteReceipt
 from app.exactjson import ExactJSONRoute
-from app.deps import SIGN_IN
+from app.deps import SIGN_IN, bearer_secret
 from app.vote_writer import vote_writer
 from governance.casting import CastRequest
 from governance.errors import Unauthorized
@@ -21,12 +21,9 @@ router = APIRouter(prefix="/api/v1/coalitions/{slug}", tags=["proposals"], route
 async def voter(request: Request) -> dict:
     """Who asks, as ``CastRequest`` takes it: a bearer token's secret, or the signed-in account; the token itself is
     checked with the vote, in the database."""
-    header = request.headers.get("authorization", "")
-    scheme, _, secret = header.partition(" ")
-    if header and scheme.lower() == "bearer" and secret.strip():
-        return {"token": secret.strip()}
-    if header:
-        raise Unauthorized("Send your API token as 'Authorization: Bearer <token>'.")
+    secret = bearer_secret(request)
+    if secret is not None:
+        return {"token": secret}
     account_id = getattr(request.state, "session_account", None)
     if account_id is None:
         raise Unauthorized(SIGN_IN)
