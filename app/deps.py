@@ -9,11 +9,11 @@ from sqlmodel import Session
 
 from app.db import get_session
 from governance import accounts
-from governance.errors import Forbidden, Unauthorized
+from governance.errors import N_, Forbidden, Unauthorized
 from governance.models import Account, Coalition
 
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
-SIGN_IN = "Sign in or send an API token (Authorization: Bearer <token>)."
+SIGN_IN = N_("Sign in or send an API token (Authorization: Bearer <token>).")
 
 
 async def get_now(request: Request) -> datetime:
@@ -61,11 +61,11 @@ CurrentAccountDep = Annotated[Account, Depends(get_current_account)]
 
 def require_admin(account: Account, coalition: Coalition) -> Account:
     if account.coalition_id != coalition.id or account.role != "admin":
-        raise Forbidden(f"Only an admin of {coalition.name} can do this.")
+        raise Forbidden("Only an admin of %(coalition)s can do this.", coalition=coalition.name)
     return account
 
 
 def require_member_of(account: Account, coalition: Coalition) -> Account:
     if account.coalition_id != coalition.id:
-        raise Forbidden(f"Your account belongs to another coalition, not {coalition.name}.")
+        raise Forbidden("Your account belongs to another coalition, not %(coalition)s.", coalition=coalition.name)
     return account

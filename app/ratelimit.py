@@ -3,11 +3,16 @@
 from collections import defaultdict, deque
 from datetime import datetime, timedelta
 
-from governance.errors import DomainError
+from governance.errors import N_, DomainError
 
 
 class TooManyAttempts(DomainError):
     status_code = 429
+
+
+# One whole sentence per kind, so that a translation words "this account" and "this address" itself.
+TOO_MANY_ATTEMPTS = {"account": N_("Too many sign-in attempts for this account; try again in %(wait)s seconds."),
+                     "address": N_("Too many sign-in attempts for this address; try again in %(wait)s seconds.")}
 
 
 class LoginLimiter:
@@ -25,6 +30,6 @@ class LoginLimiter:
                 seen.popleft()
             if len(seen) >= self.limits[kind]:
                 wait = int((seen[0] + self.window - now).total_seconds()) + 1
-                raise TooManyAttempts(f"Too many sign-in attempts for this {kind}; try again in {wait} seconds.")
+                raise TooManyAttempts(TOO_MANY_ATTEMPTS[kind], wait=wait)
         for kind, key in (("account", username.strip().lower()), ("address", address)):
             self.attempts[(kind, key)].append(now)

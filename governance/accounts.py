@@ -8,7 +8,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlmodel import Session, select
 
-from governance.errors import Conflict, Forbidden, NotFound, RuleViolation, Unauthorized
+from governance.errors import N_, Conflict, Forbidden, NotFound, RuleViolation, Unauthorized
 from governance.log import store
 from governance.models import Account, ApiToken, Coalition, Member, WebSession
 from governance.text import clean_text
@@ -22,13 +22,13 @@ __all__ = [
 _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("concord-timing-equalizer")
 TOKEN_PREFIX = "cnc_"
-REVOKED_ACCOUNT = "This account has been revoked."
+REVOKED_ACCOUNT = N_("This account has been revoked.")
 MIN_PASSWORD = 10
 
 
 def hash_password(password: str) -> str:
     if len(password) < MIN_PASSWORD:
-        raise RuleViolation(f"The password must be at least {MIN_PASSWORD} characters long.")
+        raise RuleViolation("The password must be at least %(length)s characters long.", length=MIN_PASSWORD)
     if len(password) > 1024:
         raise RuleViolation("The password must be at most 1024 characters long.")
     return _hasher.hash(password)
@@ -48,7 +48,7 @@ def find_account(session: Session, username: str) -> Account | None:
 def get_account(session: Session, *, coalition: Coalition, username: str) -> Account:
     account = find_account(session, username)
     if account is None or account.coalition_id != coalition.id:
-        raise NotFound(f"No account {username!r} in {coalition.name}.")
+        raise NotFound("No account %(username)s in %(coalition)s.", username=repr(username), coalition=coalition.name)
     return account
 
 
@@ -64,9 +64,10 @@ def create_account(
     if (role == "representative") != (member is not None):
         raise RuleViolation("A representative account needs a member organization; an admin account has none.")
     if member is not None and member.status != "active":
-        raise Conflict(f"{member.name} is {member.status}; only active members get representatives.")
+        raise Conflict("%(member)s is %(status)s; only active members get representatives.", member=member.name,
+                       status=member.status)
     if find_account(session, name):
-        raise Conflict(f"The username {name!r} is taken; choose another.")
+        raise Conflict("The username %(username)s is taken; choose another.", username=repr(name))
     account = Account(
         coalition_id=coalition.id, username=name, role=role, member_id=member.id if member else None,
         display_name=clean_text(display_name, field="display name", max_length=200, required=False),
@@ -87,7 +88,7 @@ def revoke_account(
     store.lock_head(session, coalition)
     session.refresh(account)
     if not account.active:
-        raise Conflict(f"The account {account.username!r} is already revoked.")
+        raise Conflict("The account %(username)s is already revoked.", username=repr(account.username))
     if account.id == actor.id:
         raise Conflict("You cannot revoke your own account; ask another admin.")
     account.active = False
@@ -154,7 +155,7 @@ def list_tokens(session: Session, *, account: Account) -> list[ApiToken]:
 def revoke_token(session: Session, *, account: Account, token_id: int, now: datetime) -> ApiToken:
     token = session.get(ApiToken, token_id)
     if token is None or token.account_id != account.id:
-        raise NotFound(f"You have no token {token_id}.")
+        raise NotFound("You have no token %(token)s.", token=token_id)
     if token.revoked_at is None:
         token.revoked_at = now
         session.add(token)

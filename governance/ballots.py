@@ -34,7 +34,8 @@ def find_ballot(session: Session, proposal: Proposal) -> Ballot | None:
 def get_ballot(session: Session, proposal: Proposal) -> Ballot:
     ballot = find_ballot(session, proposal)
     if ballot is None:
-        raise NotFound(f"Proposal #{proposal.number} has no ballot yet; it is {proposal.state}.")
+        raise NotFound("Proposal #%(number)s has no ballot yet; it is %(state)s.", number=proposal.number,
+                       state=proposal.state)
     return ballot
 
 
@@ -50,7 +51,8 @@ def open_ballot(session: Session, *, coalition: Coalition, actor: Account, propo
     store.lock_head(session, coalition)
     session.refresh(proposal)
     if proposal.state != "draft":
-        raise Conflict(f"Proposal #{proposal.number} is {proposal.state}; only a draft can be put to a vote.")
+        raise Conflict("Proposal #%(number)s is %(state)s; only a draft can be put to a vote.", number=proposal.number,
+                       state=proposal.state)
     closes_at = as_utc(closes_at)
     if closes_at <= now:
         raise RuleViolation("closes_at must be in the future.")
@@ -61,7 +63,7 @@ def open_ballot(session: Session, *, coalition: Coalition, actor: Account, propo
     eligible = [{"member": m.slug, "name": m.name, "weight": m.weight}
                 for m in members.list_members(session, coalition=coalition, status="active", limit=100_000)]
     if not eligible:
-        raise Conflict(f"{coalition.name} has no active members to vote.")
+        raise Conflict("%(coalition)s has no active members to vote.", coalition=coalition.name)
     entry = store.append(session, coalition=coalition, type="ballot.opened", body={
         "number": proposal.number, "kind": proposal.kind, "rule": frozen_rule, "eligible": eligible,
         "options": proposal.options, "seats": proposal.seats, "closes_at": iso(closes_at),
@@ -78,9 +80,11 @@ def open_ballot(session: Session, *, coalition: Coalition, actor: Account, propo
 
 def _check_open(ballot: Ballot, proposal: Proposal, now: datetime) -> None:
     if ballot.status != "open":
-        raise Conflict(f"The ballot on proposal #{proposal.number} is closed; votes are no longer accepted.")
+        raise Conflict("The ballot on proposal #%(number)s is closed; votes are no longer accepted.",
+                       number=proposal.number)
     if as_utc(ballot.closes_at) <= now:
-        raise Conflict(f"The ballot on proposal #{proposal.number} closed at {iso(ballot.closes_at)}.")
+        raise Conflict("The ballot on proposal #%(number)s closed at %(closed_at)s.", number=proposal.number,
+                       closed_at=iso(ballot.closes_at))
 
 
 _VOTE_TARGET = (
@@ -111,21 +115,22 @@ def cast_vote(session: Session, *, coalition: Coalition, actor: Account, proposa
     closing time never change, and its status is read again under the lock.
     """
     if actor.role != "representative" or actor.member_id != member.id:
-        raise Forbidden(f"Only a representative of {member.name} can vote for it.")
+        raise Forbidden("Only a representative of %(member)s can vote for it.", member=member.name)
     store.lock_head(session, coalition)
     if ballot is None:
         ballot = find_ballot(session, proposal)
     else:
         set_committed_value(ballot, "status", session.execute(_BALLOT_STATUS, {"ballot": ballot.id}).scalar_one())
     if ballot is None:
-        raise Conflict(f"Proposal #{proposal.number} is {proposal.state}; votes are accepted once its ballot opens.")
+        raise Conflict("Proposal #%(number)s is %(state)s; votes are accepted once its ballot opens.",
+                       number=proposal.number, state=proposal.state)
     _check_open(ballot, proposal, now)
     if member.slug not in {row["member"] for row in ballot.eligible}:
-        raise Forbidden(f"{member.name} was not an eligible member when this ballot opened.")
+        raise Forbidden("%(member)s was not an eligible member when this ballot opened.", member=member.name)
     try:
         choice = check_choice(ballot.rule, proposal.options, vote)
     except ChoiceError as error:
-        raise RuleViolation(str(error)) from None
+        raise RuleViolation(error.template, **error.params) from None
     salt = secrets.token_hex(16)
     commitment = vote_commitment(number=proposal.number, member=member.slug, vote=choice, salt=salt)
     entry = store.append(session, coalition=coalition, type="vote.cast", body={
@@ -180,7 +185,7 @@ def close_ballot(session: Session, *, coalition: Coalition, proposal: Proposal, 
     store.lock_head(session, coalition)
     ballot = get_ballot(session, proposal)
     if ballot.status != "open":
-        raise Conflict(f"The ballot on proposal #{proposal.number} is already closed.")
+        raise Conflict("The ballot on proposal #%(number)s is already closed.", number=proposal.number)
     if actor is not None:
         if actor.role != "admin":
             raise Forbidden("Only an admin can close a ballot early.")

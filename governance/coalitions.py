@@ -25,7 +25,7 @@ def find_coalition(session: Session, slug: str) -> Coalition | None:
 def get_coalition(session: Session, slug: str) -> Coalition:
     coalition = find_coalition(session, slug)
     if coalition is None:
-        raise NotFound(f"There is no coalition {slug!r}.")
+        raise NotFound("There is no coalition %(slug)s.", slug=repr(slug))
     return coalition
 
 
@@ -42,7 +42,7 @@ def create_coalition(
     name = clean_text(name, field="name", max_length=200)
     description = clean_text(description, field="description", max_length=5000, required=False)
     if find_coalition(session, slug):
-        raise Conflict(f"A coalition with the slug {slug!r} already exists; choose another slug.")
+        raise Conflict("A coalition with the slug %(slug)s already exists; choose another slug.", slug=repr(slug))
     accounts.hash_password(admin_password)  # refuse a weak password before anything is staged
     coalition = Coalition(slug=slug, name=name, description=description, created_at=now)
     session.add(coalition)

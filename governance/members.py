@@ -28,13 +28,13 @@ def parse_weight(value: object) -> Fraction:
     try:
         weight = parse_exact(value)
     except ExactNumberError as error:
-        raise RuleViolation(f"weight: {error}.") from None
+        raise RuleViolation("weight: %(problem)s.", problem=str(error)) from None
     if isinstance(value, str) and "/" in value:
         raise RuleViolation("weight must be an integer or a decimal such as 12.5, not a fraction.")
     if weight < 0:
-        raise RuleViolation(f"weight must not be negative; got {format_exact(weight)}.")
+        raise RuleViolation("weight must not be negative; got %(weight)s.", weight=format_exact(weight))
     if len(format_exact(weight)) > MAX_WEIGHT_DIGITS:
-        raise RuleViolation(f"weight has more than {MAX_WEIGHT_DIGITS} digits.")
+        raise RuleViolation("weight has more than %(digits)s digits.", digits=MAX_WEIGHT_DIGITS)
     return weight
 
 
@@ -45,7 +45,7 @@ def find_member(session: Session, *, coalition: Coalition, slug: str) -> Member 
 def get_member(session: Session, *, coalition: Coalition, slug: str) -> Member:
     member = find_member(session, coalition=coalition, slug=slug)
     if member is None:
-        raise NotFound(f"{coalition.name} has no member {slug!r}.")
+        raise NotFound("%(coalition)s has no member %(slug)s.", coalition=coalition.name, slug=repr(slug))
     return member
 
 
@@ -85,11 +85,12 @@ def admit_member(
     country = clean_text(country, field="country", max_length=100, required=False)
     reason = clean_text(reason, field="reason", max_length=1000)
     if session.exec(select(Member).where(Member.coalition_id == coalition.id, Member.name == name)).first():
-        raise Conflict(f"{name} is already a member of {coalition.name}.")
+        raise Conflict("%(member)s is already a member of %(coalition)s.", member=name, coalition=coalition.name)
     if slug:
         slug = check_slug(slug, what="Member")
         if find_member(session, coalition=coalition, slug=slug):
-            raise Conflict(f"The member slug {slug!r} is taken in {coalition.name}.")
+            raise Conflict("The member slug %(slug)s is taken in %(coalition)s.", slug=repr(slug),
+                           coalition=coalition.name)
     member = Member(coalition_id=coalition.id, slug=slug or _free_slug(session, coalition, name), name=name,
                     country=country, weight=format_exact(exact), weight_basis=basis, admitted_at=now)
     session.add(member)
@@ -109,13 +110,14 @@ def change_status(session: Session, *, coalition: Coalition, actor: str, member:
     store.lock_head(session, coalition)
     session.refresh(member)
     if action not in STATUS_EVENTS:
-        raise RuleViolation(f"unknown action {action!r}; use suspend, readmit or leave.")
+        raise RuleViolation("unknown action %(action)s; use suspend, readmit or leave.", action=repr(action))
     required, new_status, event = STATUS_EVENTS[action]
     reason = clean_text(reason, field="reason", max_length=1000)
     if member.status == "left":
-        raise Conflict(f"{member.name} has left the coalition; admit it again as a new member.")
+        raise Conflict("%(member)s has left the coalition; admit it again as a new member.", member=member.name)
     if required and member.status != required:
-        raise Conflict(f"{member.name} is {member.status}; only a {required} member can be {new_status}.")
+        raise Conflict("%(member)s is %(status)s; only a %(required)s member can be %(new_status)s.",
+                       member=member.name, status=member.status, required=required, new_status=new_status)
     member.status = new_status
     session.add(member)
     store.append(session, coalition=coalition, type=event,
@@ -132,9 +134,10 @@ def change_weight(session: Session, *, coalition: Coalition, actor: str, member:
     reason = clean_text(reason, field="reason", max_length=1000)
     basis = member.weight_basis if basis is None else clean_text(basis, field="basis", max_length=200, required=False)
     if member.status == "left":
-        raise Conflict(f"{member.name} has left the coalition; its weight can no longer change.")
+        raise Conflict("%(member)s has left the coalition; its weight can no longer change.", member=member.name)
     if exact == member.weight_value and basis == member.weight_basis:
-        raise Conflict(f"{member.name} already has weight {member.weight} on that basis.")
+        raise Conflict("%(member)s already has weight %(weight)s on that basis.", member=member.name,
+                       weight=member.weight)
     old = member.weight
     member.weight, member.weight_basis = format_exact(exact), basis
     session.add(member)

@@ -25,7 +25,7 @@ def get_proposal(session: Session, *, coalition: Coalition, number: int) -> Prop
         select(Proposal).where(Proposal.coalition_id == coalition.id, Proposal.number == number)
     ).first()
     if proposal is None:
-        raise NotFound(f"{coalition.name} has no proposal #{number}.")
+        raise NotFound("%(coalition)s has no proposal #%(number)s.", coalition=coalition.name, number=number)
     return proposal
 
 
@@ -50,17 +50,19 @@ def count_proposals(session: Session, *, coalition: Coalition, state: str | None
 def _options(kind: str, options: Sequence[str], seats: int) -> tuple[list[str], int]:
     if kind not in rules.OPTION_KINDS:
         if options:
-            raise RuleViolation(f"A {kind} proposal is decided yes or no; it takes no options.")
+            raise RuleViolation("A %(kind)s proposal is decided yes or no; it takes no options.", kind=kind)
         return [], 1
     names = [clean_text(str(option), field="option", max_length=200) for option in options]
     if len(names) < 2 or len(names) > MAX_OPTIONS:
-        raise RuleViolation(f"A {kind} needs from 2 to {MAX_OPTIONS} options; got {len(names)}.")
+        raise RuleViolation("A %(kind)s needs from 2 to %(most)s options; got %(count)s.", kind=kind, most=MAX_OPTIONS,
+                            count=len(names))
     if len(set(names)) != len(names):
         raise RuleViolation("Options must be different from one another.")
     if kind == "choice" and seats != 1:
         raise RuleViolation("A choice has one winner; use an election for several seats.")
     if not 1 <= seats < len(names):
-        raise RuleViolation(f"seats must be from 1 to {len(names) - 1} for {len(names)} candidates; got {seats}.")
+        raise RuleViolation("seats must be from 1 to %(most)s for %(candidates)s candidates; got %(seats)s.",
+                            most=len(names) - 1, candidates=len(names), seats=seats)
     return names, seats
 
 
@@ -74,7 +76,7 @@ def _payload(session: Session, coalition: Coalition, kind: str, payload: Mapping
         return {"name": name, "weight": weight, "country": str(payload.get("country", ""))[:100],
                 "basis": str(payload.get("basis", ""))[:200]}
     if payload:
-        raise RuleViolation(f"A {kind} proposal takes no payload.")
+        raise RuleViolation("A %(kind)s proposal takes no payload.", kind=kind)
     return {}
 
 
@@ -93,7 +95,8 @@ def create_proposal(
 ) -> Proposal:
     """Stage a draft proposal with the next number of its coalition."""
     if kind not in rules.KINDS:
-        raise RuleViolation(f"kind must be one of {', '.join(rules.KINDS)}; got {kind!r}.")
+        raise RuleViolation("kind must be one of %(kinds)s; got %(kind)s.", kinds=", ".join(rules.KINDS),
+                            kind=repr(kind))
     title = clean_text(title, field="title", max_length=200)
     body = clean_text(body, field="body", max_length=MAX_BODY, required=False)
     names, seats = _options(kind, options, seats)
@@ -127,7 +130,8 @@ def edit_proposal(session: Session, *, coalition: Coalition, actor: Account, pro
     session.refresh(proposal)
     _check_editor(proposal, actor)
     if proposal.state != "draft":
-        raise Conflict(f"Proposal #{proposal.number} is {proposal.state}; only drafts can be edited.")
+        raise Conflict("Proposal #%(number)s is %(state)s; only drafts can be edited.", number=proposal.number,
+                       state=proposal.state)
     new_title = proposal.title if title is None else clean_text(title, field="title", max_length=200)
     new_body = proposal.body if body is None else clean_text(body, field="body", max_length=MAX_BODY, required=False)
     new_options, new_seats = _options(proposal.kind, proposal.options if options is None else options,
@@ -149,7 +153,8 @@ def withdraw_proposal(session: Session, *, coalition: Coalition, actor: Account,
     session.refresh(proposal)
     _check_editor(proposal, actor)
     if proposal.state != "draft":
-        raise Conflict(f"Proposal #{proposal.number} is {proposal.state}; only drafts can be withdrawn.")
+        raise Conflict("Proposal #%(number)s is %(state)s; only drafts can be withdrawn.", number=proposal.number,
+                       state=proposal.state)
     proposal.state, proposal.outcome, proposal.updated_at = "withdrawn", "withdrawn", now
     session.add(proposal)
     store.append(session, coalition=coalition, type="proposal.withdrawn", body={

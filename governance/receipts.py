@@ -22,16 +22,17 @@ def receipt_for(session: Session, *, coalition: Coalition, index: int, size: int
         return receipt_from_append(appended, index, reader)
     entry = session.get(LogEntry, (coalition.id, index))
     if entry is None:
-        raise NotFound(f"The log of {coalition.name} has no entry {index}.")
+        raise NotFound("The log of %(coalition)s has no entry %(index)s.", coalition=coalition.name, index=index)
     query = select(Checkpoint).where(Checkpoint.coalition_id == coalition.id)
     query = query.where(Checkpoint.size == size) if size is not None else query.order_by(Checkpoint.size.desc())
     checkpoint = session.exec(query.limit(1)).first()
     if checkpoint is None:
         if size is not None:
-            raise NotFound(f"There is no signed checkpoint of size {size}.")
+            raise NotFound("There is no signed checkpoint of size %(size)s.", size=size)
         return None
     if checkpoint.size <= index:
-        raise RuleViolation(f"Entry {index} is not in the checkpoint of size {checkpoint.size}.")
+        raise RuleViolation("Entry %(index)s is not in the checkpoint of size %(size)s.", index=index,
+                            size=checkpoint.size)
     proof = inclusion_proof_from_store(index, checkpoint.size, reader)
     return format_receipt(index, proof, checkpoint.note, extra=entry.data)
 

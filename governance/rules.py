@@ -38,15 +38,15 @@ def _share(value: object, field: str) -> str | None:
     try:
         share = parse_exact(value)
     except ExactNumberError as error:
-        raise RuleViolation(f"{field}: {error}") from None
+        raise RuleViolation("%(field)s: %(error)s", field=field, error=str(error)) from None
     if not 0 <= share <= 1:
-        raise RuleViolation(f"{field} must be between 0 and 1, got {format_exact(share)}.")
+        raise RuleViolation("%(field)s must be between 0 and 1, got %(value)s.", field=field, value=format_exact(share))
     return format_exact(share)
 
 
 def _flag(value: object, field: str) -> bool:
     if not isinstance(value, bool):
-        raise RuleViolation(f"{field} must be true or false; got {value!r}.")
+        raise RuleViolation("%(field)s must be true or false; got %(value)s.", field=field, value=repr(value))
     return value
 
 
@@ -54,13 +54,15 @@ def _method_rule(kind: str, data: Mapping[str, object]) -> dict:
     allowed = COMMITTEE_METHODS + SINGLE_WINNER_METHODS if kind == "election" else SINGLE_WINNER_METHODS
     method = data.get("method")
     if method not in METHODS or method not in allowed:
-        raise RuleViolation(f"method must be one of {', '.join(allowed)} for a {kind}; got {method!r}.")
+        raise RuleViolation("method must be one of %(methods)s for a %(kind)s; got %(method)s.",
+                            methods=", ".join(allowed), kind=kind, method=repr(method))
     counting = data.get("counting", "equal")
     if counting not in ("equal", "weighted"):
-        raise RuleViolation(f"counting must be 'equal' or 'weighted' for a {kind}; got {counting!r}.")
+        raise RuleViolation("counting must be 'equal' or 'weighted' for a %(kind)s; got %(counting)s.", kind=kind,
+                            counting=repr(counting))
     unknown = set(data) - {"type", "method", "counting", "quorum_members", "quorum_weight", "early_close", "max_score"}
     if unknown:
-        raise RuleViolation(f"unknown rule fields: {', '.join(sorted(unknown))}.")
+        raise RuleViolation("unknown rule fields: %(fields)s.", fields=", ".join(sorted(unknown)))
     rule = {"type": "method", "method": method, "counting": counting,
             "quorum_members": _share(data.get("quorum_members"), "quorum_members"),
             "quorum_weight": _share(data.get("quorum_weight"), "quorum_weight"),
@@ -76,7 +78,8 @@ def _method_rule(kind: str, data: Mapping[str, object]) -> dict:
 def normalize_rule(kind: str, data: Mapping[str, object]) -> dict:
     """Validate a rule for proposals of ``kind`` and return its canonical stored form."""
     if kind not in KINDS:
-        raise RuleViolation(f"unknown proposal kind {kind!r}; choose one of {', '.join(KINDS)}.")
+        raise RuleViolation("unknown proposal kind %(kind)s; choose one of %(kinds)s.", kind=repr(kind),
+                            kinds=", ".join(KINDS))
     if not isinstance(data, Mapping):
         raise RuleViolation("a rule must be a JSON object.")
     check_number_size(data, field="rule")
@@ -87,7 +90,7 @@ def normalize_rule(kind: str, data: Mapping[str, object]) -> dict:
         rule = MajorityRule.from_dict(fields)
         rule.validate()
     except (RuleError, ValueError, TypeError) as error:
-        raise RuleViolation(f"invalid rule: {error}") from None
+        raise RuleViolation("invalid rule: %(error)s", error=str(error)) from None
     return {"type": "majority", **rule.to_dict()}
 
 

@@ -4,11 +4,19 @@ import decimal
 import re
 import unicodedata
 from collections.abc import Mapping
+from typing import Literal
 
-from governance.errors import RuleViolation
+from governance.errors import N_, RuleViolation
 
 MAX_EXPONENT = 100
 SLUG_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
+INVALID_SLUG = {
+    "Coalition": N_("Coalition slug %(slug)s is not valid: use 1 to 64 lowercase letters, digits and dashes, "
+                    "starting and ending with a letter or digit."),
+    "Member": N_("Member slug %(slug)s is not valid: use 1 to 64 lowercase letters, digits and dashes, "
+                 "starting and ending with a letter or digit."),
+}
+"""The refusal of a slug, a whole sentence for each thing that has one, so it translates as one."""
 
 
 def slugify(name: str, *, fallback: str) -> str:
@@ -18,23 +26,21 @@ def slugify(name: str, *, fallback: str) -> str:
     return slug or fallback
 
 
-def check_slug(slug: str, *, what: str) -> str:
+def check_slug(slug: str, *, what: Literal["Coalition", "Member"]) -> str:
     if not SLUG_PATTERN.match(slug):
-        raise RuleViolation(
-            f"{what} slug {slug!r} is not valid: use 1 to 64 lowercase letters, digits and dashes, "
-            "starting and ending with a letter or digit."
-        )
+        raise RuleViolation(INVALID_SLUG[what], slug=repr(slug))
     return slug
 
 
 def clean_text(value: str, *, field: str, max_length: int, required: bool = True) -> str:
     text = value.strip()
     if required and not text:
-        raise RuleViolation(f"{field} must not be empty.")
+        raise RuleViolation("%(field)s must not be empty.", field=field)
     if len(text) > max_length:
-        raise RuleViolation(f"{field} is {len(text)} characters long; the limit is {max_length}.")
+        raise RuleViolation("%(field)s is %(length)s characters long; the limit is %(limit)s.", field=field,
+                            length=len(text), limit=max_length)
     if any(unicodedata.category(ch) == "Cc" and ch not in "\n\r\t" for ch in text):
-        raise RuleViolation(f"{field} contains control characters.")
+        raise RuleViolation("%(field)s contains control characters.", field=field)
     return text
 
 
@@ -50,4 +56,5 @@ def check_number_size(value: object, *, field: str) -> None:
         except decimal.InvalidOperation:
             return
     if isinstance(value, decimal.Decimal) and value.is_finite() and value and abs(value.adjusted()) > MAX_EXPONENT:
-        raise RuleViolation(f"{field} is out of range ({value:.3E}); give an ordinary number such as 12.5 or 1/3.")
+        raise RuleViolation("%(field)s is out of range (%(value)s); give an ordinary number such as 12.5 or 1/3.",
+                            field=field, value=format(value, ".3E"))

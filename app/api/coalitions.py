@@ -32,7 +32,7 @@ def create_coalition(body: CoalitionCreate, request: Request, session: SessionDe
         raise Forbidden("This server does not create coalitions on request; ask its operator (concord create-admin).")
     slug = check_slug(body.slug.strip().lower(), what="Coalition")
     if coalitions.find_coalition(session, slug):
-        raise Conflict(f"A coalition with the slug {slug!r} already exists; choose another slug.")
+        raise Conflict("A coalition with the slug %(slug)s already exists; choose another slug.", slug=repr(slug))
     coalition, _ = coalitions.create_coalition(
         session, slug=slug, name=body.name, description=body.description, admin_username=body.admin.username,
         admin_password=body.admin.password, now=now, log_key=request.app.state.log_keys.verifier_key(slug))
@@ -66,7 +66,8 @@ def update_rule(slug: str, kind: str, body: RuleUpdate, session: SessionDep, acc
     coalition = coalitions.get_coalition(session, slug)
     require_admin(account, coalition)
     if kind not in rules.KINDS:
-        raise NotFound(f"There is no proposal kind {kind!r}; the kinds are {', '.join(rules.KINDS)}.")
+        raise NotFound("There is no proposal kind %(kind)s; the kinds are %(kinds)s.", kind=repr(kind),
+                       kinds=", ".join(rules.KINDS))
     stored = coalitions.set_rule(session, coalition=coalition, actor=account.username, kind=kind, rule=body.rule,
                                  now=now, reason=body.reason)
     return RulePublic(kind=kind, rule=stored, description=rules.describe_rule(stored))

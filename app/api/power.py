@@ -83,7 +83,7 @@ def _rule_power(kind: str, rule: dict, eligible: list[dict[str, str]]) -> RulePo
     try:
         report = power.power_report(rule, eligible)
     except PowerError as error:
-        raise RuleViolation(f"power analysis: {error}") from None
+        raise RuleViolation("power analysis: %(error)s", error=str(error)) from None
     return RulePower(kind=kind, rule_description=rules.describe_rule(rule), report=report)
 
 

@@ -7,11 +7,12 @@ from fastapi.responses import Response
 from sqlmodel import select
 
 from app.deps import NowDep, SessionDep
-from app.pages.common import AdminDep, CoalitionDep, FormDep, coalition_pages, field_of, see_other, text
+from app.pages.common import (AdminDep, CoalitionDep, FormDep, coalition_pages, error_text,
+                              field_of, see_other, text)
 from app.pages.proposals import detail_context
 from app.templating import render
 from governance import accounts, ballots, coalitions, members, proposals
-from governance.errors import DomainError
+from governance.errors import DomainError, RuleViolation
 from governance.models import Account, Member
 
 router = coalition_pages()
@@ -33,7 +34,7 @@ def admin_members(request: Request, coalition: CoalitionDep, session: SessionDep
 def _refused(request: Request, session, coalition, form_id: str, values: dict, error: DomainError,  # noqa: ANN001
              fields: tuple[str, ...]) -> Response:
     session.rollback()
-    errors = {form_id: {field_of(error, fields): error.message}}
+    errors = {form_id: {field_of(error, fields): error_text(request, error)}}
     return _members_page(request, session, coalition, values={form_id: values}, errors=errors, status=422)
 
 
@@ -126,7 +127,7 @@ def create_account(request: Request, form: FormDep, coalition: CoalitionDep, ses
         session.rollback()
         values["password"] = ""
         return _accounts_page(request, session, coalition, values=values, status=422,
-                              errors={field_of(error, ACCOUNT_FIELDS): error.message})
+                              errors={field_of(error, ACCOUNT_FIELDS): error_text(request, error)})
     return see_other(f"/c/{coalition.slug}/admin/accounts")
 
 
@@ -158,14 +159,14 @@ def open_ballot(request: Request, number: int, form: FormDep, coalition: Coaliti
             rule[field] = values[field]
     try:
         if closes_at is None:
-            raise DomainError(request.state.translate("Give the closing date and time."))
+            raise RuleViolation("Give the closing date and time.")
         ballots.open_ballot(session, coalition=coalition, actor=admin, proposal=proposal, closes_at=closes_at,
                             now=now, rule=rule, live_results=values["live_results"] == "on")
     except DomainError as error:
         session.rollback()
         field = "closes_at" if closes_at is None or "closes_at" in error.message or "open for" in error.message else "form"
         context = detail_context(request, session, coalition, proposal, admin, now, open_values=values,
-                                 open_errors={field: error.message})
+                                 open_errors={field: error_text(request, error)})
         return render(request, "proposals/detail.html", context, status_code=422 if field == "closes_at" else error.status_code)
     return see_other(f"/c/{coalition.slug}/proposals/{number}")
 

@@ -4,7 +4,7 @@ from fastapi import Request
 from fastapi.responses import Response
 
 from app.deps import NowDep, SessionDep
-from app.pages.common import AdminDep, CoalitionDep, FormDep, coalition_pages, see_other, text
+from app.pages.common import AdminDep, CoalitionDep, FormDep, coalition_pages, error_text, see_other, text
 from app.pages.words import describe_rule
 from app.templating import render
 from governance import coalitions, rules
@@ -52,7 +52,7 @@ def admin_rules(request: Request, coalition: CoalitionDep, session: SessionDep, 
 def set_rule(request: Request, kind: str, form: FormDep, coalition: CoalitionDep, session: SessionDep,
              admin: AdminDep, now: NowDep) -> Response:
     if kind not in rules.KINDS:
-        raise NotFound(f"There is no proposal kind {kind!r}.")
+        raise NotFound("There is no proposal kind %(kind)s.", kind=repr(kind))
     reason = text(form, "reason")
     if not reason.strip():
         message = request.state.translate("Say why the rule changes.")
@@ -64,5 +64,5 @@ def set_rule(request: Request, kind: str, form: FormDep, coalition: CoalitionDep
     except DomainError as error:
         session.rollback()
         return _page(request, session, coalition, values={kind: {"reason": reason}},
-                     errors={kind: {"form": error.message}}, status=422)
+                     errors={kind: {"form": error_text(request, error)}}, status=422)
     return see_other(f"/c/{coalition.slug}/admin/rules#rule-{kind}")

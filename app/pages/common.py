@@ -1,5 +1,6 @@
 """What the page routes share: routers, the posted form, the signed-in account, redirects, field errors."""
 
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
@@ -9,6 +10,8 @@ from starlette.datastructures import FormData
 from app.api.common import settle_due
 from app.csrf import verified_form
 from app.deps import SessionDep
+from app.i18n import DEFAULT_LOCALE, format_number
+from app.pages.words import WORDS_OF_VALUES
 from governance import coalitions
 from governance.errors import DomainError, Forbidden
 from governance.models import Account, Coalition
@@ -50,7 +53,7 @@ CoalitionDep = Annotated[Coalition, Depends(coalition_of)]
 
 def admin_of(account: SignedInDep, coalition: CoalitionDep) -> Account:
     if account.coalition_id != coalition.id or account.role != "admin":
-        raise Forbidden(f"Only an admin of {coalition.name} can see this page.")
+        raise Forbidden("Only an admin of %(coalition)s can see this page.", coalition=coalition.name)
     return account
 
 
@@ -70,6 +73,26 @@ def field_of(error: DomainError, fields: tuple[str, ...]) -> str:
         if message.startswith((words, f"the {words}", f"a {words}")) or f"{words}:" in message:
             return field
     return "form"
+
+
+def error_text(request: Request, error: DomainError) -> str:
+    """A refused command's message in the visitor's language, its whole numbers in the locale's digits; the English
+    message if the catalog's translation does not fit the values (a translator's slip must not become a 500)."""
+    locale, translate = request.state.locale, request.state.translate
+    values = {name: _shown_value(name, value, locale, translate) for name, value in error.params.items()}
+    try:
+        return translate(error.template, **values)
+    except (KeyError, ValueError, TypeError):
+        return error.message
+
+
+def _shown_value(name: str, value: object, locale: str, translate: Callable[..., str]) -> object:
+    if type(value) is int:
+        return format_number(value, locale)
+    words = WORDS_OF_VALUES.get(name, {})
+    if locale != DEFAULT_LOCALE and isinstance(value, str) and value in words:
+        return translate(words[value])  # "draft" in the English message, "مسودة" in the Arabic one
+    return value
 
 
 def text(form: FormData, name: str) -> str:

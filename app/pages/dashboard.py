@@ -5,7 +5,7 @@ from fastapi.responses import Response
 from sqlmodel import select
 
 from app.deps import NowDep, SessionDep
-from app.pages.common import CoalitionDep, FormDep, SignedInDep, coalition_pages, see_other, text
+from app.pages.common import CoalitionDep, FormDep, SignedInDep, coalition_pages, error_text, see_other, text
 from app.templating import render
 from governance import accounts
 from governance.clock import as_utc
@@ -35,7 +35,7 @@ def _ballots(session, coalition, member: Member | None, now) -> tuple[list, list
 def _page(request: Request, session, coalition, account, now, *, new_token: str | None = None,  # noqa: ANN001
           errors: dict | None = None, status: int = 200) -> Response:
     if account.coalition_id != coalition.id:
-        raise Forbidden(f"Your account belongs to another coalition, not {coalition.name}.")
+        raise Forbidden("Your account belongs to another coalition, not %(coalition)s.", coalition=coalition.name)
     member = session.get(Member, account.member_id) if account.member_id else None
     waiting, voted, history = _ballots(session, coalition, member, now)
     return render(request, "dashboard/index.html", {
@@ -61,7 +61,7 @@ def issue_token(request: Request, form: FormDep, coalition: CoalitionDep, sessio
         _, secret = accounts.issue_token(session, account=account, name=name, now=now)
     except DomainError as error:
         session.rollback()
-        return _page(request, session, coalition, account, now, status=422, errors={"name": error.message})
+        return _page(request, session, coalition, account, now, status=422, errors={"name": error_text(request, error)})
     session.commit()
     return _page(request, session, coalition, account, now, new_token=secret)
 

@@ -8,7 +8,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
 from app.csrf import CsrfRefused
-from app.pages.common import SignInRequired, see_other
+from app.pages.common import SignInRequired, error_text, see_other
 from app.pages.words import N_
 from app.templating import render
 from governance.errors import DomainError
@@ -47,7 +47,7 @@ def install_page_errors(app: FastAPI) -> None:
             return await fallback(request, error, DomainError)
         if error.status_code == 401:
             return see_other(f"/sign-in?next={quote(request.url.path)}")
-        return error_page(request, error.status_code, error.message)
+        return error_page(request, error.status_code, error_text(request, error))
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, error: StarletteHTTPException) -> Response:

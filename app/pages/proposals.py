@@ -6,7 +6,8 @@ from sqlmodel import Session, select
 
 from app.deps import NowDep, SessionDep
 from app.markdown import render_markdown
-from app.pages.common import CoalitionDep, FormDep, PageAccountDep, SignedInDep, coalition_pages, see_other
+from app.pages.common import (CoalitionDep, FormDep, PageAccountDep, SignedInDep, coalition_pages,
+                              error_text, see_other)
 from app.pages.voteforms import VoteFormError, form_values, posted_values, read_vote
 from app.pages.words import describe_rule
 from app.templating import render
@@ -97,8 +98,9 @@ def cast_vote(request: Request, number: int, form: FormDep, coalition: Coalition
         session.rollback()
         field = error.field if isinstance(error, VoteFormError) else "form"
         status = 422 if isinstance(error, VoteFormError) else error.status_code
+        message = error.message if isinstance(error, VoteFormError) else error_text(request, error)
         context = detail_context(request, session, coalition, proposal, account, now,
-                                 vote_values=posted_values(form), vote_errors={field: error.message})
+                                 vote_values=posted_values(form), vote_errors={field: message})
         return render(request, "proposals/detail.html", context, block="vote" if htmx else None, status_code=status)
     if htmx:
         session.commit()

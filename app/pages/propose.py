@@ -5,7 +5,8 @@ from fastapi.responses import Response
 
 from app.deps import NowDep, SessionDep
 from app.markdown import render_markdown
-from app.pages.common import CoalitionDep, FormDep, SignedInDep, coalition_pages, field_of, see_other, text
+from app.pages.common import (CoalitionDep, FormDep, SignedInDep, coalition_pages, error_text,
+                              field_of, see_other, text)
 from app.templating import render
 from governance import proposals, rules
 from governance.errors import DomainError, Forbidden
@@ -17,7 +18,7 @@ BLANK = {"kind": "decision", "title": "", "body": "", "options": "", "seats": "1
 
 def _check_member(account, coalition) -> None:  # noqa: ANN001
     if account.coalition_id != coalition.id:
-        raise Forbidden(f"Your account belongs to another coalition, not {coalition.name}.")
+        raise Forbidden("Your account belongs to another coalition, not %(coalition)s.", coalition=coalition.name)
 
 
 def _form(request: Request, coalition, values: dict, errors: dict, status: int = 200, preview: str | None = None):  # noqa: ANN001, ANN202
@@ -65,7 +66,7 @@ def propose(request: Request, form: FormDep, coalition: CoalitionDep, session: S
         except DomainError as error:
             session.rollback()
             field = field_of(error, FIELDS)
-            errors[{"option": "options"}.get(field, field)] = error.message
+            errors[{"option": "options"}.get(field, field)] = error_text(request, error)
         else:
             return see_other(f"/c/{coalition.slug}/proposals/{proposal.number}")
     return _form(request, coalition, values, errors, status=422)

@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from app.api.power import WhatIf, what_if
 from app.deps import SessionDep
-from app.pages.common import CoalitionDep, coalition_pages
+from app.pages.common import CoalitionDep, coalition_pages, error_text
 from app.pages.power import eligible_rows, report_view
 from app.pages.words import describe_rule
 from app.templating import render
@@ -116,7 +116,7 @@ def what_if_page(request: Request, coalition: CoalitionDep, session: SessionDep)
         try:
             results = _results(_, session, coalition, kind, rule, weights, eligible, request.state.locale)
         except DomainError as error:
-            errors["form"] = error.message
+            errors["form"] = error_text(request, error)
     htmx = request.headers.get("hx-request") == "true"
     return render(request, "power/whatif.html", {
         "coalition": coalition, "kind": kind, "kinds": rules.YES_NO_KINDS, "values": values, "errors": errors,

@@ -25,6 +25,10 @@ CHOICES = {"yes": N_("Yes"), "no": N_("No"), "abstain": N_("Abstain"), "block": 
 KIND_NAMES = {"decision": N_("Decision"), "rule_change": N_("Rule change"), "admission": N_("Admission"),
               "choice": N_("Choice"), "election": N_("Election")}
 STATES = {"draft": N_("Draft"), "open": N_("Open"), "closed": N_("Closed"), "withdrawn": N_("Withdrawn")}
+STATUSES = {"active": N_("Active"), "suspended": N_("Suspended"), "left": N_("Left")}
+WORDS_OF_VALUES = {"state": STATES, "kind": KIND_NAMES, "status": STATUSES, "required": STATUSES,
+                   "new_status": STATUSES}
+"""The stored words a refusal message may name, by the name of its value: translated where the message is shown."""
 
 
 def _share_text(value: object, locale: str) -> str:

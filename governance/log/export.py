@@ -37,7 +37,7 @@ def latest_checkpoint(session: Session, coalition: Coalition) -> Checkpoint:
     checkpoint = session.exec(select(Checkpoint).where(Checkpoint.coalition_id == coalition.id)
                               .order_by(Checkpoint.size.desc()).limit(1)).first()
     if checkpoint is None:
-        raise NotFound(f"The log of {coalition.name} has no signed checkpoint yet.")
+        raise NotFound("The log of %(coalition)s has no signed checkpoint yet.", coalition=coalition.name)
     return checkpoint
 
 
@@ -96,7 +96,8 @@ def _pack(fmt: str, folder: str, files: dict[str, bytes]) -> bytes:
 def build_export(session: Session, *, coalition: Coalition, verifier_key: str, fmt: str = "tar.gz") -> ExportArchive:
     """The export archive of the log up to its latest signed checkpoint (read first, so entries match it)."""
     if fmt not in FORMATS:
-        raise RuleViolation(f"format must be one of {', '.join(FORMATS)}; got {fmt!r}.")
+        raise RuleViolation("format must be one of %(formats)s; got %(format)s.", formats=", ".join(FORMATS),
+                            format=repr(fmt))
     checkpoint = latest_checkpoint(session, coalition)
     folder = f"{coalition.slug}-log-{checkpoint.size}"
     files = {

@@ -69,9 +69,11 @@ def checkpoint_at(session: Session, coalition: Coalition, size: int | None = Non
     query = select(Checkpoint).where(Checkpoint.coalition_id == coalition.id)
     query = query.where(Checkpoint.size == size) if size is not None else query.order_by(Checkpoint.size.desc())
     checkpoint = session.exec(query.limit(1)).first()
+    if checkpoint is None and size is not None:
+        raise NotFound("The log of %(coalition)s has no signed checkpoint of size %(size)s.",
+                       coalition=coalition.name, size=size)
     if checkpoint is None:
-        raise NotFound(f"The log of {coalition.name} has no signed checkpoint"
-                       + (f" of size {size}." if size is not None else " yet."))
+        raise NotFound("The log of %(coalition)s has no signed checkpoint yet.", coalition=coalition.name)
     return checkpoint
 
 
@@ -80,10 +82,11 @@ def _note(session: Session, coalition: Coalition, size: int) -> str | None:
                                                       Checkpoint.size == size)).first()
 
 
-def _within_log(session: Session, coalition: Coalition, size: int, what: str) -> None:
+def _within_log(session: Session, coalition: Coalition, size: int) -> None:
     current = store.log_size(session, coalition)
     if size > current:
-        raise NotFound(f"The log of {coalition.name} has {current} entries; {what} {size} does not exist yet.")
+        raise NotFound("The log of %(coalition)s has %(entries)s entries; size %(size)s does not exist yet.",
+                       coalition=coalition.name, entries=current, size=size)
 
 
 def inclusion_proof(session: Session, *, coalition: Coalition, index: int, size: int) -> InclusionProof:
@@ -91,8 +94,8 @@ def inclusion_proof(session: Session, *, coalition: Coalition, index: int, size:
     if size < 1:
         raise RuleViolation("size must be at least 1: the empty tree includes nothing.")
     if not 0 <= index < size:
-        raise RuleViolation(f"index must be from 0 to size - 1 = {size - 1}; got {index}.")
-    _within_log(session, coalition, size, "size")
+        raise RuleViolation("index must be from 0 to size - 1 = %(last)s; got %(index)s.", last=size - 1, index=index)
+    _within_log(session, coalition, size)
     reader = store.NodeReader(session, coalition.id)
     leaf = session.get(LogEntry, (coalition.id, index)).leaf_hash
     return InclusionProof(index, size, leaf, tree.root_from_store(size, reader),
@@ -104,8 +107,8 @@ def consistency_proof(session: Session, *, coalition: Coalition, old: int, new: 
     if old < 1:
         raise RuleViolation("old must be at least 1: every tree extends the empty tree, no proof is needed.")
     if old > new:
-        raise RuleViolation(f"old ({old}) must not be larger than new ({new}).")
-    _within_log(session, coalition, new, "size")
+        raise RuleViolation("old (%(old)s) must not be larger than new (%(new)s).", old=old, new=new)
+    _within_log(session, coalition, new)
     reader = store.NodeReader(session, coalition.id)
     return ConsistencyProof(old, new, tree.root_from_store(old, reader), tree.root_from_store(new, reader),
                             tree.consistency_proof_from_store(old, new, reader),
@@ -132,7 +135,7 @@ def reissue_receipt(session: Session, *, coalition: Coalition, index: int, size:
     """
     entry = session.get(LogEntry, (coalition.id, index))
     if entry is None:
-        raise NotFound(f"The log of {coalition.name} has no entry {index}.")
+        raise NotFound("The log of %(coalition)s has no entry %(index)s.", coalition=coalition.name, index=index)
     checkpoint = checkpoint_at(session, coalition, size)
     text = receipts.receipt_for(session, coalition=coalition, index=index, size=checkpoint.size)
     standing = _standing(session, coalition, parse_event(entry.data))

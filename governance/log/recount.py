@@ -53,7 +53,15 @@ def vote_commitment(*, number: int, member: str, vote: Mapping[str, object], sal
 
 
 class ChoiceError(ValueError):
-    """A vote that does not fit the ballot: the message says what to change."""
+    """A vote that does not fit the ballot: the message says what to change.
+
+    ``template`` is a catalog message with ``%(name)s`` placeholders and ``params`` its values (as a DomainError
+    has them, so the service can pass them on); ``str(error)`` is the English message with the values filled in.
+    """
+
+    def __init__(self, template: str, **params: object) -> None:
+        self.template, self.params = template, params
+        super().__init__(template % params if params else template)
 
 
 def ballot_shape(rule: Mapping[str, object]) -> str:
@@ -80,9 +88,10 @@ def _check_ranking(ranking: object, options: Sequence[str], strict: bool) -> lis
             raise ChoiceError("this election needs a strict order: rank candidates one by one, without ties.")
         for name in group:
             if name not in options:
-                raise ChoiceError(f"{name!r} is not one of the options: {', '.join(options)}.")
+                raise ChoiceError("%(option)s is not one of the options: %(options)s.", option=repr(name),
+                                  options=", ".join(options))
             if name in seen:
-                raise ChoiceError(f"{name!r} is ranked more than once.")
+                raise ChoiceError("%(option)s is ranked more than once.", option=repr(name))
             seen.add(name)
     return ranking
 
@@ -95,21 +104,25 @@ def check_choice(rule: Mapping[str, object], options: Sequence[str], vote: Mappi
     if shape != "choice" and vote.get("choice") == "abstain" and len(vote) == 1:
         return {"choice": "abstain"}
     if len(vote) != 1 or shape not in vote:
-        raise ChoiceError(f"this ballot takes a vote of the form {{{shape!r}: ...}}" +
-                          ("" if shape == "choice" else ' or {"choice": "abstain"}') + ".")
+        if shape == "choice":
+            raise ChoiceError("this ballot takes a vote of the form {%(field)s: ...}.", field=repr(shape))
+        raise ChoiceError('this ballot takes a vote of the form {%(field)s: ...} or {"choice": "abstain"}.',
+                          field=repr(shape))
     value = vote[shape]
     if shape == "choice":
         allowed = CONSENSUS_CHOICES if rule.get("consensus") else MAJORITY_CHOICES
         if value not in allowed:
-            raise ChoiceError(f"choice must be one of {', '.join(allowed)}; got {value!r}.")
+            raise ChoiceError("choice must be one of %(choices)s; got %(choice)s.", choices=", ".join(allowed),
+                              choice=repr(value))
         return {"choice": value}
     if shape == "option":
         if value not in options:
-            raise ChoiceError(f"{value!r} is not one of the options: {', '.join(options)}.")
+            raise ChoiceError("%(option)s is not one of the options: %(options)s.", option=repr(value),
+                              options=", ".join(options))
         return {"option": value}
     if shape == "approve":
         if not isinstance(value, list) or any(name not in options for name in value) or len(set(value)) != len(value):
-            raise ChoiceError(f"approve must list distinct options from: {', '.join(options)}.")
+            raise ChoiceError("approve must list distinct options from: %(options)s.", options=", ".join(options))
         return {"approve": sorted(value, key=options.index)}
     if shape == "scores":
         top = int(rule.get("max_score", DEFAULT_MAX_SCORE))
@@ -117,9 +130,11 @@ def check_choice(rule: Mapping[str, object], options: Sequence[str], vote: Mappi
             raise ChoiceError("scores must map options to whole numbers.")
         for name, score in value.items():
             if name not in options:
-                raise ChoiceError(f"{name!r} is not one of the options: {', '.join(options)}.")
+                raise ChoiceError("%(option)s is not one of the options: %(options)s.", option=repr(name),
+                                  options=", ".join(options))
             if not isinstance(score, int) or isinstance(score, bool) or not 0 <= score <= top:
-                raise ChoiceError(f"the score for {name!r} must be a whole number from 0 to {top}; got {score!r}.")
+                raise ChoiceError("the score for %(option)s must be a whole number from 0 to %(top)s; got %(score)s.",
+                                  option=repr(name), top=top, score=score if type(score) is int else repr(score))
         return {"scores": dict(sorted(value.items()))}
     return {"ranking": _check_ranking(value, options, rule["method"] in STRICT_RANKING)}
 

@@ -7,6 +7,7 @@ import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
+from app.i18n import MESSAGE_KEYWORDS, MESSAGE_SOURCES
 from tests.pages.pagekit import busy_coalition, post_form, set_language, sign_in
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -68,10 +69,8 @@ def test_language_choice_is_remembered_and_browser_language_is_the_default(clien
 
 
 def test_every_ui_string_has_an_arabic_translation() -> None:
-    method_map = [("app/pages/**.py", "python"), ("templates/**.html", "jinja2")]
-    keywords = {"_": None, "N_": None, "translate": None, "ngettext": (1, 2)}
     found = {message if isinstance(message, str) else tuple(message)
-             for _, _, message, _, _ in extract_from_dir(str(ROOT), method_map, keywords=keywords)}
+             for _, _, message, _, _ in extract_from_dir(str(ROOT), MESSAGE_SOURCES, keywords=MESSAGE_KEYWORDS)}
     with (ROOT / "app/locales/ar/LC_MESSAGES/messages.po").open("rb") as handle:
         catalog = read_po(handle, locale="ar")
     translated = {m.id if isinstance(m.id, str) else tuple(m.id) for m in catalog
