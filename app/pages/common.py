@@ -10,7 +10,7 @@ from starlette.datastructures import FormData
 from app.api.common import settle_due
 from app.csrf import verified_form
 from app.deps import SessionDep
-from app.i18n import DEFAULT_LOCALE, format_number
+from app.i18n import DEFAULT_LOCALE, direction, format_number
 from app.pages.words import WORDS_OF_VALUES
 from governance import coalitions
 from governance.errors import DomainError, Forbidden
@@ -76,8 +76,9 @@ def field_of(error: DomainError, fields: tuple[str, ...]) -> str:
 
 
 def error_text(request: Request, error: DomainError) -> str:
-    """A refused command's message in the visitor's language, its whole numbers in the locale's digits; the English
-    message if the catalog's translation does not fit the values (a translator's slip must not become a 500)."""
+    """A refused command's message in the visitor's language: whole numbers in the locale's digits, the stored words
+    it names (a state, a kind, a status) in the visitor's words, each value isolated in a right-to-left sentence; the
+    English message if the catalog's translation does not fit the values (a translator's slip must not be a 500)."""
     locale, translate = request.state.locale, request.state.translate
     values = {name: _shown_value(name, value, locale, translate) for name, value in error.params.items()}
     try:
@@ -87,12 +88,16 @@ def error_text(request: Request, error: DomainError) -> str:
 
 
 def _shown_value(name: str, value: object, locale: str, translate: Callable[..., str]) -> object:
-    if type(value) is int:
-        return format_number(value, locale)
     words = WORDS_OF_VALUES.get(name, {})
-    if locale != DEFAULT_LOCALE and isinstance(value, str) and value in words:
-        return translate(words[value])  # "draft" in the English message, "مسودة" in the Arabic one
-    return value
+    if type(value) is int:
+        shown = format_number(value, locale)
+    elif locale != DEFAULT_LOCALE and isinstance(value, str) and value in words:
+        shown = translate(words[value])  # "draft" in the English message, "مسودة" in the Arabic one
+    else:
+        shown = str(value)
+    # In a right-to-left sentence a value is isolated (FSI ... PDI, Unicode bidi algorithm UAX #9, as <bdi> does):
+    # otherwise "-3" shows as "3-" and a Latin name with punctuation spills into the Arabic around it.
+    return f"\u2068{shown}\u2069" if direction(locale) == "rtl" else shown
 
 
 def text(form: FormData, name: str) -> str:

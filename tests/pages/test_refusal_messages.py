@@ -88,13 +88,13 @@ def test_a_refusal_beside_a_field_is_in_arabic_for_an_arabic_visitor(client, clo
                          page="/c/wpn/admin")
 
     assert response.status_code == 422 and 'id="admit-weight-error"' in response.text
-    assert "لا يجوز أن يكون الوزن سالبًا؛ والقيمة المعطاة -3." in response.text
+    assert "لا يجوز أن يكون الوزن سالبًا؛ والقيمة المعطاة \u2068-3\u2069." in response.text  # isolated: not "3-"
     assert "must not be negative" not in response.text
 
 
 @pytest.mark.parametrize(("locale", "shown", "not_shown"), [
     ("en", "Proposal #4 has no ballot yet; it is draft.", "مسودة"),
-    ("ar", "لم يُفتح اقتراع على المقترح رقم 4 بعد؛ وحالته مسودة.", "no ballot yet"),
+    ("ar", "لم يُفتح اقتراع على المقترح رقم \u20684\u2069 بعد؛ وحالته \u2068مسودة\u2069.", "no ballot yet"),
 ])
 def test_an_error_page_naming_a_state_names_it_in_the_visitors_words(client, clock, locale, shown, not_shown) -> None:
     _, numbers = busy_coalition(client, clock.now)
