@@ -28,7 +28,7 @@ def parse_weight(value: object) -> Fraction:
     try:
         weight = parse_exact(value)
     except ExactNumberError as error:
-        raise RuleViolation("weight: %(problem)s.", problem=str(error)) from None
+        raise RuleViolation("weight: %(problem)s.", problem=error) from None
     if isinstance(value, str) and "/" in value:
         raise RuleViolation("weight must be an integer or a decimal such as 12.5, not a fraction.")
     if weight < 0:

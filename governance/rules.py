@@ -38,7 +38,7 @@ def _share(value: object, field: str) -> str | None:
     try:
         share = parse_exact(value)
     except ExactNumberError as error:
-        raise RuleViolation("%(field)s: %(error)s", field=field, error=str(error)) from None
+        raise RuleViolation("%(field)s: %(error)s", field=field, error=error) from None
     if not 0 <= share <= 1:
         raise RuleViolation("%(field)s must be between 0 and 1, got %(value)s.", field=field, value=format_exact(share))
     return format_exact(share)

@@ -7,7 +7,14 @@ __all__ = ["ExactNumberError", "format_exact", "parse_exact", "truncate"]
 
 
 class ExactNumberError(ValueError):
-    """A value that cannot be read as an exact number (a float, NaN, text that is not a number)."""
+    """A value that cannot be read as an exact number (a float, NaN, text that is not a number).
+
+    ``template`` is the English message with ``%(name)s`` placeholders and ``params`` its values, so that a service
+    can show it translated; ``str(error)`` is the English message with the values filled in."""
+
+    def __init__(self, template: str, **params: object) -> None:
+        self.template, self.params = template, params
+        super().__init__(template % params if params else template)
 
 
 def parse_exact(value: object) -> Fraction:
@@ -21,23 +28,25 @@ def parse_exact(value: object) -> Fraction:
     voting.exact.ExactNumberError: 0.1 is a binary float; give the number as a string or an integer
     """
     if isinstance(value, bool):
-        raise ExactNumberError(f"{value!r} is not a number")
+        raise ExactNumberError("%(value)s is not a number", value=repr(value))
     if isinstance(value, (int, Fraction)):
         return Fraction(value)
     if isinstance(value, float):
-        raise ExactNumberError(f"{value!r} is a binary float; give the number as a string or an integer")
+        raise ExactNumberError("%(value)s is a binary float; give the number as a string or an integer",
+                               value=repr(value))
     if isinstance(value, decimal.Decimal):
         if not value.is_finite():
-            raise ExactNumberError(f"{value} is not a finite number")
+            raise ExactNumberError("%(value)s is not a finite number", value=str(value))
         return Fraction(value)
     if isinstance(value, str):
         text = value.strip().replace("_", "")
         try:
             number = Fraction(text) if "/" in text else Fraction(decimal.Decimal(text))
         except (ValueError, ZeroDivisionError, decimal.InvalidOperation, OverflowError):
-            raise ExactNumberError(f"{value!r} is not a number (write it like 3, 2.5 or 7/3)") from None
+            raise ExactNumberError("%(value)s is not a number (write it like 3, 2.5 or 7/3)",
+                                   value=repr(value)) from None
         return number
-    raise ExactNumberError(f"{value!r} is not a number")
+    raise ExactNumberError("%(value)s is not a number", value=repr(value))
 
 
 def format_exact(value: Fraction | int) -> str:

@@ -89,7 +89,10 @@ def error_text(request: Request, error: DomainError) -> str:
 
 def _shown_value(name: str, value: object, locale: str, translate: Callable[..., str]) -> object:
     words = WORDS_OF_VALUES.get(name, {})
-    if type(value) is int:
+    if isinstance(getattr(value, "template", None), str):  # the refusal of a part: "weight: <why the number is bad>"
+        shown = translate(value.template, **{part: _shown_value(part, inner, locale, translate)
+                                             for part, inner in value.params.items()})
+    elif type(value) is int:
         shown = format_number(value, locale)
     elif locale != DEFAULT_LOCALE and isinstance(value, str) and value in words:
         shown = translate(words[value])  # "draft" in the English message, "مسودة" in the Arabic one

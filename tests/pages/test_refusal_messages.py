@@ -92,6 +92,20 @@ def test_a_refusal_beside_a_field_is_in_arabic_for_an_arabic_visitor(client, clo
     assert "must not be negative" not in response.text
 
 
+def test_a_refusal_that_passes_on_why_a_number_is_bad_is_arabic_all_through(client, clock) -> None:
+    busy_coalition(client, clock.now)
+    set_language(client, "ar")
+    sign_in(client, "wpn-admin")
+
+    response = post_form(client, "/c/wpn/admin/members", {"name": "Harbour Union", "weight": "abc", "reason": "vote"},
+                         page="/c/wpn/admin")
+
+    assert response.status_code == 422
+    why = "\u2068\u2068&#39;abc&#39;\u2069 ليس عددًا (اكتبه هكذا: 3 أو 2.5 أو 7/3)\u2069"
+    assert f"الوزن: {why}." in response.text
+    assert "is not a number" not in response.text
+
+
 @pytest.mark.parametrize(("locale", "shown", "not_shown"), [
     ("en", "Proposal #4 has no ballot yet; it is draft.", "مسودة"),
     ("ar", "لم يُفتح اقتراع على المقترح رقم \u20684\u2069 بعد؛ وحالته \u2068مسودة\u2069.", "no ballot yet"),
