@@ -1,6 +1,7 @@
 """Languages: Babel catalogs compiled at start from the committed .po files, and locale-aware number and date formats."""
 
 import gettext
+from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal
 from fractions import Fraction
@@ -15,8 +16,8 @@ from babel.numbers import format_decimal, format_percent
 
 from governance.clock import as_utc
 
-__all__ = ["DEFAULT_LOCALE", "LOCALES", "direction", "format_number", "format_share", "format_when",
-           "negotiate", "translations"]
+__all__ = ["DEFAULT_LOCALE", "LOCALES", "direction", "format_number", "format_share", "format_when", "isolate",
+           "join_names", "negotiate", "translations"]
 
 LOCALES_DIR = Path(__file__).parent / "locales"
 LOCALES = {"en": "English", "ar": "العربية"}
@@ -60,6 +61,20 @@ def negotiate(cookie: str | None, accept_language: str | None) -> str:
 
 def direction(locale: str) -> str:
     return "rtl" if locale in RTL else "ltr"
+
+
+def isolate(text: str, locale: str) -> str:
+    """``text`` as one unit inside a sentence of ``locale``: in a right-to-left sentence it is isolated (FSI ... PDI,
+    the Unicode bidirectional algorithm, UAX #9, as ``<bdi>`` does), so "-3" does not show as "3-" and a Latin name
+    with punctuation does not spill into the Arabic around it."""
+    return f"\u2068{text}\u2069" if locale in RTL else text
+
+
+def join_names(names: Iterable[str], locale: str) -> str:
+    """Names as a list in a sentence of ``locale``: the Arabic comma between isolated names in Arabic."""
+    if locale in RTL:
+        return "، ".join(isolate(name, locale) for name in names)
+    return ", ".join(names)
 
 
 def format_number(value: object, locale: str) -> str:

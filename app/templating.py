@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from app.csrf import csrf_token
-from app.i18n import LOCALES, direction, format_number, format_share, format_when, translations
+from app.i18n import LOCALES, direction, format_number, format_share, format_when, join_names, translations
 
 __all__ = ["STATIC_DIR", "TEMPLATES_DIR", "environment", "render", "translator"]
 
@@ -61,7 +61,8 @@ def page_context(request: Request) -> dict[str, Any]:
     return {
         "request": request, "locale": locale, "dir": direction(locale), "_": gettext, "gettext": gettext,
         "ngettext": ngettext, "num": partial(format_number, locale=locale), "share": partial(format_share, locale=locale),
-        "when": partial(format_when, locale=locale), "has_route": partial(_has_route, request),
+        "when": partial(format_when, locale=locale), "name_list": partial(join_names, locale=locale),
+        "has_route": partial(_has_route, request),
         "csrf_token": csrf_token(codec.secret, session.sid) if session and codec else "",
         "account": getattr(request.state, "account", None), "htmx": request.headers.get("hx-request") == "true",
     }

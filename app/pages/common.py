@@ -10,7 +10,7 @@ from starlette.datastructures import FormData
 from app.api.common import settle_due
 from app.csrf import verified_form
 from app.deps import SessionDep
-from app.i18n import DEFAULT_LOCALE, direction, format_number
+from app.i18n import DEFAULT_LOCALE, format_number, isolate
 from app.pages.words import WORDS_OF_VALUES
 from governance import coalitions
 from governance.errors import DomainError, Forbidden
@@ -98,9 +98,7 @@ def _shown_value(name: str, value: object, locale: str, translate: Callable[...,
         shown = translate(words[value])  # "draft" in the English message, "مسودة" in the Arabic one
     else:
         shown = str(value)
-    # In a right-to-left sentence a value is isolated (FSI ... PDI, Unicode bidi algorithm UAX #9, as <bdi> does):
-    # otherwise "-3" shows as "3-" and a Latin name with punctuation spills into the Arabic around it.
-    return f"\u2068{shown}\u2069" if direction(locale) == "rtl" else shown
+    return isolate(shown, locale)
 
 
 def text(form: FormData, name: str) -> str:
