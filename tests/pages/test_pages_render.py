@@ -122,3 +122,15 @@ def test_signed_out_visitor_is_sent_to_sign_in_and_back(client, clock) -> None:
 
     assert response.status_code == 303
     assert response.headers["location"] == "/sign-in?next=/c/wpn/me"
+
+
+def test_notes_commands_and_log_facts_read_left_to_right_on_arabic_pages(client, clock) -> None:
+    busy_coalition(client, clock.now)
+    set_language(client, "ar")
+
+    page = client.get("/c/wpn/log").text
+    stylesheet = client.get("/static/concord.css").text
+
+    assert "<pre>" not in page and page.count('<pre dir="ltr">') == 4  # the checkpoint, the key, two commands
+    assert '<span dir="ltr"><code>number</code>: <bdi>' in page and "، <span" in page
+    assert re.search(r"code \{[^}]*direction: ltr; unicode-bidi: isolate;", stylesheet)
