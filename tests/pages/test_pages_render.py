@@ -134,3 +134,17 @@ def test_notes_commands_and_log_facts_read_left_to_right_on_arabic_pages(client,
     assert "<pre>" not in page and page.count('<pre dir="ltr">') == 4  # the checkpoint, the key, two commands
     assert '<span dir="ltr"><code>number</code>: <bdi>' in page and "، <span" in page
     assert re.search(r"code \{[^}]*direction: ltr; unicode-bidi: isolate;", stylesheet)
+
+
+def test_text_people_typed_is_isolated_so_it_keeps_its_own_direction_in_arabic(client, clock) -> None:
+    fixture, numbers = busy_coalition(client, clock.now)
+    changed = client.put(fixture.url("/members/north/weight"), headers=fixture.admin,
+                         json={"weight": "4", "basis": "1,200 members", "reason": "audit of 2026"})
+    assert changed.status_code == 200, changed.text
+    set_language(client, "ar")
+
+    members = client.get("/c/wpn/members").text
+    proposal = client.get(f"/c/wpn/proposals/{numbers['ranked']}").text
+
+    assert "<td><bdi>1,200 members</bdi></td><td><bdi>audit of 2026</bdi></td>" in members
+    assert '<div class="body" dir="auto">' in proposal and "<li><bdi>Peace</bdi></li>" in proposal
