@@ -5,7 +5,7 @@ import json
 import pytest
 
 from tests.app.support import log_events, quick_coalition, snapshot
-from tests.factories import PASSWORD, make_proposal, open_ballot, vote
+from tests.factories import PASSWORD, make_proposal, open_ballot
 
 
 @pytest.fixture

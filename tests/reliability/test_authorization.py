@@ -3,7 +3,6 @@
 from pathlib import Path
 
 import pytest
-from fastapi.routing import APIRoute
 
 from app.main import create_app
 from app.db import make_engine
@@ -72,8 +71,8 @@ PARAMS = {  # the path parameters each endpoint is called with
 MEMBER_FOR = {"suspend": "gamma", "readmit": "delta", "leave": "gamma", "weight": "gamma", "votes": "alpha"}
 
 
-def routes(app) -> list[tuple[str, str]]:  # noqa: ANN001
-    """(method, path template) of every API and documentation route the app serves, HEAD aside."""
+def served_routes(app) -> list[tuple[str, str]]:  # noqa: ANN001
+    """(method, path template) of every route the app serves, pages included, HEAD aside."""
     found = []
 
     def walk(items, prefix: str = "") -> None:  # noqa: ANN001
@@ -84,7 +83,13 @@ def routes(app) -> list[tuple[str, str]]:  # noqa: ANN001
                 found.extend((method, prefix + route.path) for method in sorted(route.methods) if method != "HEAD")
 
     walk(app.routes)
-    return [(method, path) for method, path in found if path.startswith("/api/") or path.split("/")[-1] in SHARED]
+    return found
+
+
+def routes(app) -> list[tuple[str, str]]:  # noqa: ANN001
+    """(method, path template) of every API and documentation route the app serves, HEAD aside."""
+    return [(method, path) for method, path in served_routes(app)
+            if path.startswith("/api/") or path.split("/")[-1] in SHARED]
 
 
 def request_for(method: str, template: str, role: str, world) -> tuple[str, dict | None]:  # noqa: ANN001

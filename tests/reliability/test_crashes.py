@@ -4,14 +4,12 @@ import asyncio
 import random
 import threading
 import time
-from datetime import timedelta
 from pathlib import Path
 
 import httpx
 import pytest
 
 from app.db import make_engine
-from governance.clock import utcnow
 from tests.reliability import servers
 from tests.reliability.driver import Stats, drive
 from tests.reliability.integrity import check_coalition

@@ -9,7 +9,7 @@ from sqlmodel import Session, func, select
 from app.db import make_engine
 from governance.models import LogEntry
 from tests.factories import PASSWORD
-from tests.reliability.test_authorization import routes
+from tests.reliability.test_authorization import served_routes
 from tests.reliability.world import build_world, world_client
 
 XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
@@ -36,21 +36,7 @@ def sign_in(client, username: str) -> str:  # noqa: ANN001
 
 
 def page_posts(app) -> list[str]:  # noqa: ANN001
-    return sorted(path for method, path in routes_all(app) if method == "POST" and not path.startswith("/api/"))
-
-
-def routes_all(app) -> list[tuple[str, str]]:  # noqa: ANN001
-    found = []
-
-    def walk(items, prefix: str = "") -> None:  # noqa: ANN001
-        for route in items:
-            if hasattr(route, "original_router"):
-                walk(route.original_router.routes, prefix + route.include_context.prefix)
-            elif getattr(route, "methods", None):
-                found.extend((method, prefix + route.path) for method in route.methods)
-
-    walk(app.routes)
-    return found
+    return sorted(path for method, path in served_routes(app) if method == "POST" and not path.startswith("/api/"))
 
 
 def log_size(world_path: Path) -> int:

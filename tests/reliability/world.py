@@ -16,7 +16,7 @@ from app.main import create_app
 from app.settings import Settings
 from governance import accounts
 from governance.models import metadata
-from tests.factories import PASSWORD, add_member, make_coalition, token_headers
+from tests.factories import PASSWORD, make_coalition, token_headers
 
 __all__ = ["ROLES", "World", "build_world", "world_client"]
 
