@@ -4,13 +4,9 @@ from collections.abc import Callable, Mapping
 from fractions import Fraction
 
 from app.i18n import format_number, format_share
+from governance.errors import N_
 
 Gettext = Callable[..., str]
-
-
-def N_(message: str) -> str:
-    """Mark ``message`` for the catalog; it is translated where it is shown."""
-    return message
 
 
 METHOD_NAMES = {
