@@ -24,14 +24,6 @@ LOCALES = {"en": "English", "ar": "العربية"}
 DEFAULT_LOCALE = "en"
 RTL = frozenset({"ar"})
 LANGUAGE_COOKIE = "concord_lang"
-MESSAGE_SOURCES = [("app/**.py", "python"), ("governance/**.py", "python"), ("voting/exact.py", "python"),
-                   ("templates/**.html", "jinja2")]
-"""Where the catalog's messages are (Babel's method map, relative to the repository)."""
-REFUSALS = ("DomainError", "NotFound", "Conflict", "RuleViolation", "Unauthorized", "Forbidden", "TooManyAttempts",
-            "ChoiceError", "ExactNumberError")
-"""The errors of refused commands: their first argument is a message template, shown translated on pages."""
-MESSAGE_KEYWORDS = {"_": None, "N_": None, "translate": None, "ngettext": (1, 2), **dict.fromkeys(REFUSALS)}
-"""The calls whose string arguments are messages (Babel's keywords)."""
 
 
 @lru_cache

@@ -9,28 +9,13 @@ one is missing or a translation drops or renames a ``%(name)s`` placeholder.
 import sys
 from pathlib import Path
 
-from babel.messages.catalog import Catalog
-from babel.messages.extract import extract_from_dir
-from babel.messages.pofile import read_po, write_po
+from babel.messages.pofile import write_po
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from app.i18n import DEFAULT_LOCALE, LOCALES, LOCALES_DIR, MESSAGE_KEYWORDS, MESSAGE_SOURCES  # noqa: E402
-
-
-def template() -> Catalog:
-    catalog = Catalog(fuzzy=False)
-    for _, _, message, _, context in extract_from_dir(str(ROOT), MESSAGE_SOURCES, keywords=MESSAGE_KEYWORDS):
-        catalog.add(message, context=context)
-    return catalog
-
-
-def missing(catalog: Catalog, locale: str) -> list[str]:
-    with (LOCALES_DIR / locale / "LC_MESSAGES" / "messages.po").open("rb") as handle:
-        translated = {m.id for m in read_po(handle, locale=locale) if m.id and all(
-            m.string if isinstance(m.string, tuple) else [m.string])}
-    return [m.id if isinstance(m.id, str) else m.id[0] for m in catalog if m.id and m.id not in translated]
+from app.catalog import template, untranslated  # noqa: E402
+from app.i18n import DEFAULT_LOCALE, LOCALES, LOCALES_DIR  # noqa: E402
 
 
 def main(locales: list[str]) -> int:
@@ -40,7 +25,7 @@ def main(locales: list[str]) -> int:
     print(f"app/locales/messages.pot: {len(catalog)} messages")
     lacking = 0
     for locale in locales or [code for code in LOCALES if code != DEFAULT_LOCALE]:
-        for message in missing(catalog, locale):
+        for message in untranslated(catalog, locale):
             print(f"{locale}: no translation for {message!r}")
             lacking += 1
     return 1 if lacking else 0

@@ -8,7 +8,7 @@ import pytest
 
 from babel.messages.pofile import read_po
 
-from app.i18n import REFUSALS
+from app.catalog import REFUSALS
 from governance.errors import NotFound
 from tests.pages.pagekit import busy_coalition, post_form, set_language, sign_in
 
