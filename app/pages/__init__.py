@@ -12,8 +12,8 @@ from app.templating import STATIC_DIR, environment
 __all__ = ["install_pages"]
 
 environment.globals.update(OUTCOMES=words.OUTCOMES, CHOICES=words.CHOICES, KIND_NAMES=words.KIND_NAMES,
-                           STATES=words.STATES, METHOD_NAMES=words.METHOD_NAMES, describe_vote=words.describe_vote,
-                           criterion_name=words.criterion_name)
+                           STATES=words.STATES, STATUSES=words.STATUSES, METHOD_NAMES=words.METHOD_NAMES,
+                           describe_vote=words.describe_vote, criterion_name=words.criterion_name)
 environment.globals.update(ballot_power=power.ballot_power, power_chart=power.power_chart,
                            rounds_chart=charts.rounds_chart)
 
