@@ -86,7 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-DELEGATED = {"tally": "voting.tally_cli", "power": "voting.power_cli", "verify": "governance.log.verify_cli",
+DELEGATED = {"tally": "voting.cli.tally", "power": "voting.cli.power", "verify": "governance.log.verify_cli",
              "verify-receipt": "governance.log.receipt_cli", "export": "app.export_cli"}
 
 

@@ -14,8 +14,8 @@ from tests.voting.test_power_double import random_double_majority
 from tests.voting.test_power_properties import counted_double_majorities, double_criterion_games, games
 from voting.bigint import backend, big, pure_integers, use_gmpy
 from voting.power import Criterion, Game, analyze, pure_swings, swing_counts, weighted_game
-from voting.power_count import _count_by_box, _count_by_complements, _count_by_rows
-from voting.power_game import integer_game
+from voting.power.count import _count_by_box, _count_by_complements, _count_by_rows
+from voting.power.game import integer_game
 
 pytest.importorskip("gmpy2")
 ROOT = Path(__file__).resolve().parents[2]

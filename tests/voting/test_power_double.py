@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from voting.power import Criterion, ExactTooSlow, Game, analyze, estimated_exact_seconds, monte_carlo
-from voting.power_count import _count_by_complements, _count_by_rows
-from voting.power_game import integer_game
+from voting.power.count import _count_by_complements, _count_by_rows
+from voting.power.game import integer_game
 
 EU = json.loads((Path(__file__).parent / "data" / "eu_council_qmv_2016.json").read_text())
 

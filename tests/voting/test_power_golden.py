@@ -22,7 +22,7 @@ from voting.power import (
     swing_counts,
     weighted_game,
 )
-from voting.power_cli import game_from_json, main
+from voting.cli.power import game_from_json, main
 
 GOLDEN = json.loads((Path(__file__).parent / "data" / "power" / "golden.json").read_text())["cases"]
 

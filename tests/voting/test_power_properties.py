@@ -7,14 +7,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from voting.power import Criterion, Game, analyze, swing_counts
-from voting.power_count import (
+from voting.power.count import (
     _count_by_bitset,
     _count_by_box,
     _count_by_complements,
     _count_by_halves,
     _count_by_rows,
 )
-from voting.power_game import integer_game
+from voting.power.game import integer_game
 
 
 def brute_force(game: Game) -> dict[str, object]:

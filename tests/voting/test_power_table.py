@@ -7,10 +7,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from voting.power_count import _count_by_complements, _count_by_halves, _count_by_rows
-from voting.power_game import IntegerGame
-from voting.power_rows import pure_swings, respace
-from voting.power_table import PrefixColumns, SizeWeightTable
+from voting.power.count import _count_by_complements, _count_by_halves, _count_by_rows
+from voting.power.game import IntegerGame
+from voting.power.rows import pure_swings, respace
+from voting.power.tables import PrefixColumns, SizeWeightTable
 
 
 @settings(max_examples=60, deadline=None)

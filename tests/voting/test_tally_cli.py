@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from voting import tally_cli
+import voting.cli.tally as tally_cli
 from voting.exact import parse_exact
-from voting.tally_cli import main
+from voting.cli.tally import main
 from voting.types import Ballot, Result, Round
 
 DATA = Path(__file__).parent / "data"

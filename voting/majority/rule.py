@@ -80,7 +80,7 @@ class Threshold:
         >>> Threshold(Fraction(3, 2)).validate("member threshold")
         Traceback (most recent call last):
         ...
-        voting.majority_rule.RuleError: member threshold is 1.5; a threshold must be more than 0 and at most 1 (for example 1/2 or 0.55)
+        voting.majority.rule.RuleError: member threshold is 1.5; a threshold must be more than 0 and at most 1 (for example 1/2 or 0.55)
         """
         if isinstance(self.fraction, bool) or not isinstance(self.fraction, (int, Fraction)):
             raise RuleError(f"{name} must be an exact number (int or Fraction), not {self.fraction!r}")
@@ -202,7 +202,7 @@ class MajorityRule:
         >>> MajorityRule(quorum_members=Fraction(-1, 10)).validate()
         Traceback (most recent call last):
         ...
-        voting.majority_rule.RuleError: quorum_members is -0.1; a quorum must be between 0 and 1 (a share of the eligible members)
+        voting.majority.rule.RuleError: quorum_members is -0.1; a quorum must be between 0 and 1 (a share of the eligible members)
         """
         if self.counting not in COUNTINGS:
             raise RuleError(f"unknown counting {self.counting!r}; choose one of: {', '.join(COUNTINGS)}")

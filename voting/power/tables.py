@@ -4,7 +4,7 @@ from bisect import bisect_left
 from collections.abc import Sequence
 
 from voting.bigint import big, low_bits, mutable, ones
-from voting.power_rows import slot_bits, slot_sum
+from voting.power.rows import slot_bits, slot_sum
 
 __all__ = ["PrefixColumns", "SizeWeightTable", "build_table"]
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from voting.exact import parse_exact
-from voting.power_game import PowerError
+from voting.power.game import PowerError
 
 __all__ = ["JagiellonianQuota", "SquareRootWeights", "jagiellonian_quota", "penrose_weights", "sqrt_rounded"]
 

@@ -10,8 +10,8 @@ majority games). One row per first-criterion weight, each row packing (second we
 from math import comb
 
 from voting.bigint import mutable, ones
-from voting.power_game import IntegerGame
-from voting.power_rows import slot_bits
+from voting.power.game import IntegerGame
+from voting.power.rows import slot_bits
 
 __all__ = ["BoxTable", "box_below", "box_cells", "box_lookups"]
 

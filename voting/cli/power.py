@@ -8,8 +8,8 @@ from fractions import Fraction
 
 from voting.exact import ExactNumberError, format_exact, parse_exact, truncate
 from voting.power import Criterion, Game, PowerError, analyze
-from voting.power_game import default_names
-from voting.power_report import PowerReport
+from voting.power.game import default_names
+from voting.power.report import PowerReport
 
 __all__ = ["game_from_json", "main", "render_text"]
 

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from fractions import Fraction
 from math import comb, factorial
 
-from voting.power_count import Counts
-from voting.power_game import Game
-from voting.power_stats import Concentration, concentration
+from voting.power.count import Counts
+from voting.power.game import Game
+from voting.power.stats import Concentration, concentration
 
 __all__ = ["MemberPower", "PowerReport", "build_report"]
 

@@ -5,7 +5,7 @@ import random
 from dataclasses import dataclass
 from fractions import Fraction
 
-from voting.power_game import Game, IntegerGame, PowerError, integer_game
+from voting.power.game import Game, IntegerGame, PowerError, integer_game
 
 __all__ = ["ApproximateReport", "Estimate", "monte_carlo"]
 

@@ -7,7 +7,7 @@ from math import lcm
 from typing import Literal, get_args
 
 from voting.exact import ExactNumberError, format_exact, parse_exact
-from voting.majority_rule import (
+from voting.majority.rule import (
     MEMBER_BASE_WORDS,
     WEIGHT_BASE_WORDS,
     Base,

@@ -4,7 +4,7 @@ A game has one or more criteria (weights and a quota each); a coalition wins iff
 >= the quota for every criterion, or, with the EU-style clause, fewer than ``min_no_to_block``
 members are outside it. Weights may be decimals or fractions: each criterion is scaled exactly to
 integers by its common denominator (never rounded). Definitions follow Banzhaf (1965), Shapley &
-Shubik (1954), Coleman (1971) and Felsenthal & Machover (1998); see ``voting.power_report``.
+Shubik (1954), Coleman (1971) and Felsenthal & Machover (1998); see ``voting.power.report``.
 
 Counting is exact, with integers only: a generating-function table of coalitions by size and
 weight, each size packed into one big integer, then read as prefix-summed columns (weights of moderate size; a
@@ -16,8 +16,8 @@ ExactTooSlow says so and ``monte_carlo`` estimates the game, labelled approximat
 
 from fractions import Fraction
 
-from voting.power_count import Counts, ExactTooSlow, count_game, estimate_seconds
-from voting.power_game import (
+from voting.power.count import Counts, ExactTooSlow, count_game, estimate_seconds
+from voting.power.game import (
     Criterion,
     Game,
     PowerError,
@@ -27,11 +27,11 @@ from voting.power_game import (
     quota_from_share,
     weighted_game,
 )
-from voting.power_mc import ApproximateReport, Estimate, monte_carlo
-from voting.power_report import MemberPower, PowerReport, build_report
-from voting.power_rows import pure_swings
-from voting.power_stats import Concentration, concentration, gini, herfindahl, largest_shares
-from voting.power_whatif import JagiellonianQuota, SquareRootWeights, jagiellonian_quota, penrose_weights
+from voting.power.montecarlo import ApproximateReport, Estimate, monte_carlo
+from voting.power.report import MemberPower, PowerReport, build_report
+from voting.power.rows import pure_swings
+from voting.power.stats import Concentration, concentration, gini, herfindahl, largest_shares
+from voting.power.whatif import JagiellonianQuota, SquareRootWeights, jagiellonian_quota, penrose_weights
 
 __all__ = [
     "ApproximateReport",
@@ -115,7 +115,7 @@ def estimated_exact_seconds(game: Game) -> float:
     """Wall seconds exact counting of ``game`` would take now (inf when no exact engine applies).
 
     Operation counts of the engine ``analyze`` would pick, times this machine's speed measured in CPU
-    time and its current load (see ``voting.power_estimate``).
+    time and its current load (see ``voting.power.estimate``).
 
     >>> estimated_exact_seconds(weighted_game([4, 3, 2, 1], 6)) < 1
     True

@@ -5,8 +5,8 @@ import time
 from collections.abc import Sequence
 
 from voting.bigint import backend, mutable, ones
-from voting.power_game import IntegerGame
-from voting.power_rows import slot_bits
+from voting.power.game import IntegerGame
+from voting.power.rows import slot_bits
 
 __all__ = ["load_factor", "machine_rates", "plain_slots", "rows_work", "table_widths", "work_seconds"]
 
@@ -84,7 +84,7 @@ def work_seconds(bits: float, steps: float) -> float:
 
 def plain_slots(weights: Sequence[int], quota: int, largest: int | None = None) -> float:
     """Slots the size x weight table touches while members are added heaviest first (see
-    ``voting.power_table``): after k members, row t spans the lightest to the heaviest t of them, below
+    ``voting.power.tables``): after k members, row t spans the lightest to the heaviest t of them, below
     the quota. Summed over every k up to a few hundred sampled values, then scaled.
 
     >>> plain_slots([1, 1], 3)
