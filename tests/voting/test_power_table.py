@@ -9,8 +9,7 @@ from hypothesis import strategies as st
 
 from voting.power.count import _count_by_complements, _count_by_halves, _count_by_rows
 from voting.power.game import IntegerGame
-from voting.power.rows import pure_swings, respace
-from voting.power.tables import PrefixColumns, SizeWeightTable
+from voting.power.tables import PrefixColumns, SizeWeightTable, pure_swings, respace
 
 
 @settings(max_examples=60, deadline=None)

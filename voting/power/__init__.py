@@ -12,6 +12,11 @@ member-count criterion such as the EU's 15 of 27 is the size itself, so costs no
 the middle (huge weights such as populations, few members), a table by size and both weights (two
 weighted criteria), or every coalition as a bitset (up to 20 members). Where no engine is fast enough,
 ExactTooSlow says so and ``monte_carlo`` estimates the game, labelled approximate.
+
+The package: ``game`` (games, criteria, their exact integer form), ``count`` (exact swing counts, choosing
+the engine), ``tables`` (the packed tables it counts with), ``estimate`` (how long exact counting takes
+here), ``montecarlo`` (sampled estimates), ``report`` (the indices and concentration), ``whatif`` (Penrose
+square-root weights, the Jagiellonian quota); this module is its public face. The command is ``voting.cli.power``.
 """
 
 from fractions import Fraction
@@ -28,9 +33,17 @@ from voting.power.game import (
     weighted_game,
 )
 from voting.power.montecarlo import ApproximateReport, Estimate, monte_carlo
-from voting.power.report import MemberPower, PowerReport, build_report
-from voting.power.rows import pure_swings
-from voting.power.stats import Concentration, concentration, gini, herfindahl, largest_shares
+from voting.power.report import (
+    Concentration,
+    MemberPower,
+    PowerReport,
+    build_report,
+    concentration,
+    gini,
+    herfindahl,
+    largest_shares,
+)
+from voting.power.tables import pure_swings
 from voting.power.whatif import JagiellonianQuota, SquareRootWeights, jagiellonian_quota, penrose_weights
 
 __all__ = [

@@ -5,11 +5,19 @@ from dataclasses import dataclass
 from functools import lru_cache
 from math import comb
 
-from voting.power.box import BoxTable, box_below, box_cells, box_lookups
 from voting.power.estimate import rows_work, work_seconds
 from voting.power.game import IntegerGame, PowerError
-from voting.power.rows import mitm_below, slot_bits
-from voting.power.tables import PrefixColumns, SizeWeightTable, build_table
+from voting.power.tables import (
+    BoxTable,
+    PrefixColumns,
+    SizeWeightTable,
+    box_below,
+    box_cells,
+    box_lookups,
+    build_table,
+    mitm_below,
+    slot_bits,
+)
 
 __all__ = ["Counts", "ExactTooSlow", "count_game", "estimate_seconds"]
 
@@ -181,7 +189,7 @@ def _count_by_halves(game: IntegerGame) -> Counts:
 
 
 def _count_by_box(game: IntegerGame) -> Counts:
-    """Two weighted criteria: box counts of complements (see ``voting.power.box``); minimal winning not counted."""
+    """Two weighted criteria: box counts of complements (see ``voting.power.tables``); minimal winning not counted."""
     table = BoxTable(game)
     (first, _), (second, _) = game.weighted
     by_type: dict[tuple[int, int], tuple[int, ...]] = {}

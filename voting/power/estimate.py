@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from voting.bigint import backend, mutable, ones
 from voting.power.game import IntegerGame
-from voting.power.rows import slot_bits
+from voting.power.tables import slot_bits
 
 __all__ = ["load_factor", "machine_rates", "plain_slots", "rows_work", "table_widths", "work_seconds"]
 
