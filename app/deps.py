@@ -1,4 +1,4 @@
-"""Annotated dependency aliases: the session, the clock, the signed-in account."""
+"""Request dependencies, shared by pages and API: the session, the clock, the signed-in account, due ballots closed."""
 
 from collections.abc import Callable
 from datetime import datetime
@@ -7,8 +7,8 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlmodel import Session
 
-from app.db import get_session
-from governance import accounts
+from app.db import READS, get_session, write_session
+from governance import accounts, ballots, coalitions
 from governance.errors import N_, Forbidden, Unauthorized
 from governance.models import Account, Coalition
 
@@ -69,3 +69,29 @@ def require_member_of(account: Account, coalition: Coalition) -> Account:
     if account.coalition_id != coalition.id:
         raise Forbidden("Your account belongs to another coalition, not %(coalition)s.", coalition=coalition.name)
     return account
+
+
+def settle_due(request: Request, slug: str, now: NowDep, session: SessionDep) -> None:
+    """Close the coalition's overdue ballots in a transaction of their own, before the request reads or writes.
+
+    The check is the first statement of the request's own session (no second session and connection per request).
+    When a ballot is due, a write request closes it in that session and commits before its own transaction starts
+    (on SQLite it already holds the write lock, so a second writer would wait on it); a read request ends its read
+    transaction, so its next statement sees the closing, and closes in a write session of its own. Either way the
+    closing runs under the log's head lock, so each ballot closes once.
+    """
+    if not ballots.due_exists(session, slug=slug, now=now):
+        return
+    if request.method in READS:
+        session.rollback()
+        with write_session(request.app.state.engine) as writer:
+            writer.info["log_signer"] = request.app.state.log_signer
+            _close_due(writer, slug, now)
+        return
+    _close_due(session, slug, now)
+    session.expire_all()
+
+
+def _close_due(session: Session, slug: str, now: datetime) -> None:
+    ballots.close_due(session, coalition=coalitions.get_coalition(session, slug), now=now)
+    session.commit()

@@ -1,16 +1,25 @@
-"""Power analysis of a coalition's rules and ballots: the a priori model, pivotal members, what-ifs."""
+"""Power analysis of a coalition's rules and ballots: the a priori model, pivotal members, history, what-ifs."""
 
 import threading
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from fractions import Fraction
 
+from sqlmodel import Session, select
+
+from governance import coalitions, members, rules
+from governance.errors import RuleViolation
+from governance.log.recount import count_ballot
+from governance.models import Ballot, Coalition, Member, Proposal, Vote
 from governance.rules import majority_rule
 from voting.exact import format_exact, parse_exact
 from voting.majority import MajorityRule, decide
 from voting.power import Criterion, ExactTooSlow, Game, PowerError, analyze, monte_carlo, quota_from_share
 
-__all__ = ["MODEL", "PowerCache", "game_for_rule", "pivotal_members", "power_report", "switch_alternatives"]
+__all__ = ["MODEL", "BallotPivots", "ChangedOutcome", "MemberRecord", "PowerCache", "PowerHistory", "RulePower",
+           "WhatIfOutcome", "eligible_rows", "game_for_rule", "pivotal_members", "power_history", "power_report",
+           "rule_power", "switch_alternatives", "what_if"]
 
 MODEL = ("A priori power: every eligible member votes yes or no, all coalitions equally likely. A member's "
          "Banzhaf power is its share of the swings (coalitions it turns from losing to winning); its "
@@ -121,3 +130,138 @@ def pivotal_members(rule: Mapping[str, object], eligible: Sequence[Mapping[str, 
         if changes:
             pivotal[member] = changes
     return pivotal
+
+
+def eligible_rows(session: Session, *, coalition: Coalition) -> list[dict[str, str]]:
+    """The active members as a ballot freezes them: slug, name and weight."""
+    active = members.list_members(session, coalition=coalition, status="active", limit=100_000)
+    return [{"member": m.slug, "name": m.name, "weight": m.weight} for m in active]
+
+
+@dataclass(frozen=True)
+class RulePower:
+    """One yes/no rule's power report, with the rule in words."""
+
+    kind: str
+    rule_description: str
+    report: dict
+
+
+def rule_power(kind: str, rule: Mapping[str, object], eligible: Sequence[Mapping[str, str]]) -> RulePower:
+    """The power report of ``rule`` over ``eligible``; a game no method can analyse is a RuleViolation."""
+    try:
+        report = power_report(rule, eligible)
+    except PowerError as error:
+        raise RuleViolation("power analysis: %(error)s", error=str(error)) from None
+    return RulePower(kind=kind, rule_description=rules.describe_rule(rule), report=report)
+
+
+def _closed_majority_ballots(session: Session, coalition: Coalition) -> list[tuple[Ballot, Proposal, dict[str, str]]]:
+    rows = session.exec(select(Ballot, Proposal).join(Proposal).where(
+        Ballot.coalition_id == coalition.id, Ballot.status == "closed").order_by(Proposal.number)).all()
+    found = []
+    for ballot, proposal in rows:
+        if ballot.rule.get("type") != "majority":
+            continue
+        votes = session.exec(select(Vote, Member).join(Member).where(Vote.ballot_id == ballot.id)).all()
+        found.append((ballot, proposal, {m.slug: v.choice["choice"] for v, m in votes}))
+    return found
+
+
+@dataclass(frozen=True)
+class BallotPivots:
+    """A closed yes/no ballot and, per pivotal member, the switches that would have changed its outcome."""
+
+    number: int
+    title: str
+    outcome: str
+    pivotal: dict[str, list[str]]
+
+
+@dataclass(frozen=True)
+class MemberRecord:
+    """How often a member's vote matched the outcome (``success_rate`` exact, None before any ballot)."""
+
+    member: str
+    name: str
+    ballots: int
+    successes: int
+    success_rate: str | None
+    pivotal: int
+
+
+@dataclass(frozen=True)
+class PowerHistory:
+    ballots: list[BallotPivots]
+    members: list[MemberRecord]
+
+
+def power_history(session: Session, *, coalition: Coalition) -> PowerHistory:
+    """For each closed yes/no ballot, who was pivotal; for each member, how often the outcome matched its vote."""
+    records: dict[str, dict[str, int]] = {}
+    pivots = []
+    for ballot, proposal, votes in _closed_majority_ballots(session, coalition):
+        pivotal = pivotal_members(ballot.rule, ballot.eligible, votes)
+        pivots.append(BallotPivots(number=proposal.number, title=proposal.title, outcome=proposal.outcome or "",
+                                   pivotal=pivotal))
+        for member, choice in votes.items():
+            record = records.setdefault(member, {"ballots": 0, "successes": 0, "pivotal": 0})
+            record["ballots"] += 1
+            passed = proposal.outcome == "passed"
+            record["successes"] += (choice == "yes" and passed) or (choice in ("no", "block") and not passed)
+            record["pivotal"] += member in pivotal
+    names = {m.slug: m.name for m in members.list_members(session, coalition=coalition, limit=100_000)}
+    return PowerHistory(ballots=pivots, members=[
+        MemberRecord(member=slug, name=names.get(slug, slug), ballots=r["ballots"], successes=r["successes"],
+                     success_rate=_ratio(r["successes"], r["ballots"]), pivotal=r["pivotal"])
+        for slug, r in sorted(records.items())])
+
+
+def _ratio(part: int, whole: int) -> str | None:
+    return format_exact(Fraction(part, whole)) if whole else None
+
+
+@dataclass(frozen=True)
+class ChangedOutcome:
+    number: int
+    title: str
+    recorded: str
+    would_be: str
+
+
+@dataclass(frozen=True)
+class WhatIfOutcome:
+    """The current and the proposed power report, and the past outcomes the proposal would have changed."""
+
+    kind: str
+    current: RulePower
+    proposed: RulePower
+    changed_outcomes: list[ChangedOutcome]
+    ballots_recounted: int
+
+
+def what_if(session: Session, *, coalition: Coalition, kind: str, rule: Mapping[str, object] | None,
+            weights: Mapping[str, object]) -> WhatIfOutcome:
+    """The power report under other weights or another rule (None: the current one), beside the current one, and
+    which past outcomes of ``kind`` would have differed; nothing is stored. An unknown member is NotFound."""
+    current_rule = coalitions.get_rules(session, coalition)[kind]
+    proposed_rule = rules.normalize_rule(kind, rule) if rule else current_rule
+    eligible = eligible_rows(session, coalition=coalition)
+    new_weights = {}
+    for member, weight in weights.items():
+        members.get_member(session, coalition=coalition, slug=member)
+        new_weights[member] = format_exact(members.parse_weight(weight))
+    proposed = [{**row, "weight": new_weights.get(row["member"], row["weight"])} for row in eligible]
+    changed, recounted = [], 0
+    for ballot, proposal, votes in _closed_majority_ballots(session, coalition):
+        if proposal.kind != kind:
+            continue
+        recounted += 1
+        frozen = [{**row, "weight": new_weights.get(row["member"], row["weight"])} for row in ballot.eligible]
+        would_be = count_ballot(rule=proposed_rule, eligible=frozen, votes={m: {"choice": c} for m, c in votes.items()})
+        if would_be["outcome"] != proposal.outcome:
+            changed.append(ChangedOutcome(number=proposal.number, title=proposal.title, recorded=proposal.outcome or "",
+                                          would_be=would_be["outcome"]))
+    return WhatIfOutcome(kind=kind, current=rule_power(kind, current_rule, eligible),
+                         proposed=rule_power(kind, proposed_rule, proposed), changed_outcomes=changed,
+                         ballots_recounted=recounted)

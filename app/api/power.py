@@ -1,21 +1,14 @@
 """Power analysis: each rule's power report, who was pivotal in past ballots, and rule what-ifs."""
 
 from decimal import Decimal
-from fractions import Fraction
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
-from sqlmodel import select
 
 from app.api.common import coalition_router
 from app.api.schemas import Strict
 from app.deps import SessionDep
-from governance import coalitions, members, power, rules
-from governance.errors import RuleViolation
-from governance.log.recount import count_ballot
-from governance.models import Ballot, Member, Proposal, Vote
-from voting.exact import format_exact
-from voting.power import PowerError
+from governance import coalitions, power, rules
 
 router = coalition_router("power")
 
@@ -74,91 +67,31 @@ class PowerHistory(BaseModel):
     members: list[MemberRecord]
 
 
-def _eligible(session, coalition) -> list[dict[str, str]]:  # noqa: ANN001
-    rows = members.list_members(session, coalition=coalition, status="active", limit=100_000)
-    return [{"member": m.slug, "name": m.name, "weight": m.weight} for m in rows]
-
-
-def _rule_power(kind: str, rule: dict, eligible: list[dict[str, str]]) -> RulePower:
-    try:
-        report = power.power_report(rule, eligible)
-    except PowerError as error:
-        raise RuleViolation("power analysis: %(error)s", error=str(error)) from None
-    return RulePower(kind=kind, rule_description=rules.describe_rule(rule), report=report)
-
-
 @router.get("/power", response_model=PowerPage)
 def read_power(slug: str, session: SessionDep) -> PowerPage:
     """Each yes/no rule's power report over the active members (a priori model, everyone voting)."""
     coalition = coalitions.get_coalition(session, slug)
-    eligible = _eligible(session, coalition)
+    eligible = power.eligible_rows(session, coalition=coalition)
     current = coalitions.get_rules(session, coalition)
-    reports = [_rule_power(kind, current[kind], eligible) for kind in rules.YES_NO_KINDS if eligible]
+    reports = [_public(power.rule_power(kind, current[kind], eligible)) for kind in rules.YES_NO_KINDS if eligible]
     return PowerPage(model=power.MODEL, members=len(eligible), reports=reports)
 
 
-def _closed_majority_ballots(session, coalition) -> list[tuple[Ballot, Proposal, dict[str, str]]]:  # noqa: ANN001
-    rows = session.exec(select(Ballot, Proposal).join(Proposal).where(
-        Ballot.coalition_id == coalition.id, Ballot.status == "closed").order_by(Proposal.number)).all()
-    found = []
-    for ballot, proposal in rows:
-        if ballot.rule.get("type") != "majority":
-            continue
-        votes = session.exec(select(Vote, Member).join(Member).where(Vote.ballot_id == ballot.id)).all()
-        found.append((ballot, proposal, {m.slug: v.choice["choice"] for v, m in votes}))
-    return found
+def _public(rule_power: power.RulePower) -> RulePower:
+    return RulePower.model_validate(rule_power, from_attributes=True)
 
 
 @router.get("/power/history", response_model=PowerHistory)
 def read_history(slug: str, session: SessionDep) -> PowerHistory:
     """For each closed yes/no ballot, who was pivotal; for each member, how often the outcome matched its vote."""
-    coalition = coalitions.get_coalition(session, slug)
-    records: dict[str, dict[str, int]] = {}
-    pivots = []
-    for ballot, proposal, votes in _closed_majority_ballots(session, coalition):
-        pivotal = power.pivotal_members(ballot.rule, ballot.eligible, votes)
-        pivots.append(BallotPivots(number=proposal.number, title=proposal.title, outcome=proposal.outcome or "",
-                                   pivotal=pivotal))
-        for member, choice in votes.items():
-            record = records.setdefault(member, {"ballots": 0, "successes": 0, "pivotal": 0})
-            record["ballots"] += 1
-            passed = proposal.outcome == "passed"
-            record["successes"] += (choice == "yes" and passed) or (choice in ("no", "block") and not passed)
-            record["pivotal"] += member in pivotal
-    names = {m.slug: m.name for m in members.list_members(session, coalition=coalition, limit=100_000)}
-    return PowerHistory(ballots=pivots, members=[
-        MemberRecord(member=slug_, name=names.get(slug_, slug_), ballots=r["ballots"], successes=r["successes"],
-                     success_rate=_ratio(r["successes"], r["ballots"]), pivotal=r["pivotal"])
-        for slug_, r in sorted(records.items())])
-
-
-def _ratio(part: int, whole: int) -> str | None:
-    return format_exact(Fraction(part, whole)) if whole else None
+    history = power.power_history(session, coalition=coalitions.get_coalition(session, slug))
+    return PowerHistory.model_validate(history, from_attributes=True)
 
 
 @router.post("/power/what-if", response_model=WhatIfResult)
 def what_if(slug: str, body: WhatIf, session: SessionDep) -> WhatIfResult:
     """The power report under other weights or another rule, beside the current one, and which past
     outcomes would have differed; nothing is stored."""
-    coalition = coalitions.get_coalition(session, slug)
-    current_rule = coalitions.get_rules(session, coalition)[body.kind]
-    proposed_rule = rules.normalize_rule(body.kind, body.rule) if body.rule else current_rule
-    eligible = _eligible(session, coalition)
-    new_weights = {}
-    for member, weight in body.weights.items():
-        members.get_member(session, coalition=coalition, slug=member)
-        new_weights[member] = format_exact(members.parse_weight(weight))
-    proposed = [{**row, "weight": new_weights.get(row["member"], row["weight"])} for row in eligible]
-    changed, recounted = [], 0
-    for ballot, proposal, votes in _closed_majority_ballots(session, coalition):
-        if proposal.kind != body.kind:
-            continue
-        recounted += 1
-        frozen = [{**row, "weight": new_weights.get(row["member"], row["weight"])} for row in ballot.eligible]
-        would_be = count_ballot(rule=proposed_rule, eligible=frozen, votes={m: {"choice": c} for m, c in votes.items()})
-        if would_be["outcome"] != proposal.outcome:
-            changed.append(ChangedOutcome(number=proposal.number, title=proposal.title, recorded=proposal.outcome or "",
-                                          would_be=would_be["outcome"]))
-    return WhatIfResult(kind=body.kind, current=_rule_power(body.kind, current_rule, eligible),
-                        proposed=_rule_power(body.kind, proposed_rule, proposed), changed_outcomes=changed,
-                        ballots_recounted=recounted)
+    outcome = power.what_if(session, coalition=coalitions.get_coalition(session, slug), kind=body.kind,
+                            rule=body.rule, weights=body.weights)
+    return WhatIfResult.model_validate(outcome, from_attributes=True)

@@ -7,9 +7,8 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse
 from starlette.datastructures import FormData
 
-from app.api.common import settle_due
 from app.csrf import verified_form
-from app.deps import SessionDep
+from app.deps import SessionDep, settle_due
 from app.i18n import DEFAULT_LOCALE, format_number, isolate
 from app.pages.words import WORDS_OF_VALUES
 from governance import coalitions

@@ -9,7 +9,6 @@ from fastapi.responses import Response
 from markupsafe import Markup
 from sqlmodel import Session
 
-from app.api.power import read_history
 from app.deps import SessionDep
 from app.pages.charts import BANZHAF, SHAPLEY_SHUBIK, WEIGHT, Bar, bar_chart
 from app.pages.common import CoalitionDep, coalition_pages
@@ -19,7 +18,7 @@ from governance import coalitions, members, power, rules
 from governance.models import Ballot, Coalition, Vote
 from voting.power import PowerError, concentration
 
-__all__ = ["PowerRow", "ReportView", "ballot_power", "eligible_rows", "pivot_sentences", "power_chart",
+__all__ = ["PowerRow", "ReportView", "ballot_power", "pivot_sentences", "power_chart",
            "report_view", "router"]
 
 router = coalition_pages()
@@ -109,12 +108,6 @@ def power_chart(_: Gettext, view: ReportView, *, chart_id: str, locale: str, sha
                      rtl=locale == "ar")
 
 
-def eligible_rows(session: Session, coalition: Coalition) -> list[dict[str, str]]:
-    """The active members as a ballot freezes them: slug, name and weight."""
-    active = members.list_members(session, coalition=coalition, status="active", limit=100_000)
-    return [{"member": m.slug, "name": m.name, "weight": m.weight} for m in active]
-
-
 def pivot_sentences(_: Gettext, pivotal: Mapping[str, Sequence[str]], *, outcome: str, names: Mapping[str, str],
                     votes: Mapping[str, str] | None = None) -> list[str]:
     """Each switch that alone would have changed the outcome, in words; ``votes`` adds what the member did vote."""
@@ -171,7 +164,7 @@ def _rule_groups(request: Request, session: Session, coalition: Coalition,
 
 
 def _history(_: Gettext, session: Session, coalition: Coalition) -> dict:
-    history = read_history(coalition.slug, session)
+    history = power.power_history(session, coalition=coalition)
     names = {m.slug: m.name for m in members.list_members(session, coalition=coalition, limit=100_000)}
     ballots = [{"number": b.number, "title": b.title, "outcome": b.outcome,
                 "sentences": pivot_sentences(_, b.pivotal, outcome=b.outcome, names=names)} for b in history.ballots]
@@ -182,7 +175,7 @@ def _history(_: Gettext, session: Session, coalition: Coalition) -> dict:
 
 @router.get("/power", name="power_page")
 def power_page(request: Request, coalition: CoalitionDep, session: SessionDep) -> Response:
-    eligible = eligible_rows(session, coalition)
+    eligible = power.eligible_rows(session, coalition=coalition)
     groups = _rule_groups(request, session, coalition, eligible) if eligible else []
     return render(request, "power/index.html", {
         "coalition": coalition, "groups": groups, "history": _history(request.state.translate, session, coalition)})

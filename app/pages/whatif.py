@@ -8,13 +8,12 @@ from fastapi import Request
 from fastapi.responses import Response
 from sqlmodel import Session
 
-from app.api.power import WhatIf, what_if
 from app.deps import SessionDep
 from app.pages.common import CoalitionDep, coalition_pages, error_text
-from app.pages.power import eligible_rows, report_view
+from app.pages.power import report_view
 from app.pages.words import describe_rule
 from app.templating import render
-from governance import coalitions, members, rules
+from governance import coalitions, members, power, rules
 from governance.errors import DomainError
 from governance.models import Coalition
 from voting.exact import format_exact
@@ -89,7 +88,7 @@ def _read_weights(_: Gettext, values: dict[str, str], eligible: list[dict], erro
 
 def _results(_: Gettext, session: Session, coalition: Coalition, kind: str, rule: dict, weights: dict,
              eligible: list[dict], locale: str) -> dict:
-    outcome = what_if(coalition.slug, WhatIf(kind=kind, rule=rule, weights=weights), session)
+    outcome = power.what_if(session, coalition=coalition, kind=kind, rule=rule, weights=weights)
     proposed_rows = [{**row, "weight": weights.get(row["member"], row["weight"])} for row in eligible]
     return {"current": report_view(outcome.current.report, eligible),
             "proposed": report_view(outcome.proposed.report, proposed_rows),
@@ -105,7 +104,7 @@ def what_if_page(request: Request, coalition: CoalitionDep, session: SessionDep)
     errors: dict[str, str] = {}
     if kind not in rules.YES_NO_KINDS:
         kind, errors["kind"] = "decision", _("Choose one of the options offered.")
-    eligible = eligible_rows(session, coalition)
+    eligible = power.eligible_rows(session, coalition=coalition)
     current = coalitions.get_rules(session, coalition)[kind]
     submitted = "counting" in query
     values = {key: query.get(key, "") for key in query} if submitted else rule_values(current, eligible)
