@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Set up everything the tests need, then run the whole suite on SQLite and the database tests again on PostgreSQL.
+# Set up everything the tests need, check the import contracts, then run the whole suite on SQLite and the database
+# tests again on PostgreSQL.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh "test,oracles,browser" || exit 1
@@ -37,6 +38,8 @@ run_pytest() {
 # xdist_group marks are silently ignored.
 PARALLEL=(-n "${CONCORD_TEST_WORKERS:-auto}" --dist load --maxschedchunk 3)
 
+echo "== the import contracts (pyproject.toml [tool.importlinter]) =="
+.venv/bin/lint-imports || exit 1
 echo "== the whole suite on SQLite =="
 run_pytest -q "${PARALLEL[@]}" "$@" || exit 1
 echo "== the database tests on PostgreSQL =="

@@ -1,157 +1,93 @@
-"""Layer rules, read from the source with ast: what voting/ and governance/ (and the log's pure modules) may import."""
+"""What the import contracts in pyproject.toml cannot say: a layer that may import only the standard library and a
+named few packages (a forbidden contract names what is known to be bad, not what is allowed), and gmpy2 as optional."""
 
 import ast
 import sys
 from pathlib import Path
 
+import grimp
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 STDLIB = frozenset(sys.stdlib_module_names)
-WEB = frozenset({"fastapi", "starlette", "jinja2", "app"})
-OFFLINE = frozenset({"cryptography"})
-OPTIONAL_IN_VOTING = frozenset({"gmpy2"})
+# Beside the standard library, all that each may import (its own package included, where named).
+ALLOWED = {
+    "voting": frozenset({"voting", "gmpy2"}),
+    "governance.log.merkle": frozenset(),
+    "governance.log.notes": frozenset({"cryptography"}),
+}
+OPTIONAL = frozenset({"gmpy2"})
 
 
-def module_name(path: Path) -> str:
-    parts = path.relative_to(ROOT).with_suffix("").parts
-    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+def outside_imports(graph: grimp.ImportGraph, module: str, allowed: frozenset[str]) -> set[str]:
+    """The top-level packages that ``module`` and its submodules import beyond the standard library and ``allowed``."""
+    found = set()
+    for source in {module} | graph.find_descendants(module):
+        found |= {name.split(".")[0] for name in graph.find_modules_directly_imported_by(source)}
+    return {name for name in found if name not in STDLIB | allowed}
 
 
-def imports(path: Path) -> list[str]:
-    """Every module ``path`` imports, relative imports resolved to absolute names."""
-    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-    package = module_name(path).split(".") if path.name == "__init__.py" else module_name(path).split(".")[:-1]
+def unguarded_optional_imports(source: str) -> list[str]:
+    """Optional packages imported anywhere but directly in a ``try`` whose handler catches ImportError."""
+    tree = ast.parse(source)
+    guarded = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Try) and any(isinstance(handler.type, ast.Name) and handler.type.id in (
+                "ImportError", "ModuleNotFoundError") for handler in node.handlers):
+            guarded |= {id(inner) for inner in node.body if isinstance(inner, ast.Import | ast.ImportFrom)}
     found = []
     for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            found.extend(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom):
-            base = ".".join(package[: len(package) - node.level + 1]) if node.level else ""
-            source = ".".join(part for part in (base, node.module) if part)
-            found.append(source)
-            found.extend(f"{source}.{alias.name}" for alias in node.names if is_local_module(f"{source}.{alias.name}"))
+        names = ([alias.name for alias in node.names] if isinstance(node, ast.Import)
+                 else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+        found += [name for name in names if name.split(".")[0] in OPTIONAL and id(node) not in guarded]
     return found
 
 
-def guarded_imports(path: Path) -> list[str]:
-    """Modules imported directly in the body of a ``try`` catching ImportError: optional, the code runs without them."""
-    found = []
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
-        catches = isinstance(node, ast.Try) and any(
-            isinstance(handler.type, ast.Name) and handler.type.id in ("ImportError", "ModuleNotFoundError")
-            for handler in node.handlers
-        )
-        if catches:
-            found += [alias.name for inner in node.body if isinstance(inner, ast.Import) for alias in inner.names]
-    return found
+@pytest.fixture(scope="module")
+def graph() -> grimp.ImportGraph:
+    return grimp.build_graph("governance", "voting", include_external_packages=True, cache_dir=None)
 
 
-def is_local_module(name: str) -> bool:
-    """Whether ``name`` is a module file or package of this repository (``from package import module``)."""
-    path = ROOT / Path(*name.split("."))
-    return path.with_suffix(".py").is_file() or (path / "__init__.py").is_file()
+@pytest.mark.parametrize("module", ALLOWED)
+def test_module_imports_only_the_standard_library_and_what_it_is_allowed(graph, module):
+    imported = outside_imports(graph, module, ALLOWED[module])
+
+    assert not imported, f"{module} imports {sorted(imported)}"
 
 
-def top(name: str) -> str:
-    return name.split(".")[0]
+def test_the_governance_package_itself_imports_nothing(graph):
+    assert graph.find_modules_directly_imported_by("governance") == set()
 
 
-def offline_violations(path: Path, seen: frozenset[Path] = frozenset()) -> list[str]:
-    """Imports that the offline verifier cannot afford: only stdlib, cryptography, voting and pure governance.log modules."""
-    problems = []
-    for name in imports(path):
-        if top(name) in STDLIB | OFFLINE or top(name) == "voting" or name in ("governance", "governance.log"):
-            continue
-        target = ROOT / Path(*name.split(".")).with_suffix(".py")
-        if name.startswith("governance.log.") and target.is_file():
-            if target not in seen:
-                problems += [f"{name} -> {p}" for p in offline_violations(target, seen | {path})]
-                problems += [f"{name} -> {p}" for p in offline_violations(ROOT / "governance" / "log" / "__init__.py", seen | {path})]
-            continue
-        problems.append(name)
-    return problems
+@pytest.mark.parametrize("path", sorted(ROOT.glob("voting/**/*.py")), ids=lambda path: path.relative_to(ROOT).as_posix())
+def test_voting_imports_gmpy2_only_as_an_option(path):
+    assert unguarded_optional_imports(path.read_text(encoding="utf-8")) == []
 
 
-def violations(path: Path) -> list[str]:
-    """Every import of ``path`` that its layer forbids, with the reason."""
-    relative = path.relative_to(ROOT).as_posix()
-    found = imports(path)
-    if relative.startswith("voting/"):
-        for name in guarded_imports(path):
-            if name in OPTIONAL_IN_VOTING and name in found:
-                found.remove(name)
-        return [f"{n} (voting/ may import only the standard library, voting, and gmpy2 under try/except ImportError)"
-                for n in found if top(n) not in STDLIB | {"voting"}]
-    problems = [f"{n} (governance/ must not import the web layer)" for n in found if top(n) in WEB]
-    if relative == "governance/__init__.py":
-        problems += [f"{n} (governance/__init__.py must import nothing)" for n in found]
-    elif relative == "governance/log/merkle.py":
-        problems += [f"{n} (merkle.py may import only the standard library)" for n in found if top(n) not in STDLIB]
-    elif relative == "governance/log/notes.py":
-        problems += [f"{n} (notes.py may import only the standard library and cryptography)" for n in found if top(n) not in STDLIB | OFFLINE]
-    elif relative == "governance/log/verify.py":
-        problems += [f"{n} (the offline verifier may import only stdlib, cryptography, voting, pure governance.log modules)" for n in offline_violations(path)]
-    return problems
+def test_the_check_finds_a_third_party_import_and_ignores_stdlib_and_its_own_package(tmp_path, monkeypatch):
+    package = tmp_path / "fakelayer"
+    (package / "inner").mkdir(parents=True)
+    (package / "__init__.py").write_text("import json\nfrom fakelayer import inner\n")
+    (package / "inner" / "__init__.py").write_text("")
+    (package / "inner" / "deep.py").write_text("import numpy.linalg\nimport gmpy2\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
 
+    fake = grimp.build_graph("fakelayer", include_external_packages=True, cache_dir=None)
 
-SOURCES = sorted([*ROOT.glob("voting/**/*.py"), *ROOT.glob("governance/**/*.py")])
-
-
-@pytest.mark.parametrize("path", SOURCES, ids=lambda path: path.relative_to(ROOT).as_posix())
-def test_module_imports_only_what_its_layer_allows(path):
-    problems = violations(path)
-
-    assert not problems, f"{path.relative_to(ROOT).as_posix()} imports: " + "; ".join(problems)
-
-
-def test_the_layers_exist():
-    assert (ROOT / "voting" / "__init__.py").is_file()
-    assert (ROOT / "governance" / "__init__.py").is_file()
+    assert outside_imports(fake, "fakelayer", frozenset({"fakelayer", "gmpy2"})) == {"numpy"}
+    assert outside_imports(fake, "fakelayer", frozenset()) == {"fakelayer", "gmpy2", "numpy"}
 
 
 @pytest.mark.parametrize(
-    ("relative", "source", "expected"),
+    ("source", "expected"),
     [
-        ("voting/bad.py", "import numpy\nfrom voting.exact import format_exact\n", ["numpy"]),
-        ("voting/bad.py", "from . import exact\nimport json\n", []),
-        ("voting/bad.py", "try:\n    import gmpy2\nexcept ImportError:\n    gmpy2 = None\n", []),
-        ("voting/bad.py", "try:\n    import gmpy2\nexcept ImportError:\n    pass\nimport gmpy2\n", ["gmpy2"]),
-        ("voting/bad.py", "try:\n    import numpy\nexcept ImportError:\n    numpy = None\n", ["numpy"]),
-        ("voting/bad.py", "import gmpy2\n", ["gmpy2"]),
-        ("governance/bad.py", "from fastapi import Depends\nimport sqlmodel\n", ["fastapi"]),
-        ("governance/bad.py", "from app.settings import get_settings\n", ["app.settings"]),
-        ("governance/__init__.py", "import json\n", ["json"]),
-        ("governance/log/merkle.py", "import hashlib\nfrom voting import exact\n", ["voting"]),
-        ("governance/log/notes.py", "from cryptography.hazmat.primitives import hashes\nimport sqlmodel\n", ["sqlmodel"]),
-        ("governance/log/verify.py", "import cryptography\nimport voting.majority\nimport sqlalchemy\n", ["sqlalchemy"]),
+        ("try:\n    import gmpy2\nexcept ImportError:\n    gmpy2 = None\n", []),
+        ("try:\n    from gmpy2 import mpz\nexcept ModuleNotFoundError:\n    mpz = int\n", []),
+        ("try:\n    import gmpy2\nexcept ImportError:\n    pass\nimport gmpy2\n", ["gmpy2"]),
+        ("try:\n    import gmpy2\nexcept ValueError:\n    gmpy2 = None\n", ["gmpy2"]),
+        ("def f():\n    from gmpy2 import mpz\n    return mpz\n", ["gmpy2"]),
+        ("import json\n", []),
     ],
 )
-def test_the_checker_catches_forbidden_imports(tmp_path, monkeypatch, relative, source, expected):
-    fake = tmp_path / relative
-    fake.parent.mkdir(parents=True, exist_ok=True)
-    (tmp_path / "governance" / "log").mkdir(parents=True, exist_ok=True)
-    (tmp_path / "governance" / "log" / "__init__.py").write_text("")
-    fake.write_text(source)
-    monkeypatch.setattr(sys.modules[__name__], "ROOT", tmp_path)
-
-    found = [problem.split(" ")[0] for problem in violations(fake)]
-
-    assert found == expected
-
-
-def test_the_verifier_check_follows_governance_log_imports(tmp_path, monkeypatch):
-    log = tmp_path / "governance" / "log"
-    log.mkdir(parents=True)
-    (log / "__init__.py").write_text("")
-    (log / "merkle.py").write_text("import hashlib\n")
-    (log / "store.py").write_text("import sqlmodel\n")
-    (log / "notes.py").write_text("import psycopg\n")
-    (log / "verify.py").write_text(
-        "from governance.log import merkle\nfrom .merkle import x\nfrom governance.log.store import append\nfrom . import notes\n"
-    )
-    monkeypatch.setattr(sys.modules[__name__], "ROOT", tmp_path)
-
-    found = offline_violations(log / "verify.py")
-
-    assert found == ["governance.log.store -> sqlmodel", "governance.log.notes -> psycopg"]
+def test_the_check_finds_gmpy2_imported_without_a_fallback(source, expected):
+    assert unguarded_optional_imports(source) == expected
