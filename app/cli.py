@@ -1,32 +1,57 @@
-"""The ``concord`` command: serve, demo, db upgrade, close-due, create-admin, tally, power, verify, export."""
+"""The ``concord`` command: serve, demo, db upgrade|downgrade|roles, close-due, create-admin, tally, power, verify,
+export."""
 
 import argparse
 import os
 import sys
 from collections.abc import Sequence
 
-from app.settings import get_settings
+from app.settings import Settings, get_settings
 
 
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from app import migrate
+    from app import dbroles, migrate
 
-    migrate.upgrade(get_settings().database_url)
+    settings = get_settings()
+    migrate.upgrade_as_owner(settings)
+    if problems := dbroles.application_problems(settings):
+        print(dbroles.warn(problems), file=sys.stderr)
     uvicorn.run("app.asgi:app", host=args.host, port=args.port, workers=args.workers, proxy_headers=True)
     return 0
 
 
 def _db(args: argparse.Namespace) -> int:
-    from app import migrate
+    from app import dbroles, migrate
 
-    url = get_settings().database_url
+    settings = get_settings()
+    if args.action == "roles":
+        return _db_roles(settings, args)
+    if args.admin_url:
+        print("--admin-url belongs to `concord db roles`", file=sys.stderr)
+        return 2
     if args.action == "upgrade":
-        migrate.upgrade(url, args.revision)
+        migrate.upgrade_as_owner(settings, args.revision)
     else:
-        migrate.downgrade(url, args.revision)
+        migrate.downgrade_as_owner(settings, args.revision)
     print(f"database {args.action}d to {args.revision}")
+    if problems := dbroles.application_problems(settings):
+        print(dbroles.warn(problems), file=sys.stderr)
+    return 0
+
+
+def _db_roles(settings: Settings, args: argparse.Namespace) -> int:
+    from app import dbroles
+
+    if not args.admin_url or args.revision is not None:
+        print("usage: concord db roles --admin-url postgresql+psycopg://SUPERUSER@HOST/DB", file=sys.stderr)
+        return 2
+    try:
+        print(dbroles.set_up(settings, args.admin_url))
+    except dbroles.RoleError as refusal:
+        print(f"concord db roles: {refusal}", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -63,9 +88,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--workers", type=int, default=1)
     serve.set_defaults(run=_serve)
-    db = commands.add_parser("db", help="schema migrations")
-    db.add_argument("action", choices=["upgrade", "downgrade"])
+    db = commands.add_parser("db", help="schema migrations (as the owner role); `roles` sets the PostgreSQL roles up")
+    db.add_argument("action", choices=["upgrade", "downgrade", "roles"])
     db.add_argument("revision", nargs="?", default=None)
+    db.add_argument("--admin-url", help="roles: a superuser's URL for the database (its name defaults to the app's)")
     db.set_defaults(run=_db)
     demo = commands.add_parser("demo", help="create (or reset) the demo coalition")
     demo.add_argument("--keep", action="store_true", help="keep an existing demo coalition instead of resetting it")
@@ -106,7 +132,7 @@ def _run(argv: list[str]) -> int:
 
         return importlib.import_module(DELEGATED[argv[0]]).main(argv[1:])
     args = build_parser().parse_args(argv)
-    if args.command == "db" and args.revision is None:
+    if args.command == "db" and args.revision is None and args.action != "roles":
         args.revision = "head" if args.action == "upgrade" else "-1"
     return args.run(args)
 
