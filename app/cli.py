@@ -4,7 +4,7 @@ export."""
 import argparse
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from app.settings import Settings, get_settings
 
@@ -15,7 +15,8 @@ def _serve(args: argparse.Namespace) -> int:
     from app import dbroles, migrate
 
     settings = get_settings()
-    migrate.upgrade_as_owner(settings)
+    if _migrate(settings, migrate.upgrade_as_owner, "head"):
+        return 1
     if problems := dbroles.application_problems(settings):
         print(dbroles.warn(problems), file=sys.stderr)
     uvicorn.run("app.asgi:app", host=args.host, port=args.port, workers=args.workers, proxy_headers=True)
@@ -31,14 +32,31 @@ def _db(args: argparse.Namespace) -> int:
     if args.admin_url:
         print("--admin-url belongs to `concord db roles`", file=sys.stderr)
         return 2
-    if args.action == "upgrade":
-        migrate.upgrade_as_owner(settings, args.revision)
-    else:
-        migrate.downgrade_as_owner(settings, args.revision)
+    step = migrate.upgrade_as_owner if args.action == "upgrade" else migrate.downgrade_as_owner
+    if _migrate(settings, step, args.revision):
+        return 1
     print(f"database {args.action}d to {args.revision}")
     if problems := dbroles.application_problems(settings):
         print(dbroles.warn(problems), file=sys.stderr)
     return 0
+
+
+def _migrate(settings: Settings, step: Callable[[Settings, str], None], revision: str) -> bool:
+    """Run a migration step; True (after saying why) when the role it runs as may not change the schema."""
+    from sqlalchemy import make_url
+    from sqlalchemy.exc import ProgrammingError
+
+    try:
+        step(settings, revision)
+    except ProgrammingError as error:
+        if getattr(error.orig, "sqlstate", None) != "42501":  # insufficient_privilege
+            raise
+        role = make_url(settings.migration_url()).username
+        print(f"concord: the role {role} may not change the schema ({str(error.orig).splitlines()[0]}): migrations "
+              "run as the tables' owner, so set CONCORD_MIGRATION_DATABASE_URL to its URL (`concord db roles`).",
+              file=sys.stderr)
+        return True
+    return False
 
 
 def _db_roles(settings: Settings, args: argparse.Namespace) -> int:

@@ -113,23 +113,31 @@ def roles_database(monkeypatch: pytest.MonkeyPatch, tmp_path) -> Iterator[dict[s
     server.dispose()
 
 
+def with_owner(monkeypatch: pytest.MonkeyPatch, url: str) -> None:
+    monkeypatch.setenv("CONCORD_MIGRATION_DATABASE_URL", url)
+    get_settings.cache_clear()
+
+
 @pytest.mark.db
 @pytest.mark.postgresql
 def test_concord_db_roles_takes_the_log_away_from_an_application_that_owned_it(roles_database, monkeypatch,
                                                                               capsys) -> None:
-    assert main(["db", "upgrade"]) == 0
+    assert main(["db", "upgrade", "0002"]) == 0  # the application migrates, and owns, its tables
     warned = capsys.readouterr().err
-    monkeypatch.setenv("CONCORD_MIGRATION_DATABASE_URL", roles_database["owner"])
-    get_settings.cache_clear()
     admin = make_url(POSTGRES_URL)
     admin_without_database = URL.create(admin.drivername, admin.username, admin.password, admin.host, admin.port
                                         ).render_as_string(hide_password=False)
 
-    set_up = main(["db", "roles", "--admin-url", admin_without_database])
-    again = main(["db", "roles", "--admin-url", admin_without_database])
+    with_owner(monkeypatch, roles_database["owner"])
+    set_up = [main(["db", "roles", "--admin-url", admin_without_database]) for _ in range(2)]
+    set_up_said = capsys.readouterr()
+    with_owner(monkeypatch, "")
+    upgrade_as_application = main(["db", "upgrade"])
+    upgrade_as_application_said = capsys.readouterr().err
+    with_owner(monkeypatch, roles_database["owner"])
     upgraded, demo, reset = main(["db", "upgrade"]), main(["demo"]), main(["demo"])
 
-    printed = capsys.readouterr()
+    said = capsys.readouterr()
     app = make_engine(roles_database["app"])
     try:
         with app.connect() as connection:
@@ -139,8 +147,11 @@ def test_concord_db_roles_takes_the_log_away_from_an_application_that_owned_it(r
     finally:
         app.dispose()
     assert "warning: the database does not guard the log" in warned and "the owner of log_entry" in warned
-    assert (set_up, again, upgraded, demo, reset) == (0, 0, 0, 0, 0)
-    assert "only read and append to log_entry, log_node, checkpoint" in printed.out and printed.err == ""
+    assert set_up == [0, 0] and set_up_said.err == ""
+    assert "only read and append to log_entry, log_node, checkpoint" in set_up_said.out
+    assert upgrade_as_application == 1
+    assert "may not change the schema" in upgrade_as_application_said
+    assert (upgraded, demo, reset) == (0, 0, 0) and said.err == ""
     assert problems == [] and refused == INSUFFICIENT_PRIVILEGE and rows["log_entry"] > 0
 
 
