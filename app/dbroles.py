@@ -138,22 +138,22 @@ def guard_problems(connection: Connection, role: str | None = None) -> list[str]
         return [f"{role} is a superuser"]
     problems = []
     rows = connection.execute(text(
-        "SELECT tablename, tableowner, pg_has_role(:role, tableowner, 'MEMBER') FROM pg_tables "
-        "WHERE schemaname = current_schema() AND tablename = ANY(:tables) ORDER BY tablename"),
-        {"role": role, "tables": list(LOG_TABLES)}).all()
-    for table, owner, acts_as_owner in rows:
+        "SELECT t.tablename, t.tableowner, pg_has_role(:role, t.tableowner, 'MEMBER'), "
+        "ARRAY(SELECT p FROM unnest(CAST(:privileges AS text[])) WITH ORDINALITY AS u(p, n) "
+        "      WHERE has_table_privilege(:role, format('%I.%I', t.schemaname, t.tablename), p) ORDER BY n) "
+        "FROM pg_tables t WHERE t.schemaname = current_schema() AND t.tablename = ANY(:tables) ORDER BY t.tablename"),
+        {"role": role, "tables": list(LOG_TABLES), "privileges": list(FORBIDDEN)}).all()
+    for table, owner, acts_as_owner, held in rows:
         if acts_as_owner:
-            problems.append(f"{role} can act as {owner}, the owner of {table}, and drop its triggers")
-        held = [privilege for privilege in FORBIDDEN if connection.execute(
-            text("SELECT has_table_privilege(:role, format('%I.%I', current_schema(), CAST(:table AS text)), "
-                 ":privilege)"), {"role": role, "table": table, "privilege": privilege}).scalar_one()]
+            who = "owns" if owner == role else f"can act as {owner}, the owner of"
+            problems.append(f"{role} {who} {table} and may drop its triggers")
         if held:
             problems.append(f"{role} may {', '.join(held)} {table}")
     functions = connection.execute(text(
         "SELECT p.proname, r.rolname FROM pg_proc p JOIN pg_roles r ON r.oid = p.proowner "
         "WHERE p.proname = 'concord_append_only' AND pg_has_role(:role, p.proowner, 'MEMBER')"), {"role": role}).all()
-    problems += [f"{role} can act as {owner}, the owner of the function {name}, and replace it"
-                 for name, owner in functions]
+    problems += [f"{role} {'owns' if owner == role else f'can act as {owner}, the owner of'} the function {name} "
+                 "and may replace it" for name, owner in functions]
     return problems
 
 
@@ -228,5 +228,6 @@ def application_problems(settings: Settings) -> list[str]:
 
 def warn(problems: list[str]) -> str:
     """One line for an operator whose application's role could rewrite the log."""
-    return ("warning: the database does not guard the log (" + "; ".join(problems) + "): set up an owner role and an "
+    more = f"; and {len(problems) - 1} more" if len(problems) > 1 else ""
+    return (f"warning: the database does not guard the log ({problems[0]}{more}): set up an owner role and an "
             "application role with `concord db roles` (README, The public log).")
