@@ -1,32 +1,75 @@
-"""The ``concord`` command: serve, demo, db upgrade, close-due, create-admin, tally, power, verify, export."""
+"""The ``concord`` command: serve, demo, db upgrade|downgrade|roles, close-due, create-admin, tally, power, verify,
+export."""
 
 import argparse
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
-from app.settings import get_settings
+from app.settings import Settings, get_settings
 
 
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from app import migrate
+    from app import dbroles, migrate
 
-    migrate.upgrade(get_settings().database_url)
+    settings = get_settings()
+    if _migrate(settings, migrate.upgrade_as_owner, "head"):
+        return 1
+    if problems := dbroles.application_problems(settings):
+        print(dbroles.warn(problems), file=sys.stderr)
     uvicorn.run("app.asgi:app", host=args.host, port=args.port, workers=args.workers, proxy_headers=True)
     return 0
 
 
 def _db(args: argparse.Namespace) -> int:
-    from app import migrate
+    from app import dbroles, migrate
 
-    url = get_settings().database_url
-    if args.action == "upgrade":
-        migrate.upgrade(url, args.revision)
-    else:
-        migrate.downgrade(url, args.revision)
+    settings = get_settings()
+    if args.action == "roles":
+        return _db_roles(settings, args)
+    if args.admin_url:
+        print("--admin-url belongs to `concord db roles`", file=sys.stderr)
+        return 2
+    step = migrate.upgrade_as_owner if args.action == "upgrade" else migrate.downgrade_as_owner
+    if _migrate(settings, step, args.revision):
+        return 1
     print(f"database {args.action}d to {args.revision}")
+    if problems := dbroles.application_problems(settings):
+        print(dbroles.warn(problems), file=sys.stderr)
+    return 0
+
+
+def _migrate(settings: Settings, step: Callable[[Settings, str], None], revision: str) -> bool:
+    """Run a migration step; True (after saying why) when the role it runs as may not change the schema."""
+    from sqlalchemy import make_url
+    from sqlalchemy.exc import ProgrammingError
+
+    try:
+        step(settings, revision)
+    except ProgrammingError as error:
+        if getattr(error.orig, "sqlstate", None) != "42501":  # insufficient_privilege
+            raise
+        role = make_url(settings.migration_url()).username
+        print(f"concord: the role {role} may not change the schema ({str(error.orig).splitlines()[0]}): migrations "
+              "run as the tables' owner, so set CONCORD_MIGRATION_DATABASE_URL to its URL (`concord db roles`).",
+              file=sys.stderr)
+        return True
+    return False
+
+
+def _db_roles(settings: Settings, args: argparse.Namespace) -> int:
+    from app import dbroles
+
+    if not args.admin_url or args.revision is not None:
+        print("usage: concord db roles --admin-url postgresql+psycopg://SUPERUSER@HOST/DB", file=sys.stderr)
+        return 2
+    try:
+        print(dbroles.set_up(settings, args.admin_url))
+    except dbroles.RoleError as refusal:
+        print(f"concord db roles: {refusal}", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -63,9 +106,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--workers", type=int, default=1)
     serve.set_defaults(run=_serve)
-    db = commands.add_parser("db", help="schema migrations")
-    db.add_argument("action", choices=["upgrade", "downgrade"])
+    db = commands.add_parser("db", help="schema migrations (as the owner role); `roles` sets the PostgreSQL roles up")
+    db.add_argument("action", choices=["upgrade", "downgrade", "roles"])
     db.add_argument("revision", nargs="?", default=None)
+    db.add_argument("--admin-url", help="roles: a superuser's URL for the database (its name defaults to the app's)")
     db.set_defaults(run=_db)
     demo = commands.add_parser("demo", help="create (or reset) the demo coalition")
     demo.add_argument("--keep", action="store_true", help="keep an existing demo coalition instead of resetting it")
@@ -106,7 +150,7 @@ def _run(argv: list[str]) -> int:
 
         return importlib.import_module(DELEGATED[argv[0]]).main(argv[1:])
     args = build_parser().parse_args(argv)
-    if args.command == "db" and args.revision is None:
+    if args.command == "db" and args.revision is None and args.action != "roles":
         args.revision = "head" if args.action == "upgrade" else "-1"
     return args.run(args)
 

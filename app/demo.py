@@ -56,15 +56,19 @@ def _reset(engine, settings: Settings) -> None:  # noqa: ANN001
         slugs = set(session.exec(select(Coalition.slug)).all())
     if slugs - {SLUG}:
         raise SystemExit("This database holds other coalitions than the demo; refusing to reset it.")
-    metadata.drop_all(engine)
-    with engine.begin() as connection:
+    # With an owner role (PostgreSQL), only the owner may drop the log's tables.
+    owner = engine if settings.migration_url() == settings.database_url else make_engine(settings.migration_url())
+    metadata.drop_all(owner)
+    with owner.begin() as connection:
         connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
-    migrate.upgrade(settings.database_url)
+    if owner is not engine:
+        owner.dispose()
+    migrate.upgrade_as_owner(settings)
 
 
 def run(settings: Settings, *, reset: bool = True) -> str:
     """Create the demo coalition (after resetting a demo-only database when ``reset``)."""
-    migrate.upgrade(settings.database_url)
+    migrate.upgrade_as_owner(settings)
     engine = make_engine(settings.database_url)
     with read_session(engine) as session:
         exists = coalitions.find_coalition(session, SLUG) is not None

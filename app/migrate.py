@@ -5,6 +5,9 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 
+from app import dbroles
+from app.settings import Settings
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -21,3 +24,15 @@ def upgrade(url: str, revision: str = "head") -> None:
 
 def downgrade(url: str, revision: str = "base") -> None:
     command.downgrade(alembic_config(url), revision)
+
+
+def upgrade_as_owner(settings: Settings, revision: str = "head") -> None:
+    """Upgrade as the tables' owner (``CONCORD_MIGRATION_DATABASE_URL``, else ``CONCORD_DATABASE_URL``), then give the
+    application's role its privileges on whatever the migrations made."""
+    upgrade(settings.migration_url(), revision)
+    dbroles.grant_after_migrations(settings)
+
+
+def downgrade_as_owner(settings: Settings, revision: str = "-1") -> None:
+    downgrade(settings.migration_url(), revision)
+    dbroles.grant_after_migrations(settings)

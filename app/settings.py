@@ -19,11 +19,15 @@ class Settings(BaseSettings):
     default, a few of them reserved) less what other clients use; the defaults, 10 + 10, leave room for
     ``concord serve --workers 4`` (80). A request that finds every connection taken waits ``db_pool_timeout``
     seconds, then gets a 503 with Retry-After.
+
+    On PostgreSQL, ``migration_database_url`` connects as the role that owns the tables and runs the migrations, and
+    ``database_url`` as the application's role, which may only read and append to the log (``concord db roles``).
     """
 
     model_config = SettingsConfigDict(env_prefix="CONCORD_")
 
     database_url: str = "sqlite:///concord.db"
+    migration_database_url: str = ""
     key_dir: Path = Path("var/keys")
     log_host: str = "concord.localhost"
     secret_key: str = ""
@@ -33,6 +37,11 @@ class Settings(BaseSettings):
     db_pool_size: int = Field(default=POOL_SIZE, ge=1, le=1000)
     db_max_overflow: int = Field(default=MAX_OVERFLOW, ge=0, le=1000)
     db_pool_timeout: float = Field(default=POOL_TIMEOUT, gt=0, le=300)
+
+    def migration_url(self) -> str:
+        """Where migrations run: as the owner of the tables (``CONCORD_MIGRATION_DATABASE_URL``), or, when that is
+        unset, as the application itself."""
+        return self.migration_database_url or self.database_url
 
     def pool_options(self) -> dict[str, float]:
         """The pool keywords of ``app.db.make_engine``."""

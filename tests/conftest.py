@@ -1,9 +1,11 @@
-"""Fixtures: a fresh database per test (SQLite file, or PostgreSQL emptied), the real app factory, a fake clock."""
+"""Fixtures: a fresh database per test (SQLite file, or PostgreSQL emptied, where the app connects as a role that may
+only read and append to the log), the real app factory, a fake clock."""
 
 import functools
 import os
 import shutil
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -15,6 +17,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
+from app import dbroles
 from app.db import make_engine, read_session
 from app.main import create_app
 from app.settings import Settings
@@ -108,18 +111,55 @@ def create_database_if_missing(server_url: str, name: str) -> None:
             server.dispose()
 
 
+TEST_ROLE_PASSWORD = "concord-test"
+
+
+def role_url(admin_url: str, suffix: str) -> str:
+    """The URL of the test database's own role ``<database>_<suffix>``. Roles belong to the whole server: one owner and
+    one application role per database keep parallel workers, and other checkouts, apart."""
+    url = make_url(admin_url)
+    return url.set(username=f"{url.database}_{suffix}", password=TEST_ROLE_PASSWORD).render_as_string(
+        hide_password=False)
+
+
+OWNER_URL, APP_URL = (role_url(POSTGRES_URL, "owner"), role_url(POSTGRES_URL, "app")) if POSTGRES_URL else ("", "")
+
+
+@dataclass
+class PostgresDatabase:
+    """The test database as production runs it: ``owner`` owns the schema, ``app`` (what the tests' app uses) may
+    only read and append to the log; ``admin``, the configured user, creates and empties it."""
+
+    admin: Engine
+    owner: Engine
+    app: Engine
+
+
 @pytest.fixture(scope="session")
-def postgres_engine() -> Iterator[Engine | None]:
+def postgres_database() -> Iterator[PostgresDatabase | None]:
     if not POSTGRES_URL:
         yield None
         return
-    engine = make_engine(POSTGRES_URL)
-    with engine.begin() as connection:
+    admin = make_engine(POSTGRES_URL)
+    with admin.begin() as connection:
         connection.exec_driver_sql("DROP SCHEMA IF EXISTS public CASCADE")
         connection.exec_driver_sql("CREATE SCHEMA public")
-    metadata.create_all(engine)
-    yield engine
-    engine.dispose()
+        dbroles.setup_roles(connection, owner=make_url(OWNER_URL).username, owner_password=TEST_ROLE_PASSWORD,
+                            app=make_url(APP_URL).username, app_password=TEST_ROLE_PASSWORD)
+    owner = make_engine(OWNER_URL)
+    metadata.create_all(owner)
+    with owner.begin() as connection:
+        dbroles.grant_app(connection, make_url(APP_URL).username)
+    database = PostgresDatabase(admin=admin, owner=owner, app=make_engine(APP_URL))
+    yield database
+    for engine in (database.app, owner, admin):
+        engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_engine(postgres_database: PostgresDatabase | None) -> Engine | None:
+    """The application role's engine on PostgreSQL."""
+    return postgres_database.app if postgres_database else None
 
 
 def truncate_all(engine: Engine) -> None:
@@ -128,16 +168,16 @@ def truncate_all(engine: Engine) -> None:
         connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
 
 
-def empty_all(engine: Engine) -> None:
+def empty_all(database: PostgresDatabase) -> None:
     """The state ``truncate_all`` leaves (no rows, every sequence at its start) in milliseconds, not half a second.
 
     ``DELETE`` with this transaction's triggers off (the log's append-only guard, the foreign-key checks), which needs
-    a superuser; anyone else gets ``truncate_all``.
+    a superuser; without one, the owner truncates.
     """
-    if not _is_superuser(engine):
-        truncate_all(engine)
+    if not _is_superuser(database.admin):
+        truncate_all(database.owner)
         return
-    with engine.begin() as connection:
+    with database.admin.begin() as connection:
         connection.exec_driver_sql("SET LOCAL session_replication_role = replica")
         for table in reversed(metadata.sorted_tables):
             connection.exec_driver_sql(f'DELETE FROM "{table.name}"')
@@ -165,19 +205,28 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def database_url(tmp_path: Path, postgres_engine: Engine | None) -> str:
-    return POSTGRES_URL or f"sqlite:///{tmp_path / 'concord.db'}"
+    """Where the app connects: as the application role on PostgreSQL."""
+    return APP_URL or f"sqlite:///{tmp_path / 'concord.db'}"
 
 
 @pytest.fixture
-def engine(tmp_path: Path, postgres_engine: Engine | None, request: pytest.FixtureRequest) -> Iterator[Engine]:
-    if postgres_engine is not None:
-        empty_all(postgres_engine)
-        yield postgres_engine
+def engine(tmp_path: Path, postgres_database: PostgresDatabase | None,
+           request: pytest.FixtureRequest) -> Iterator[Engine]:
+    """An empty database: the application role's engine on PostgreSQL, a copy of the template on SQLite."""
+    if postgres_database is not None:
+        empty_all(postgres_database)
+        yield postgres_database.app
         return
     shutil.copyfile(request.getfixturevalue("sqlite_template"), tmp_path / "concord.db")
     engine = make_engine(f"sqlite:///{tmp_path / 'concord.db'}")
     yield engine
     engine.dispose()
+
+
+@pytest.fixture
+def owner_engine(engine: Engine, postgres_database: PostgresDatabase | None) -> Engine:
+    """The same database as the owner of its tables sees it (on SQLite there is no other role)."""
+    return postgres_database.owner if postgres_database is not None else engine
 
 
 @pytest.fixture
