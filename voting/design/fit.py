@@ -66,9 +66,11 @@ def _numerators(targets: Sequence[Fraction]) -> tuple[int, list[int]]:
 
 
 def _rows(weights: Sequence[int], targets: Sequence[Fraction], index: str, constraints: Constraints,
-          double_majority: bool):
+          double_majority: bool, window: range | None = None):
     """Every allowed (quota, members quota) with its total, largest-deviation and squares numerators."""
     quotas = quota_range(weights, constraints)
+    if window is not None:
+        quotas = range(max(quotas.start, window.start), min(quotas.stop, window.stop))
     if not quotas:
         return
     members = list(members_quota_range(len(weights), constraints)) if double_majority else None
@@ -117,15 +119,16 @@ def quota_fits(weights: Sequence[int], targets: Sequence[Fraction], *, index: st
 
 def best_fit(weights: Sequence[int], targets: Sequence[Fraction], *, index: str = "banzhaf",
              constraints: Constraints = Constraints(), double_majority: bool = False,
-             measure: str = "max") -> Fit | None:
+             measure: str = "max", window: range | None = None) -> Fit | None:
     """The optimal quota (and members quota) for these weights: the least distance by ``measure``, then
-    the other distance, then the lowest quota; None when the constraints leave no rule.
+    the other distance, then the lowest quota; None when the constraints leave no rule. ``window``
+    narrows the quotas tried (the search's shortcut); without it every allowed quota is tried.
 
     >>> best_fit([3, 1, 1, 1], [Fraction(1, 2)] + [Fraction(1, 6)] * 3).quota
     5
     """
     best = None
-    for row in _rows(weights, targets, index, constraints, double_majority):
+    for row in _rows(weights, targets, index, constraints, double_majority, window):
         if best is None or _better(row, best, measure):
             best = row
     if best is None:
