@@ -104,7 +104,8 @@ def _rounded(values: list[Fraction], largest: int) -> Weights:
 
 
 def _ratio_iteration(evaluate: _Evaluator, scale: int) -> None:
-    """Weights times target / achieved (doubled for a dummy), rescaled so the largest is ``scale``."""
+    """Weights times target / achieved (doubled for a dummy), rescaled so the largest is ``scale``; halfway
+    to their mean when no quota meets the constraints (a member too heavy not to have a veto, say)."""
     targets = evaluate.problem.targets
     top = max(targets)
     values = [Fraction(scale) * t / top for t in targets]
@@ -116,8 +117,10 @@ def _ratio_iteration(evaluate: _Evaluator, scale: int) -> None:
         seen.add(weights)
         fit = evaluate(weights)
         if fit is None:
-            return
-        values = [v * (t / a if a else 2) for v, t, a in zip(values, targets, fit.achieved)]
+            middle = sum(values) / len(values)
+            values = [(v + middle) / 2 for v in values]
+        else:
+            values = [v * (t / a if a else 2) for v, t, a in zip(values, targets, fit.achieved)]
         peak = max(values)
         values = [Fraction(round(v * scale * PRECISION / peak), PRECISION) for v in values]
 
@@ -209,6 +212,8 @@ def search(problem: Problem, *, seed: int = 0, evaluations: int = 3000, seconds:
         if len(evaluate.fits) * 5 >= evaluations * 2:
             break
         _ratio_iteration(evaluate, scale)
+    if evaluate.best is None and not evaluate.exhausted():
+        evaluate((max(1, largest // 2),) * len(problem.targets))
     _explore(evaluate, rng)
     ranked = sorted((w for w, fit in evaluate.fits.items() if fit is not None), key=lambda w: (evaluate.key(w), w))
     p = problem
