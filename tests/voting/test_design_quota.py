@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from voting.design.constraints import Constraints, smallest_blocking
-from voting.design.fit import best_fit, quota_fits
+from voting.design.quota_search import best_fit, quota_fits
 from voting.power import Criterion, Game, analyze
 
 

@@ -9,7 +9,7 @@ from fractions import Fraction
 from voting.design.constraints import Constraints
 from voting.design.designer import Design, design
 from voting.design.errors import DesignError
-from voting.design.fit import MEASURES
+from voting.design.quota_search import MEASURES
 from voting.design.inputs import members_from_text
 from voting.design.problem import Problem
 from voting.design.targets import INDICES, TARGETS, target_shares

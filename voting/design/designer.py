@@ -7,9 +7,9 @@ from fractions import Fraction
 from voting.design.candidates import Candidate, evaluate_rule
 from voting.design.constraints import Constraints
 from voting.design.errors import DesignError
-from voting.design.fit import best_fit
+from voting.design.quota_search import best_fit
 from voting.design.problem import Problem
-from voting.design.search import Progress, search
+from voting.design.weight_search import Progress, search
 from voting.design.targets import target_shares
 from voting.power import jagiellonian_quota, penrose_weights, quota_from_share
 
@@ -48,7 +48,7 @@ class Design:
 def design(problem: Problem, *, seed: int = 0, evaluations: int = 3000, seconds: float | None = None,
            keep: int = 5, progress: Progress | None = None) -> Design:
     """Search weights 1..max_weight and quotas for ``problem``; every returned candidate re-evaluated
-    exactly by ``voting.power.analyze`` (see ``voting.design.search`` for the method).
+    exactly by ``voting.power.analyze`` (see ``voting.design.weight_search`` for the method).
 
     >>> p = Problem.of("ABC", target_shares([2, 1, 1], "proportional"), max_weight=4)
     >>> best = design(p, evaluations=50).candidates[0]

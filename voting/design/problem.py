@@ -6,7 +6,7 @@ from fractions import Fraction
 
 from voting.design.constraints import Constraints
 from voting.design.errors import DesignError
-from voting.design.fit import MEASURES
+from voting.design.quota_search import MEASURES
 from voting.design.targets import INDICES
 
 __all__ = ["Problem"]

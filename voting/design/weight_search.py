@@ -1,7 +1,7 @@
 """The search: weights adjusted by the ratio of target to achieved power, then local integer moves.
 
 Each step evaluates a weight vector exactly at every quota in a window around the best quota share
-found so far (``voting.design.fit``; the final candidates get every allowed quota). Phase one (the
+found so far (``voting.design.quota_search``; the final candidates get every allowed quota). Phase one (the
 iteration Penrose's limit theorem motivates: for many members the normalized Banzhaf index is nearly
 proportional to the weights) multiplies each weight by target / achieved, rescales to a largest weight
 and rounds; it runs from every largest weight between ``max_weight`` and half of it, since where the
@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 
-from voting.design.fit import Fit, best_fit
+from voting.design.quota_search import Fit, best_fit
 from voting.design.problem import Problem
 
 __all__ = ["Progress", "SearchResult", "search"]
