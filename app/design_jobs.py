@@ -57,16 +57,16 @@ class DesignOptions:
 def problem_for(eligible: Sequence[Mapping[str, str]], options: DesignOptions) -> Problem:
     """The design problem over the active members (by slug), from their weights or the values given."""
     if len(eligible) > MAX_MEMBERS:
-        raise DomainError(N_("The designer handles up to %(count)s members here; use the command line for more."),
+        raise DomainError("The designer handles up to %(count)s members here; use the command line for more.",
                           count=MAX_MEMBERS)
     if not 1 <= options.max_weight <= MAX_WEIGHT:
-        raise DomainError(N_("The largest weight must be a whole number from 1 to %(limit)s."), limit=MAX_WEIGHT)
+        raise DomainError("The largest weight must be a whole number from 1 to %(limit)s.", limit=MAX_WEIGHT)
     slugs = [row["member"] for row in eligible]
     unknown = sorted(set(options.values) - set(slugs))
     if unknown:
-        raise NotFound(N_("No active member %(member)s here."), member=unknown[0])
+        raise NotFound("No active member %(member)s here.", member=unknown[0])
     if options.target == "shares" and set(options.values) != set(slugs):
-        raise DomainError(N_("Give every member a target share."))
+        raise DomainError("Give every member a target share.")
     values = [options.values.get(row["member"], str(row["weight"])) for row in eligible]
     try:
         constraints = Constraints(no_veto=options.no_veto, no_dummy=options.no_dummy, max_share=options.max_share,
@@ -75,7 +75,7 @@ def problem_for(eligible: Sequence[Mapping[str, str]], options: DesignOptions) -
                           max_weight=options.max_weight, double_majority=options.double_majority,
                           constraints=constraints)
     except DesignError as error:
-        raise RuleViolation(N_("The design cannot be set up: %(error)s"), error=str(error)) from None
+        raise RuleViolation("The design cannot be set up: %(error)s", error=str(error)) from None
 
 
 def jobs_of(app: object) -> tuple["DesignJobs", "SearchLimiter"]:
@@ -128,7 +128,7 @@ class DesignJobs:
             for key in [k for k, job in self.jobs.items() if now - job.created > KEEP_SECONDS]:
                 del self.jobs[key]
             if sum(job.status in ("queued", "running") for job in self.jobs.values()) >= self.queue:
-                raise SearchesBusy(N_("The designer is busy with other searches; try again in a minute."))
+                raise SearchesBusy("The designer is busy with other searches; try again in a minute.")
             job = DesignJob(secrets.token_urlsafe(9), coalition, problem, names, total=self.evaluations)
             self.jobs[job.id] = job
             if self.executor is None:
@@ -152,7 +152,7 @@ class DesignJobs:
         """The job, if it belongs to this coalition and is still kept."""
         job = self.jobs.get(job_id)
         if job is None or job.coalition != coalition:
-            raise NotFound(N_("No design search %(job)s here (searches are kept for an hour)."), job=job_id)
+            raise NotFound("No design search %(job)s here (searches are kept for an hour).", job=job_id)
         return job
 
     def wait(self, job_id: str, timeout: float = 30.0) -> DesignJob:
