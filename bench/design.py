@@ -5,8 +5,8 @@
    beside the Jagiellonian compromise (square-root weights at 3 decimals, Słomczyński & Życzkowski's quota) and
    the naive rule (weights = target shares in whole percent, quota more than 50%), by the largest absolute
    deviation; then the same with weights 1..200, to show what the bound on the weights costs.
-2. n = 100, sizes from a Pareto distribution (shape 1.5, seeded), target proportional to size: the deviation
-   against time for up to 300 s (it stops early once the target of 1% is reached and the curve flattens).
+2. n = 100, sizes from a Pareto distribution (shape 1.5, seeded), target proportional to size, weights 1..100: the
+   deviation against time over 60 s (the requirement: within 1% in under 5 minutes), beside the naive rule.
 
 Times are wall-clock seconds on this shared machine (the issue's requirement is in wall time); every candidate is
 exact and confirmed by ``voting.power.analyze``. Usage: python bench/design.py [--quick]
@@ -92,11 +92,11 @@ def hundred(seconds: float) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="3 s and 10 s instead of 30 s and 300 s")
+    parser.add_argument("--quick", action="store_true", help="3 s and 10 s instead of 30 s and 60 s")
     args = parser.parse_args()
     eu27(3.0 if args.quick else 30.0)
     print()
-    hundred(10.0 if args.quick else 300.0)
+    hundred(10.0 if args.quick else 60.0)
 
 
 if __name__ == "__main__":

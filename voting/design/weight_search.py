@@ -215,9 +215,28 @@ def search(problem: Problem, *, seed: int = 0, evaluations: int = 3000, seconds:
     if evaluate.best is None and not evaluate.exhausted():
         evaluate((max(1, largest // 2),) * len(problem.targets))
     _explore(evaluate, rng)
-    ranked = sorted((w for w, fit in evaluate.fits.items() if fit is not None), key=lambda w: (evaluate.key(w), w))
-    p = problem
-    final = [(w, evaluate.fit(w, None)) for w in ranked[: 2 * keep]]
-    final.sort(key=lambda pair: (pair[1].key(p.measure), pair[0]))
-    return SearchResult(tuple(final[:keep]), len(evaluate.fits), time.monotonic() - evaluate.started,
+    return SearchResult(_distinct_best(evaluate, keep), len(evaluate.fits), time.monotonic() - evaluate.started,
                         evaluate.clock_stopped, tuple(evaluate.trace))
+
+
+def _distinct_best(evaluate: _Evaluator, keep: int) -> tuple[tuple[Weights, Fit], ...]:
+    """The best rules at their optimal quota over every allowed quota, one per distinct power distribution
+    (the one with the least total weight: the same power with smaller numbers is easier to explain)."""
+    ranked = sorted((w for w, fit in evaluate.fits.items() if fit is not None),
+                    key=lambda w: (evaluate.key(w), sum(w), w))
+    shortlist, seen_here = [], set()
+    for weights in ranked:
+        achieved = evaluate.fits[weights].achieved
+        if achieved not in seen_here:
+            seen_here.add(achieved)
+            shortlist.append(weights)
+            if len(shortlist) == 2 * keep:
+                break
+    final = [(w, evaluate.fit(w, None)) for w in shortlist]
+    final.sort(key=lambda pair: (pair[1].key(evaluate.problem.measure), sum(pair[0]), pair[0]))
+    chosen, seen = [], set()
+    for weights, fit in final:
+        if fit.achieved not in seen:
+            seen.add(fit.achieved)
+            chosen.append((weights, fit))
+    return tuple(chosen[:keep])
