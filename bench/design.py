@@ -38,7 +38,7 @@ def _curve(trace, every: float) -> str:
         if seconds - last >= every:
             points.append(f"{seconds:.1f}s {_pct(deviation)}")
             last = seconds
-    if trace:
+    if trace and last != trace[-1][0]:
         points.append(f"{trace[-1][0]:.1f}s {_pct(trace[-1][1])}")
     return ", ".join(points)
 
