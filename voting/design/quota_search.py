@@ -10,7 +10,9 @@ group's smallest and largest target and its sums of T_i and T_i^2 are read.
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from itertools import repeat
 from math import lcm
+from operator import add, mul, sub
 
 from voting.design.constraints import Constraints, members_quota_range, quota_range
 from voting.design.table import score_columns
@@ -80,19 +82,37 @@ def _rows(weights: Sequence[int], targets: Sequence[Fraction], index: str, const
     cap = constraints.max_share
     for m, by_weight in columns.items():
         lists = [by_weight[g.weight] for g in groups]
+        totals, largest, squares = _measures(groups, lists, denominator)
+        least = list(map(min, *lists)) if constraints.no_dummy else None
+        most = list(map(max, *lists)) if cap is not None else None
         for position, quota in enumerate(quotas):
-            scores = [column[position] for column in lists]
-            total = sum(g.size * s for g, s in zip(groups, scores))
-            if total == 0 or (constraints.no_dummy and 0 in scores):
+            total = totals[position]
+            if total == 0 or (least is not None and least[position] == 0):
                 continue
-            if cap is not None and max(scores) * cap.denominator > cap.numerator * total:
+            if most is not None and most[position] * cap.denominator > cap.numerator * total:
                 continue
-            largest, squares = 0, 0
-            for g, s in zip(groups, scores):
-                scaled = s * denominator
-                largest = max(largest, scaled - g.low * total, g.high * total - scaled)
-                squares += g.size * scaled * scaled - 2 * scaled * total * g.total + total * total * g.squares
-            yield quota, m, scores, total, largest, squares
+            yield quota, m, [column[position] for column in lists], total, largest[position], squares[position]
+
+
+def _measures(groups: list[_Group], lists: list[list[int]], denominator: int) -> tuple[list[int], ...]:
+    """Per quota, with every member's score s over the total S: S, max_i |s D - T_i S| and
+    sum_i (s D - T_i S)^2, a column at a time (members of a group share s: only its extreme targets and
+    the sums of T_i and T_i^2 matter)."""
+    count = len(lists[0])
+    totals = [0] * count
+    for g, column in zip(groups, lists):
+        totals = list(map(add, totals, map(mul, column, repeat(g.size))))
+    largest, squares = [0] * count, [0] * count
+    for g, column in zip(groups, lists):
+        scaled = [s * denominator for s in column]
+        below = map(sub, scaled, map(mul, totals, repeat(g.low)))
+        above = map(sub, map(mul, totals, repeat(g.high)), scaled)
+        largest = list(map(max, largest, below, above))
+        cross = map(sub, map(mul, scaled, repeat(g.size)), map(mul, totals, repeat(2 * g.total)))
+        squares = list(map(add, squares, map(mul, scaled, cross)))
+    spread = sum(g.squares for g in groups)
+    squares = list(map(add, squares, map(mul, map(mul, totals, totals), repeat(spread))))
+    return totals, largest, squares
 
 
 def _fit(weights: Sequence[int], groups_scores: list[int], quota: int, m: int | None, total: int,

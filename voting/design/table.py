@@ -46,19 +46,18 @@ def _without(counts: list[int], weight: int, bits: int = 0) -> list[int]:
     return out
 
 
-def _windows(counts: list[int], weight: int, quotas: range, bits: int = 0) -> tuple[list[int], list[int]]:
-    """For each quota q: the others' coalitions weighing in [q - weight, q), and those weighing q or more."""
-    others = _without(counts, weight, bits)
-    prefix = [0, *accumulate(others)]
-    everything = prefix[-1]
+def _windows(counts: list[int], weight: int, quotas: range, bits: int = 0,
+             tails: bool = True) -> tuple[list[int], list[int]]:
+    """For each quota q: the others' coalitions weighing in [q - weight, q), and (``tails``) those weighing q or more."""
+    prefix = [0, *accumulate(_without(counts, weight, bits))]
     window = [prefix[q] - prefix[max(0, q - weight)] for q in quotas]
-    tail = [everything - prefix[q] for q in quotas]
-    return window, tail
+    everything = prefix[-1]
+    return window, [everything - prefix[q] for q in quotas] if tails else []
 
 
 def _banzhaf_plain(weights: Sequence[int], quotas: range) -> dict[int | None, Columns]:
     counts = subset_counts(weights)
-    return {None: {w: _windows(counts, w, quotas)[0] for w in sorted(set(weights))}}
+    return {None: {w: _windows(counts, w, quotas, tails=False)[0] for w in sorted(set(weights))}}
 
 
 @lru_cache(maxsize=16)
