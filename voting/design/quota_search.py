@@ -83,8 +83,8 @@ def _rows(weights: Sequence[int], targets: Sequence[Fraction], index: str, const
     for m, by_weight in columns.items():
         lists = [by_weight[g.weight] for g in groups]
         totals, largest, squares = _measures(groups, lists, denominator)
-        least = list(map(min, *lists)) if constraints.no_dummy else None
-        most = list(map(max, *lists)) if cap is not None else None
+        least = [min(row) for row in zip(*lists)] if constraints.no_dummy else None
+        most = [max(row) for row in zip(*lists)] if cap is not None else None
         for position, quota in enumerate(quotas):
             total = totals[position]
             if total == 0 or (least is not None and least[position] == 0):
