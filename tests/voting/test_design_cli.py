@@ -98,3 +98,27 @@ def test_bad_input_exits_2_with_a_message(tmp_path, capsys, text, flags, message
 def test_a_missing_file_exits_2(tmp_path, capsys):
     assert main([str(tmp_path / "nope.csv")]) == 2
     assert "nope.csv" in capsys.readouterr().err
+
+
+def test_given_weights_get_the_quota_a_brute_force_over_every_quota_finds(tmp_path, capsys):
+    path = write(tmp_path, "w.csv", "name,size,weight\nA,81,9\nB,49,7\nC,25,5\nD,9,3\nE,4,2\nF,1,1\n")
+    targets = [Fraction(v, 27) for v in (9, 7, 5, 3, 2, 1)]
+    weights = (9, 7, 5, 3, 2, 1)
+
+    code = main([path, "--target", "sqrt", "--given-weights", "--measure", "squares", "--json"])
+
+    best = json.loads(capsys.readouterr().out)["candidates"][0]
+    assert code == 0 and best["weights"] == dict(zip("ABCDEF", weights))
+    squares = {}
+    for quota in range(14, 28):  # more than half of 27
+        report = analyze(Game(tuple("ABCDEF"), (Criterion(weights, quota),)))
+        squares[quota] = sum((m.banzhaf - t) ** 2 for m, t in zip(report.members, targets))
+    assert best["quota"] == min(squares, key=lambda q: (squares[q], q))
+    assert Fraction(best["sum_of_squares"]) == squares[best["quota"]]
+
+
+def test_given_weights_need_a_weight_column(tmp_path, capsys):
+    path = write(tmp_path, "w.csv", "name,size\nA,1\nB,2\n")
+
+    assert main([path, "--given-weights"]) == 2
+    assert "weight column" in capsys.readouterr().err

@@ -3,14 +3,15 @@
 import argparse
 import json
 import sys
+import time
 from collections.abc import Sequence
 from fractions import Fraction
 
 from voting.design.constraints import Constraints
-from voting.design.designer import Design, design
+from voting.design.designer import Design, design, optimal_quota
 from voting.design.errors import DesignError
 from voting.design.quota_search import MEASURES
-from voting.design.inputs import members_from_text
+from voting.design.inputs import Members, members_from_text
 from voting.design.problem import Problem
 from voting.design.targets import INDICES, TARGETS, target_shares
 from voting.exact import ExactNumberError, format_exact, parse_exact, truncate
@@ -36,6 +37,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--min-quota", default="1/2", help="the quota is more than this share of the weight (1/2)")
     parser.add_argument("--measure", choices=MEASURES, default="max",
                         help="rank by the largest absolute deviation (max) or the sum of squares")
+    parser.add_argument("--given-weights", action="store_true",
+                        help="no search: the optimal quota for the file's weight column (whole numbers)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--evaluations", type=int, default=3000, help="weight vectors to evaluate (default 3000)")
     parser.add_argument("--seconds", type=float, help="stop after this many seconds, whatever the evaluations")
@@ -53,8 +56,8 @@ def _share(text: str | None, flag: str) -> Fraction | None:
         raise DesignError(f"{flag}: {error}") from None
 
 
-def problem_from_args(args: argparse.Namespace) -> Problem:
-    """The design problem the flags and the file describe."""
+def problem_from_args(args: argparse.Namespace) -> tuple[Problem, Members]:
+    """The design problem the flags and the file describe, and the file's members."""
     with open(args.file, encoding="utf-8") as handle:
         members = members_from_text(handle.read(), args.file)
     target = args.target or ("shares" if members.column == "share" else "sqrt")
@@ -62,9 +65,21 @@ def problem_from_args(args: argparse.Namespace) -> Problem:
         raise DesignError("--target shares needs a share column; the other targets need a size column")
     constraints = Constraints(no_veto=args.no_veto, no_dummy=args.no_dummy, max_share=_share(args.max_share, "--max-share"),
                               min_blocking=args.min_blocking, min_quota=_share(args.min_quota, "--min-quota"))
-    return Problem.of(members.names, target_shares(members.values, target), index=args.index,
-                      max_weight=args.max_weight, double_majority=args.double_majority, constraints=constraints,
-                      measure=args.measure)
+    problem = Problem.of(members.names, target_shares(members.values, target), index=args.index,
+                         max_weight=args.max_weight, double_majority=args.double_majority, constraints=constraints,
+                         measure=args.measure)
+    return problem, members
+
+
+def _given(problem: Problem, members: Members, seed: int) -> Design:
+    """The optimal quota (and members quota) for the weights in the file, over every allowed quota."""
+    if members.weights is None or not all(w.isdigit() and int(w) >= 1 for w in members.weights):
+        raise DesignError("--given-weights needs a weight column of whole numbers, 1 or more")
+    started = time.monotonic()
+    candidate = optimal_quota(problem.names, [int(w) for w in members.weights], problem.targets,
+                              index=problem.index, constraints=problem.constraints,
+                              double_majority=problem.double_majority, measure=problem.measure)
+    return Design(problem, (candidate,), 1, time.monotonic() - started, False, seed, ())
 
 
 def _bar(done: int, total: int) -> None:
@@ -100,10 +115,13 @@ def main(argv: Sequence[str]) -> int:
     """Run ``concord design``; exit 2 on bad input."""
     args = _parser().parse_args(list(argv))
     try:
-        problem = problem_from_args(args)
-        progress = _bar if sys.stderr.isatty() else None
-        result = design(problem, seed=args.seed, evaluations=args.evaluations, seconds=args.seconds,
-                        keep=args.keep, progress=progress)
+        problem, members = problem_from_args(args)
+        progress = _bar if sys.stderr.isatty() and not args.given_weights else None
+        if args.given_weights:
+            result = _given(problem, members, args.seed)
+        else:
+            result = design(problem, seed=args.seed, evaluations=args.evaluations, seconds=args.seconds,
+                            keep=args.keep, progress=progress)
     except (DesignError, PowerError, OSError, UnicodeDecodeError) as error:
         print(f"concord design: {error}", file=sys.stderr)
         return 2

@@ -14,11 +14,13 @@ COLUMNS = ("size", "share")
 
 @dataclass(frozen=True)
 class Members:
-    """Names in file order and each member's value, as text, from the ``column`` given (size or share)."""
+    """Names in file order and each member's value, as text, from the ``column`` given (size or share);
+    ``weights``: the optional ``weight`` column (for the optimal quota of given weights)."""
 
     names: tuple[str, ...]
     values: tuple[str, ...]
     column: str
+    weights: tuple[str, ...] | None = None
 
 
 def _members(rows: list[dict[str, object]], where: str) -> Members:
@@ -39,7 +41,10 @@ def _members(rows: list[dict[str, object]], where: str) -> Members:
         values.append(str(value).strip())
     if len(set(names)) != len(names):
         raise DesignError(f"{where}: member names must be distinct")
-    return Members(tuple(names), tuple(values), column)
+    weights = None
+    if "weight" in keys:
+        weights = tuple(str(row.get("weight") or "").strip() for row in rows)
+    return Members(tuple(names), tuple(values), column, weights)
 
 
 def members_from_json(data: object, where: str = "the file") -> Members:
