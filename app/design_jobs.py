@@ -27,6 +27,7 @@ QUEUE = 4
 KEEP_SECONDS = 3600
 MAX_MEMBERS = 200
 MAX_WEIGHT = 1000
+MAX_WORK = 5_000_000
 
 
 class TooManySearches(DomainError):
@@ -54,6 +55,13 @@ class DesignOptions:
     values: Mapping[str, str] = field(default_factory=dict)
 
 
+def _work(members: int, options: DesignOptions) -> int:
+    """A bound on one evaluation's steps: (distinct weights) x (total weight), times the members when the table
+    is kept by coalition size (Shapley-Shubik, double majority); a search makes thousands."""
+    by_size = options.index == "shapley_shubik" or options.double_majority
+    return min(members, options.max_weight) * members * options.max_weight * (members if by_size else 1)
+
+
 def problem_for(eligible: Sequence[Mapping[str, str]], options: DesignOptions) -> Problem:
     """The design problem over the active members (by slug), from their weights or the values given."""
     if len(eligible) > MAX_MEMBERS:
@@ -61,6 +69,10 @@ def problem_for(eligible: Sequence[Mapping[str, str]], options: DesignOptions) -
                           count=MAX_MEMBERS)
     if not 1 <= options.max_weight <= MAX_WEIGHT:
         raise DomainError("The largest weight must be a whole number from 1 to %(limit)s.", limit=MAX_WEIGHT)
+    if _work(len(eligible), options) > MAX_WORK:
+        raise DomainError("This search is too large for the web page (%(members)s members, weights up to %(weight)s); "
+                          "lower the largest weight, or use concord design on the command line.",
+                          members=len(eligible), weight=options.max_weight)
     slugs = [row["member"] for row in eligible]
     unknown = sorted(set(options.values) - set(slugs))
     if unknown:
