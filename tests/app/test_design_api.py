@@ -85,10 +85,10 @@ def test_anonymous_searches_are_rate_limited_by_address(client, app) -> None:
 
 
 def test_a_search_too_large_for_the_server_is_refused_before_it_starts(client, app) -> None:
-    fixture = make_coalition(client, members={f"m{i}": i + 1 for i in range(30)})
+    fixture = make_coalition(client, members={f"m{i}": i + 1 for i in range(20)})
 
     response = client.post(fixture.url("/design"), json={"index": "shapley_shubik", "max_weight": 1000})
 
     assert response.status_code == 400
-    assert "too large for the web page (30 members, weights up to 1000)" in response.text
+    assert "too large for the web page (20 members, weights up to 1000)" in response.text
     assert jobs_of(app)[0].jobs == {}
