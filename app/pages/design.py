@@ -127,7 +127,7 @@ def _proposal(candidate: Candidate, names: Mapping[str, str]) -> dict[str, str] 
     return {"payload": json.dumps({"weights": weights, "reason": reason}, ensure_ascii=False), "body": body}
 
 
-def _job_context(_: Gettext, job: DesignJob, locale: str) -> dict:
+def _job_context(job: DesignJob) -> dict:
     candidates = list(job.result.candidates) if job.result else []
     return {"job": job, "candidates": candidates, "shown": candidates[:SHOWN],
             "proposals": [_proposal(c, job.names) for c in candidates[:SHOWN]],
@@ -136,12 +136,12 @@ def _job_context(_: Gettext, job: DesignJob, locale: str) -> dict:
 
 @router.get("/power/design/{job_id}", name="design_job_page")
 def design_job_page(request: Request, job_id: str, coalition: CoalitionDep) -> Response:
+    """The search's progress while it runs (the page reloads itself by the Refresh header, with or without
+    JavaScript), then its candidates."""
     jobs, _limiter = jobs_of(request.app)
     job = jobs.get(coalition.slug, job_id)
-    htmx = request.headers.get("hx-request") == "true"
     response = render(request, "power/design_job.html",
-                      {"coalition": coalition, **_job_context(request.state.translate, job, request.state.locale)},
-                      block="design_job" if htmx else None)
-    if job.status in ("queued", "running") and not htmx:
+                      {"coalition": coalition, **_job_context(job)})
+    if job.status in ("queued", "running"):
         response.headers["Refresh"] = str(RELOAD_SECONDS)
     return response

@@ -2,11 +2,19 @@
 
 from fractions import Fraction
 
+import pytest
+
 from app.design_jobs import jobs_of
 from tests.factories import make_coalition
 from voting.power import Criterion, Game, analyze
 
 MEMBERS = {"ferry": 400, "dock": 100, "bakers": 100, "tenants": 25}
+
+
+@pytest.fixture(autouse=True)
+def small_budget(app):
+    """Searches of a few hundred weightings: enough for four members, and quick."""
+    jobs_of(app)[0].evaluations = 300
 
 
 def finished(client, app, fixture, job_id):

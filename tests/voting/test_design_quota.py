@@ -94,7 +94,7 @@ def test_optimal_double_majority_is_the_brute_force_optimum(seed):
     assert (fit.max_deviation, fit.sum_of_squares, fit.quota, fit.members_quota) == expected
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=25, deadline=None)
 @given(
     weights=st.lists(st.integers(1, 12), min_size=2, max_size=7),
     no_veto=st.booleans(),
@@ -119,7 +119,7 @@ def test_every_fit_meets_its_constraints(weights, no_veto, no_dummy, min_blockin
         assert report.smallest_blocking == smallest_blocking(weights, fit.quota, fit.members_quota)
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=15, deadline=None)
 @given(
     weights=st.lists(st.integers(1, 9), min_size=2, max_size=6),
     no_veto=st.booleans(),
