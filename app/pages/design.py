@@ -59,10 +59,30 @@ def _read(_: Gettext, values: Mapping[str, str], eligible: list[dict], errors: d
             errors[name] = _("Give a number of at least 0, such as 12, 12.5 or 1/3.")
         else:
             sizes[row["member"]] = values[name].replace(" ", "")
+    cap, blocking = _optional_limits(_, values, len(eligible), errors)
     if errors:
         return DesignOptions()
-    return DesignOptions(target=values["target"], index=values["index"], max_weight=int(largest),
-                         values=sizes, **{name: values.get(name) == "on" for name in CHECKBOXES})
+    return DesignOptions(target=values["target"], index=values["index"], max_weight=int(largest), values=sizes,
+                         max_share=cap, min_blocking=blocking,
+                         **{name: values.get(name) == "on" for name in CHECKBOXES})
+
+
+def _optional_limits(_: Gettext, values: Mapping[str, str], members: int,
+                     errors: dict[str, str]) -> tuple[Fraction | None, int | None]:
+    """The power cap (a share) and the least blocking coalition (a number of members), each optional."""
+    cap_text, blocking_text = values.get("max_share", "").strip(), values.get("min_blocking", "").strip()
+    cap = blocking = None
+    if cap_text:
+        if NUMBER.fullmatch(cap_text) and 0 < Fraction(cap_text.replace(" ", "")) <= 1:
+            cap = Fraction(cap_text.replace(" ", ""))
+        else:
+            errors["max_share"] = _("Write a share above 0 and at most 1, such as 1/3 or 0.4, or leave it empty.")
+    if blocking_text:
+        if WHOLE.fullmatch(blocking_text) and 1 <= int(blocking_text) <= members:
+            blocking = int(blocking_text)
+        else:
+            errors["min_blocking"] = _("Give a whole number from 1 to %(limit)s, or leave it empty.", limit=members)
+    return cap, blocking
 
 
 def _form(request: Request, coalition, values: dict, errors: dict, eligible: list[dict],  # noqa: ANN001

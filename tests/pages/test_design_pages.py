@@ -3,6 +3,7 @@
 import html
 import json
 import re
+from fractions import Fraction
 
 import pytest
 
@@ -128,3 +129,25 @@ def test_a_candidate_becomes_a_weight_change_proposal_form_once_the_charter_has_
     assert all(isinstance(weight, str) and int(weight) >= 1 for weight in payload["weights"].values())
     assert payload["reason"].startswith("Found by the rule designer")
     assert f'action="/c/{fixture.slug}/proposals/new"' in page.text
+
+
+def test_a_power_cap_and_a_blocking_size_from_the_form_hold_in_every_candidate(client, app) -> None:
+    make_coalition(client, members=MEMBERS)
+
+    page = finish(client, app, start(client, {**FORM, "max_share": "2/5", "min_blocking": "2"}))
+
+    assert "Candidates, closest first" in page.text
+    job = next(iter(jobs_of(app)[0].jobs.values()))
+    for candidate in job.result.candidates:
+        assert max(candidate.achieved) <= Fraction(2, 5)
+        assert candidate.smallest_blocking >= 2
+
+
+@pytest.mark.parametrize(("field", "value"), [("max_share", "3/2"), ("min_blocking", "9")])
+def test_a_cap_or_blocking_size_out_of_range_is_marked(client, app, field, value) -> None:
+    make_coalition(client, members=MEMBERS)
+
+    response = start(client, {**FORM, field: value})
+
+    assert response.status_code == 422
+    assert f'id="design-{field}-error"' in response.text
