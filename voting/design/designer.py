@@ -96,7 +96,12 @@ def baseline(names: Sequence[str], targets: Sequence[Fraction], *, index: str = 
 def jagiellonian_compromise(names: Sequence[str], sizes: Sequence[object], *, index: str = "banzhaf",
                             places: int = 3) -> Candidate:
     """Słomczyński & Życzkowski's rule: square-root weights (``places`` decimals) and their quota
-    q = (1 + sqrt(sum w^2) / sum w) / 2, measured against the square-root target."""
+    q = (1 + sqrt(sum w^2) / sum w) / 2, measured against the square-root target.
+
+    >>> c = jagiellonian_compromise("ABCD", [9, 4, 4, 1])
+    >>> [str(w) for w in c.weights], [str(a) for a in c.achieved], str(c.max_deviation)
+    (['3', '2', '2', '1'], ['1/3', '1/3', '1/3', '0'], '1/8')
+    """
     weights = penrose_weights(sizes, places=places).weights
     quota = jagiellonian_quota(weights).quota
     return evaluate_rule(names, weights, quota, None, target_shares(sizes, "sqrt"), index)
