@@ -8,7 +8,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from voting.design.constraints import Constraints, smallest_blocking
+from voting.bigint import pure_integers
 from voting.design.quota_search import best_fit, quota_fits
+from voting.design.table import score_columns
 from voting.power import Criterion, Game, analyze
 
 
@@ -141,3 +143,16 @@ def test_no_rule_meeting_the_constraints_is_left_out(weights, no_veto, no_dummy,
             allowed = (not (no_veto and report.veto) and not (no_dummy and report.dummies)
                        and (min_blocking is None or report.smallest_blocking >= min_blocking))
             assert ((quota, m) in found) == allowed
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_the_packed_table_and_the_list_table_agree(seed):
+    rng = random.Random(seed)
+    weights = [rng.randint(1, 60) for _ in range(rng.randint(2, 40))]
+    quotas = range(1, sum(weights) + 1)
+
+    packed = score_columns(weights, "banzhaf", quotas)
+    with pure_integers():
+        lists = score_columns(weights, "banzhaf", quotas)
+
+    assert packed == lists

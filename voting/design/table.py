@@ -15,9 +15,12 @@ from itertools import accumulate, repeat
 from math import factorial
 from operator import add, lshift, sub
 
+from voting.bigint import backend, big
+
 __all__ = ["Columns", "score_columns", "subset_counts"]
 
 Columns = dict[int, list[int]]
+PACKED_BITS = 300_000
 
 
 def subset_counts(weights: Sequence[int]) -> list[int]:
@@ -56,8 +59,29 @@ def _windows(counts: list[int], weight: int, quotas: range, bits: int = 0,
 
 
 def _banzhaf_plain(weights: Sequence[int], quotas: range) -> dict[int | None, Columns]:
+    if backend() == "gmpy2" and quotas.start >= 1 and sum(weights) * (len(weights) // 8 + 1) * 8 <= PACKED_BITS:
+        return {None: _banzhaf_packed(weights, quotas)}
     counts = subset_counts(weights)
     return {None: {w: _windows(counts, w, quotas, tails=False)[0] for w in sorted(set(weights))}}
+
+
+def _banzhaf_packed(weights: Sequence[int], quotas: range) -> Columns:
+    """The same swings from one big integer: coefficient s of prod (1 + x^w) in the s-th slot of ``bits`` bits
+    (a count below 2**n, so no slot overflows and every product is exact); dividing by 1 + x^w and multiplying
+    by 1 + x + ... + x^(w-1) are then single operations, fast with gmpy2 (GMP) for moderate tables."""
+    width = len(weights) // 8 + 1
+    bits = 8 * width
+    counts = big(1)
+    for weight in weights:
+        counts += counts << (weight * bits)
+    unit, span = (big(1) << bits) - 1, len(quotas) * width
+    columns = {}
+    for weight in sorted(set(weights)):
+        factor = big(1) << (weight * bits)
+        windows = (counts // (factor + 1)) * ((factor - 1) // unit)
+        raw = int((windows >> ((quotas.start - 1) * bits)) & ((big(1) << (8 * span)) - 1)).to_bytes(span, "little")
+        columns[weight] = [int.from_bytes(raw[i : i + width], "little") for i in range(0, span, width)]
+    return columns
 
 
 @lru_cache(maxsize=16)
