@@ -38,8 +38,9 @@ def _curve(trace, every: float) -> str:
         if seconds - last >= every:
             points.append(f"{seconds:.1f}s {_pct(deviation)}")
             last = seconds
-    if trace and last != trace[-1][0]:
-        points.append(f"{trace[-1][0]:.1f}s {_pct(trace[-1][1])}")
+    final = f"{trace[-1][0]:.1f}s {_pct(trace[-1][1])}" if trace else None
+    if final and points[-1] != final:
+        points[-1 if points[-1].split()[0] == final.split()[0] else len(points):] = [final]
     return ", ".join(points)
 
 
