@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
+from math import gcd
 
 from voting.design.quota_search import Fit, best_fit
 from voting.design.problem import Problem
@@ -219,9 +220,20 @@ def search(problem: Problem, *, seed: int = 0, evaluations: int = 3000, seconds:
                         evaluate.clock_stopped, tuple(evaluate.trace))
 
 
+def _reduced(weights: Weights) -> Weights:
+    """The weights divided by their greatest common divisor: the same games (quota q becomes ceil(q / g)).
+
+    >>> _reduced((50, 50, 100))
+    (1, 1, 2)
+    """
+    divisor = gcd(*weights)
+    return tuple(w // divisor for w in weights)
+
+
 def _distinct_best(evaluate: _Evaluator, keep: int) -> tuple[tuple[Weights, Fit], ...]:
     """The best rules at their optimal quota over every allowed quota, one per distinct power distribution
-    (the one with the least total weight: the same power with smaller numbers is easier to explain)."""
+    (the one with the least total weight, divided by any common factor: the same power with smaller numbers
+    is easier to explain)."""
     ranked = sorted((w for w, fit in evaluate.fits.items() if fit is not None),
                     key=lambda w: (evaluate.key(w), sum(w), w))
     shortlist, seen_here = [], set()
@@ -232,7 +244,7 @@ def _distinct_best(evaluate: _Evaluator, keep: int) -> tuple[tuple[Weights, Fit]
             shortlist.append(weights)
             if len(shortlist) == 2 * keep:
                 break
-    final = [(w, evaluate.fit(w, None)) for w in shortlist]
+    final = [(w, evaluate.fit(w, None)) for w in map(_reduced, shortlist)]
     final.sort(key=lambda pair: (pair[1].key(evaluate.problem.measure), sum(pair[0]), pair[0]))
     chosen, seen = [], set()
     for weights, fit in final:
