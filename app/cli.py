@@ -1,5 +1,5 @@
-"""The ``concord`` command: serve, demo, db upgrade|downgrade|roles, close-due, create-admin, tally, power, verify,
-export."""
+"""The ``concord`` command: serve, demo, db upgrade|downgrade|roles, close-due, create-admin, tally, power, design,
+verify, export."""
 
 import argparse
 import os
@@ -123,6 +123,7 @@ def build_parser() -> argparse.ArgumentParser:
     admin.add_argument("--password", required=True)
     admin.set_defaults(run=_create_admin)
     for name, help_text in (("tally", "count a ballot file"), ("power", "power indices of a weighted game"),
+                            ("design", "weights and a quota that give each member the intended power"),
                             ("verify", "verify an exported log offline"), ("verify-receipt", "check a vote receipt"),
                             ("export", "export a coalition's log")):
         delegated = commands.add_parser(name, help=help_text, add_help=False)
@@ -130,8 +131,8 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-DELEGATED = {"tally": "voting.cli.tally", "power": "voting.cli.power", "verify": "governance.log.verify_cli",
-             "verify-receipt": "governance.log.receipt_cli", "export": "app.export_cli"}
+DELEGATED = {"tally": "voting.cli.tally", "power": "voting.cli.power", "design": "voting.cli.design",
+             "verify": "governance.log.verify_cli", "verify-receipt": "governance.log.receipt_cli", "export": "app.export_cli"}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
