@@ -12,9 +12,11 @@ def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from app import migrate
+    from app.server import uvicorn_options
 
-    migrate.upgrade(get_settings().database_url)
-    uvicorn.run("app.asgi:app", host=args.host, port=args.port, workers=args.workers, proxy_headers=True)
+    settings = get_settings()
+    migrate.upgrade(settings.database_url)
+    uvicorn.run("app.asgi:app", host=args.host, port=args.port, workers=args.workers, **uvicorn_options(settings))
     return 0
 
 

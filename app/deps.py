@@ -37,6 +37,11 @@ def bearer_secret(request: Request) -> str | None:
     return None
 
 
+def client_address(request: Request) -> str:
+    """The address a rate limit counts by: the peer, or the proxy's ``X-Forwarded-For`` as ``concord serve`` trusts it."""
+    return request.client.host if request.client else "unknown"
+
+
 def get_optional_account(request: Request, session: SessionDep) -> Account | None:
     secret = bearer_secret(request)
     if secret is not None:

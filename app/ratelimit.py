@@ -33,3 +33,28 @@ class LoginLimiter:
                 raise TooManyAttempts(TOO_MANY_ATTEMPTS[kind], wait=wait)
         for kind, key in (("account", username.strip().lower()), ("address", address)):
             self.attempts[(kind, key)].append(now)
+
+
+TOO_MANY_WHAT_IFS = N_("Too many what-if analyses from this address without an account; sign in, or try again in "
+                       "%(wait)s seconds.")
+
+
+class AddressLimiter:
+    """At most ``per_address`` requests of one kind per client address in ``window``: what-ifs asked without an
+    account, each of which may compute two power reports. Addresses with nothing in the window are forgotten."""
+
+    def __init__(self, *, per_address: int = 30, window: timedelta = timedelta(minutes=5),
+                 message: str = TOO_MANY_WHAT_IFS) -> None:
+        self.per_address, self.window, self.message = per_address, window, message
+        self.seen: dict[str, deque[datetime]] = {}
+
+    def check(self, *, address: str, now: datetime) -> None:
+        seen = self.seen.setdefault(address, deque())
+        while seen and now - seen[0] > self.window:
+            seen.popleft()
+        if len(seen) >= self.per_address:
+            raise TooManyAttempts(self.message, wait=int((seen[0] + self.window - now).total_seconds()) + 1)
+        seen.append(now)
+        if len(self.seen) > 10_000:
+            for stale in [key for key, times in self.seen.items() if not times or now - times[-1] > self.window]:
+                del self.seen[stale]

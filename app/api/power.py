@@ -1,15 +1,18 @@
 """Power analysis: each rule's power report, who was pivotal in past ballots, and rule what-ifs."""
 
+import json
+from collections.abc import Sequence
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any, Literal
 
+from fastapi import Request
 from pydantic import BaseModel, Field
 from sqlmodel import select
 
 from app.api.common import coalition_router
 from app.api.schemas import Strict
-from app.deps import SessionDep
+from app.deps import SessionDep, client_address, get_optional_account
 from governance import coalitions, members, power, rules
 from governance.errors import RuleViolation
 from governance.log.recount import count_ballot
@@ -87,13 +90,25 @@ def _rule_power(kind: str, rule: dict, eligible: list[dict[str, str]]) -> RulePo
     return RulePower(kind=kind, rule_description=rules.describe_rule(rule), report=report)
 
 
+def game_key(kind: str, rule: dict, eligible: Sequence[dict]) -> tuple:
+    return kind, json.dumps(rule, sort_keys=True, default=str), tuple(
+        (row["member"], row.get("name", ""), str(row["weight"])) for row in eligible)
+
+
+def rule_powers(request: Request, games: Sequence[tuple[str, dict, list[dict[str, str]]]]) -> list[RulePower]:
+    """Each (kind, rule, members) game's power report, computed on the app's budgeted workers (app/budget.py)."""
+    key = tuple(game_key(*game) for game in games)
+    return request.app.state.compute_budget.run(key, lambda: [_rule_power(*game) for game in games])
+
+
 @router.get("/power", response_model=PowerPage)
-def read_power(slug: str, session: SessionDep) -> PowerPage:
-    """Each yes/no rule's power report over the active members (a priori model, everyone voting)."""
+def read_power(slug: str, request: Request, session: SessionDep) -> PowerPage:
+    """Each yes/no rule's power report over the active members (a priori model, everyone voting); a 503 with
+    Retry-After when the reports take longer than the server's time budget (they are then ready a little later)."""
     coalition = coalitions.get_coalition(session, slug)
     eligible = _eligible(session, coalition)
     current = coalitions.get_rules(session, coalition)
-    reports = [_rule_power(kind, current[kind], eligible) for kind in rules.YES_NO_KINDS if eligible]
+    reports = rule_powers(request, [(kind, current[kind], eligible) for kind in rules.YES_NO_KINDS]) if eligible else []
     return PowerPage(model=power.MODEL, members=len(eligible), reports=reports)
 
 
@@ -137,9 +152,11 @@ def _ratio(part: int, whole: int) -> str | None:
 
 
 @router.post("/power/what-if", response_model=WhatIfResult)
-def what_if(slug: str, body: WhatIf, session: SessionDep) -> WhatIfResult:
+def what_if(slug: str, body: WhatIf, request: Request, session: SessionDep) -> WhatIfResult:
     """The power report under other weights or another rule, beside the current one, and which past
-    outcomes would have differed; nothing is stored."""
+    outcomes would have differed; nothing is stored. Without an account, limited per address like signing in."""
+    if get_optional_account(request, session) is None:
+        request.app.state.what_if_limiter.check(address=client_address(request), now=request.app.state.clock())
     coalition = coalitions.get_coalition(session, slug)
     current_rule = coalitions.get_rules(session, coalition)[body.kind]
     proposed_rule = rules.normalize_rule(body.kind, body.rule) if body.rule else current_rule
@@ -159,6 +176,7 @@ def what_if(slug: str, body: WhatIf, session: SessionDep) -> WhatIfResult:
         if would_be["outcome"] != proposal.outcome:
             changed.append(ChangedOutcome(number=proposal.number, title=proposal.title, recorded=proposal.outcome or "",
                                           would_be=would_be["outcome"]))
-    return WhatIfResult(kind=body.kind, current=_rule_power(body.kind, current_rule, eligible),
-                        proposed=_rule_power(body.kind, proposed_rule, proposed), changed_outcomes=changed,
+    current, proposed_power = rule_powers(request, [(body.kind, current_rule, eligible),
+                                                    (body.kind, proposed_rule, proposed)])
+    return WhatIfResult(kind=body.kind, current=current, proposed=proposed_power, changed_outcomes=changed,
                         ballots_recounted=recounted)
