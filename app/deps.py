@@ -38,7 +38,7 @@ def bearer_secret(request: Request) -> str | None:
 
 
 def client_address(request: Request) -> str:
-    """The address a rate limit counts by: the peer, or the proxy's ``X-Forwarded-For`` as ``concord serve`` trusts it."""
+    """The address a rate limit counts by: the peer, or ``X-Forwarded-For`` from a proxy on 127.0.0.1 (uvicorn)."""
     return request.client.host if request.client else "unknown"
 
 
