@@ -88,3 +88,21 @@ def test_anonymous_what_ifs_are_limited_per_address_and_signed_in_ones_are_not(e
     assert signed_in == [200, 200, 200]
     assert int(refused.headers["retry-after"]) > 0 and "without an account" in refused.json()["detail"]
     assert page.status_code == 429
+
+
+def test_limiters_forget_keys_with_nothing_left_in_their_window_and_stay_bounded() -> None:
+    from datetime import datetime, timedelta, timezone
+
+    from app.ratelimit import FORGET_PAST, AddressLimiter, LoginLimiter
+
+    login, what_ifs = LoginLimiter(), AddressLimiter()
+    start = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    largest = 0
+    for hour in range(6):  # a flood of made-up names: 6 x FORGET_PAST of them, an hour apart in batches
+        now = start + timedelta(hours=hour)
+        for n in range(FORGET_PAST):
+            login.check(username=f"made-up-{hour}-{n}", address=f"addr-{hour}-{n}", now=now)
+            what_ifs.check(address=f"addr-{hour}-{n}", now=now)
+        largest = max(largest, len(login.attempts) // 2, len(what_ifs.seen))
+
+    assert largest <= 4 * FORGET_PAST
