@@ -35,7 +35,8 @@ def create_app(engine: Engine | None = None, *, settings: Settings | None = None
     app.state.log_signer = app.state.log_keys.signer()
     app.state.login_limiter = LoginLimiter()
     app.state.what_if_limiter = AddressLimiter(per_address=settings.what_ifs_per_address)
-    app.state.compute_budget = ComputeBudget(seconds=settings.compute_seconds)
+    app.state.compute_budget = ComputeBudget(seconds=settings.compute_seconds,
+                                            processes=settings.compute_processes)
     install_error_handlers(app)
     # Routes match in the order they are included: the busiest one, casting a vote, first.
     for module in (votes, coalitions, members, accounts, proposals, power, log):

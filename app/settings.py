@@ -22,9 +22,10 @@ class Settings(BaseSettings):
 
     The server's limits (README, "Security model"): a request's head must arrive within ``header_timeout`` seconds and
     its body within ``body_timeout`` (else 408), an idle connection closes after ``keep_alive`` seconds, and past
-    ``max_concurrency`` open connections or requests a process answers 503. A power analysis a request asks for gets
-    ``compute_seconds`` (else 503 with Retry-After, and it goes on in the background); without an account one address
-    may ask ``what_ifs_per_address`` what-ifs in 5 minutes.
+    ``max_concurrency`` open connections or requests a process answers 503. A power analysis a request asks for runs
+    in one of ``compute_processes`` worker processes (0: threads in the server's own process) and gets
+    ``compute_seconds`` (else 503 with Retry-After, and it goes on in the background); without an account one
+    address may ask ``what_ifs_per_address`` what-ifs in 5 minutes.
     """
 
     model_config = SettingsConfigDict(env_prefix="CONCORD_")
@@ -44,6 +45,7 @@ class Settings(BaseSettings):
     keep_alive: float = Field(default=5, gt=0, le=600)
     max_concurrency: int = Field(default=500, ge=1, le=100_000)
     compute_seconds: float = Field(default=3, gt=0, le=600)
+    compute_processes: int = Field(default=2, ge=0, le=64)
     what_ifs_per_address: int = Field(default=30, ge=1, le=1_000_000)
 
     def pool_options(self) -> dict[str, float]:

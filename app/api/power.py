@@ -12,13 +12,13 @@ from sqlmodel import select
 
 from app.api.common import coalition_router
 from app.api.schemas import Strict
+from app.budget import power_reports
 from app.deps import SessionDep, client_address, get_optional_account
 from governance import coalitions, members, power, rules
 from governance.errors import RuleViolation
 from governance.log.recount import count_ballot
 from governance.models import Ballot, Member, Proposal, Vote
 from voting.exact import format_exact
-from voting.power import PowerError
 
 router = coalition_router("power")
 
@@ -82,23 +82,21 @@ def _eligible(session, coalition) -> list[dict[str, str]]:  # noqa: ANN001
     return [{"member": m.slug, "name": m.name, "weight": m.weight} for m in rows]
 
 
-def _rule_power(kind: str, rule: dict, eligible: list[dict[str, str]]) -> RulePower:
-    try:
-        report = power.power_report(rule, eligible)
-    except PowerError as error:
-        raise RuleViolation("power analysis: %(error)s", error=str(error)) from None
-    return RulePower(kind=kind, rule_description=rules.describe_rule(rule), report=report)
-
-
 def game_key(kind: str, rule: dict, eligible: Sequence[dict]) -> tuple:
     return kind, json.dumps(rule, sort_keys=True, default=str), tuple(
         (row["member"], row.get("name", ""), str(row["weight"])) for row in eligible)
 
 
 def rule_powers(request: Request, games: Sequence[tuple[str, dict, list[dict[str, str]]]]) -> list[RulePower]:
-    """Each (kind, rule, members) game's power report, computed on the app's budgeted workers (app/budget.py)."""
+    """Each (kind, rule, members) game's power report, computed by the app's budgeted workers (app/budget.py)."""
     key = tuple(game_key(*game) for game in games)
-    return request.app.state.compute_budget.run(key, lambda: [_rule_power(*game) for game in games])
+    found = request.app.state.compute_budget.run(key, power_reports, [(rule, eligible) for _, rule, eligible in games])
+    powers = []
+    for (kind, rule, _), (report, error) in zip(games, found):
+        if error is not None:
+            raise RuleViolation("power analysis: %(error)s", error=error)
+        powers.append(RulePower(kind=kind, rule_description=rules.describe_rule(rule), report=report))
+    return powers
 
 
 @router.get("/power", response_model=PowerPage)

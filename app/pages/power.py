@@ -10,6 +10,7 @@ from markupsafe import Markup
 from sqlmodel import Session
 
 from app.api.power import game_key, read_history
+from app.budget import power_reports
 from app.deps import SessionDep
 from app.pages.charts import BANZHAF, SHAPLEY_SHUBIK, WEIGHT, Bar, bar_chart
 from app.pages.common import CoalitionDep, coalition_pages
@@ -17,7 +18,6 @@ from app.pages.words import CHOICES, KIND_NAMES, N_, describe_rule
 from app.templating import render
 from governance import coalitions, members, power, rules
 from governance.models import Ballot, Coalition, Vote
-from voting.power import PowerError
 from voting.power_stats import concentration
 
 __all__ = ["PowerRow", "ReportView", "ballot_power", "eligible_rows", "pivot_sentences", "power_chart",
@@ -147,13 +147,6 @@ def ballot_power(_: Gettext, ballot: Ballot, vote_of: Mapping[str, Vote]) -> dic
     return {"view": report_view(ballot.power, ballot.eligible), "pivots": pivots}
 
 
-def _report_or_error(rule: Mapping, eligible: list[dict]) -> tuple[dict | None, str | None]:
-    try:
-        return power.power_report(rule, eligible), None
-    except PowerError as error:
-        return None, str(error)
-
-
 def _rule_groups(request: Request, session: Session, coalition: Coalition,
                  eligible: list[dict]) -> list[dict]:
     """The yes/no kinds, those with the very same rule shown together."""
@@ -170,7 +163,7 @@ def _rule_groups(request: Request, session: Session, coalition: Coalition,
     rule_list = [group["rule"] for group in groups]
     key = ("page", *(game_key("", rule, eligible) for rule in rule_list))
     for group, (report, error) in zip(groups, request.app.state.compute_budget.run(
-            key, lambda: [_report_or_error(rule, eligible) for rule in rule_list])):
+            key, power_reports, [(rule, eligible) for rule in rule_list])):
         group["view"] = report_view(report, eligible) if report is not None else None
         group["error"] = error
     for group in groups:

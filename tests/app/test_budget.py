@@ -13,7 +13,7 @@ from tests.factories import make_coalition
 
 
 def test_work_within_the_budget_answers_and_is_then_kept() -> None:
-    budget = ComputeBudget(seconds=1)
+    budget = ComputeBudget(seconds=1, processes=0)
     calls = []
 
     first = budget.run("key", lambda: calls.append(1) or 42)
@@ -23,7 +23,7 @@ def test_work_within_the_budget_answers_and_is_then_kept() -> None:
 
 
 def test_work_past_the_budget_is_a_busy_answer_and_its_result_is_served_once_ready() -> None:
-    budget = ComputeBudget(seconds=0.05)
+    budget = ComputeBudget(seconds=0.05, processes=0)
     release = threading.Event()
 
     started = time.perf_counter()
@@ -39,7 +39,7 @@ def test_work_past_the_budget_is_a_busy_answer_and_its_result_is_served_once_rea
 
 
 def test_past_the_pending_cap_new_work_is_refused_at_once() -> None:
-    budget = ComputeBudget(seconds=0.01, workers=1, pending=2)
+    budget = ComputeBudget(seconds=0.01, processes=0, pending=2)
     release = threading.Event()
     for key in ("a", "b"):
         with pytest.raises(Busy):

@@ -3,6 +3,7 @@ longer than the limits say, and the body size limit holds for chunked bodies too
 
 import socket
 import time
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,7 +14,7 @@ import pytest
 from tests.reliability.servers import HOST, PYTHON, Server
 
 LIMITS = {"CONCORD_HEADER_TIMEOUT": "1", "CONCORD_BODY_TIMEOUT": "1", "CONCORD_KEEP_ALIVE": "1",
-          "CONCORD_MAX_BODY_BYTES": "2000", "CONCORD_MAX_CONCURRENCY": "6"}
+          "CONCORD_MAX_BODY_BYTES": "2000", "CONCORD_MAX_CONCURRENCY": "6", "CONCORD_COMPUTE_SECONDS": "1"}
 GRACE = 1.5
 """Seconds past a 1-second limit within which the server must have answered or closed (loaded CI machines)."""
 POST_HEAD = (b"POST /api/v1/auth/tokens HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n")
@@ -134,3 +135,30 @@ def test_connections_past_the_concurrency_limit_get_503_until_the_slow_ones_are_
     assert released == 200
     for connection in idle:
         connection.close()
+
+
+def test_a_power_analysis_past_the_time_budget_gets_503_while_other_requests_are_served(server: ConcordServe) -> None:
+    """The heavy work runs on a worker thread: the event loop keeps answering, and the request ends at the budget."""
+    client = httpx.Client(base_url=server.url, timeout=30)
+    admin = {"username": "big-admin", "password": "a-long-enough-password"}
+    assert client.post("/api/v1/coalitions", json={"slug": "big", "name": "Big", "admin": admin}).status_code == 201
+    token = client.post("/api/v1/auth/tokens", json=admin).json()["token"]
+    for n in range(160):  # heavy-tailed weights: no exact count within the budget, a long estimate
+        response = client.post("/api/v1/coalitions/big/members", headers={"Authorization": f"Bearer {token}"},
+                               json={"name": f"Member {n}", "weight": str(1000 * 10**6 // (n + 1) ** 2 + n)})
+        assert response.status_code == 201, response.text
+    assert client.put("/api/v1/coalitions/big/rules/decision", headers={"Authorization": f"Bearer {token}"},
+                      json={"rule": {"counting": "weighted"}, "reason": "weights"}).status_code == 200
+
+    with ThreadPoolExecutor(1) as pool:
+        started = time.monotonic()
+        heavy = pool.submit(lambda: client.get("/api/v1/coalitions/big/power"))
+        time.sleep(0.3)
+        meanwhile = [_prompt_answer(server) for _ in range(5)]
+        answer, seconds = heavy.result(), time.monotonic() - started
+
+    assert max(meanwhile) < 1.0, meanwhile  # on threads, C calls holding the lock stalled these past 5 s
+    assert answer.status_code in (200, 503)
+    assert seconds < float(LIMITS["CONCORD_COMPUTE_SECONDS"]) + GRACE
+    if answer.status_code == 503:
+        assert int(answer.headers["retry-after"]) > 0
