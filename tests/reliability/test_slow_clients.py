@@ -162,3 +162,18 @@ def test_a_power_analysis_past_the_time_budget_gets_503_while_other_requests_are
     assert seconds < float(LIMITS["CONCORD_COMPUTE_SECONDS"]) + GRACE
     if answer.status_code == 503:
         assert int(answer.headers["retry-after"]) > 0
+
+
+def test_a_head_larger_than_the_limit_gets_431_and_a_large_body_still_passes(server: ConcordServe) -> None:
+    from app.server import MAX_HEAD_BYTES
+
+    start, line = b"GET /api/v1/coalitions HTTP/1.1\r\nHost: x\r\n", b"X-Filler: " + b"a" * 1000 + b"\r\n"
+    big_body = (POST_HEAD + b"Content-Length: 1900\r\nConnection: close\r\n\r\n" + b'{"username": "' + b"u" * 1870
+                + b'", "password": "p"}')
+
+    answer, seconds = _talk(server, [start] + [line] * (2 * MAX_HEAD_BYTES // 1000), pause=0)
+    accepted, _ = _talk(server, [big_body], pause=0)
+
+    assert answer.startswith(b"HTTP/1.1 431"), answer[:100]
+    assert seconds < GRACE
+    assert not accepted.startswith((b"HTTP/1.1 431", b"HTTP/1.1 408", b"HTTP/1.1 5")), accepted[:100]
