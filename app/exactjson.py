@@ -13,13 +13,11 @@ from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException
 
 from governance.errors import N_, RuleViolation, echo
-from governance.text import MAX_EXPONENT
+from governance.text import MAX_DIGITS, MAX_EXPONENT
 
 __all__ = ["MAX_DEPTH", "MAX_DIGITS", "MAX_EXPONENT", "BodyRefused", "ExactJSONRequest", "ExactJSONRoute",
            "check_form", "field_name", "loads_bounded", "number_out_of_bounds"]
 
-MAX_DIGITS = 100
-"""Digits a JSON number may have: an id, a count or a weight needs far fewer; ``int()`` of 5,000 digits fails."""
 MAX_DEPTH = 32
 """Levels of arrays and objects: every body the API takes is two or three levels deep."""
 FORM_NUMBER_REFUSED = N_("The field %(field)s holds a number with more than %(digits)s digits or beyond 1e%(exponent)s; "

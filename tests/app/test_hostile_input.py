@@ -203,3 +203,16 @@ def test_a_weight_with_too_many_digits_in_a_form_is_refused_naming_the_field(dem
 
     assert response.status_code == 422
     assert "weight" in response.text and "100" in response.text
+
+
+@pytest.mark.parametrize("fraction", ["1/" + "9" * 4000, "0." + "3" * 4000, "9" * 150 + "/" + "9" * 151])
+def test_a_share_written_with_thousands_of_digits_is_refused_naming_the_field(demo_client, fraction: str) -> None:
+    client, secretariat = demo_client
+    rule = {"counting": "weighted", "weight_threshold": {"fraction": fraction}}
+
+    stored = client.put("/api/v1/coalitions/wpn/rules/decision", headers=secretariat, json={"rule": rule, "reason": "x"})
+    asked = client.post("/api/v1/coalitions/wpn/power/what-if", headers=secretariat, json={"rule": rule})
+
+    for response in (stored, asked):
+        assert response.status_code == 422
+        assert "rule.weight_threshold.fraction has more than 100 digits" in response.json()["detail"]
