@@ -1,7 +1,7 @@
 """Power analysis: each rule's power report, who was pivotal in past ballots, and rule what-ifs."""
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any, Literal
@@ -97,6 +97,17 @@ def rule_powers(request: Request, games: Sequence[tuple[str, dict, list[dict[str
             raise RuleViolation("power analysis: %(error)s", error=error)
         powers.append(RulePower(kind=kind, rule_description=rules.describe_rule(rule), report=report))
     return powers
+
+
+def budgeted_power(request: Request) -> Callable[[Mapping, list], dict]:
+    """``power.power_report`` computed by the app's budgeted workers: what opening a ballot freezes with it."""
+    def report(rule: Mapping, eligible: list) -> dict:
+        [(found, error)] = request.app.state.compute_budget.run(
+            ("ballot", game_key("", dict(rule), eligible)), power_reports, [(rule, eligible)])
+        if error is not None:
+            raise RuleViolation("power analysis: %(error)s", error=error)
+        return found
+    return report
 
 
 @router.get("/power", response_model=PowerPage)

@@ -1,6 +1,7 @@
 """Power analyses on budgeted workers (app/budget.py) and anonymous what-ifs limited per address (app/ratelimit.py)."""
 
 import threading
+from datetime import timedelta
 import time
 
 import pytest
@@ -106,3 +107,30 @@ def test_limiters_forget_keys_with_nothing_left_in_their_window_and_stay_bounded
         largest = max(largest, len(login.attempts) // 2, len(what_ifs.seen))
 
     assert largest <= 4 * FORGET_PAST
+
+
+def test_opening_a_ballot_whose_power_takes_too_long_is_a_503_that_leaves_no_trace(
+        engine, settings, clock, monkeypatch) -> None:  # noqa: ANN001
+    from tests.factories import make_proposal
+
+    app = create_app(engine, settings=settings.model_copy(update={"compute_seconds": 0.2}), clock=clock)
+    original = power.power_report
+    with TestClient(app) as client:
+        fixture = make_coalition(client, members={"a": 2, "b": 1})
+        number = make_proposal(client, fixture, title="Slow to analyse")
+        size = client.get(fixture.url()).json()["log_size"]
+        monkeypatch.setattr(power, "power_report", lambda *a, **k: time.sleep(1) or original(*a, **k))
+        closes_at = (clock.now + timedelta(days=3)).isoformat()
+
+        started = time.perf_counter()
+        refused = client.post(fixture.url(f"/proposals/{number}/ballot"), headers=fixture.admin,
+                              json={"closes_at": closes_at})
+        seconds = time.perf_counter() - started
+        after = client.get(fixture.url()).json()["log_size"]
+        time.sleep(1.2)
+        retried = client.post(fixture.url(f"/proposals/{number}/ballot"), headers=fixture.admin,
+                              json={"closes_at": closes_at})
+
+    assert refused.status_code == 503 and seconds < 0.9
+    assert after == size
+    assert retried.status_code == 201, retried.text
