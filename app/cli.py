@@ -13,13 +13,14 @@ def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from app import dbroles, migrate
+    from app.server import uvicorn_options
 
     settings = get_settings()
     if _migrate(settings, migrate.upgrade_as_owner, "head"):
         return 1
     if problems := dbroles.application_problems(settings):
         print(dbroles.warn(problems), file=sys.stderr)
-    uvicorn.run("app.asgi:app", host=args.host, port=args.port, workers=args.workers, proxy_headers=True)
+    uvicorn.run("app.asgi:app", host=args.host, port=args.port, workers=args.workers, **uvicorn_options(settings))
     return 0
 
 

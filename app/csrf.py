@@ -6,6 +6,8 @@ import hmac
 from fastapi import Request
 from starlette.datastructures import FormData
 
+from app.exactjson import check_form
+
 FIELD = "csrf_token"
 HEADER = "x-csrf-token"
 
@@ -30,4 +32,5 @@ async def verified_form(request: Request) -> FormData:
     sent = form.get(FIELD) or request.headers.get(HEADER)
     if request.state.page_session.fresh or not token_matches(request, sent):
         raise CsrfRefused()
+    check_form(form.multi_items())
     return form

@@ -37,6 +37,11 @@ def bearer_secret(request: Request) -> str | None:
     return None
 
 
+def client_address(request: Request) -> str:
+    """The address a rate limit counts by: the peer, or ``X-Forwarded-For`` from a proxy on 127.0.0.1 (uvicorn)."""
+    return request.client.host if request.client else "unknown"
+
+
 def get_optional_account(request: Request, session: SessionDep) -> Account | None:
     secret = bearer_secret(request)
     if secret is not None:
@@ -69,6 +74,12 @@ def require_member_of(account: Account, coalition: Coalition) -> Account:
     if account.coalition_id != coalition.id:
         raise Forbidden("Your account belongs to another coalition, not %(coalition)s.", coalition=coalition.name)
     return account
+
+
+def limit_anonymous_what_ifs(request: Request, session: Session) -> None:
+    """Without an account, what-ifs are limited per address like signing in (each one is a power computation)."""
+    if get_optional_account(request, session) is None:
+        request.app.state.what_if_limiter.check(address=client_address(request), now=request.app.state.clock())
 
 
 def settle_due(request: Request, slug: str, now: NowDep, session: SessionDep) -> None:

@@ -9,12 +9,13 @@ from starlette.middleware.gzip import GZipMiddleware
 from sqlalchemy.engine import Engine
 
 from app.api import accounts, coalitions, design, log, members, power, proposals, votes
+from app.budget import ComputeBudget
 from app.db import make_engine
 from app.errors import install_error_handlers
 from app.limits import BodyLimit
 from app.logkeys import LogKeys
 from app.pages import install_pages
-from app.ratelimit import LoginLimiter
+from app.ratelimit import AddressLimiter, LoginLimiter
 from app.settings import Settings, get_settings
 from governance.clock import utcnow
 
@@ -33,13 +34,16 @@ def create_app(engine: Engine | None = None, *, settings: Settings | None = None
     app.state.log_keys = LogKeys(settings.key_dir, settings.log_host)
     app.state.log_signer = app.state.log_keys.signer()
     app.state.login_limiter = LoginLimiter()
+    app.state.what_if_limiter = AddressLimiter(per_address=settings.what_ifs_per_address)
+    app.state.compute_budget = ComputeBudget(seconds=settings.compute_seconds,
+                                            processes=settings.compute_processes)
     install_error_handlers(app)
     # Routes match in the order they are included: the busiest one, casting a vote, first.
     for module in (votes, coalitions, members, accounts, proposals, power, design, log):
         for name in ("router", "scoped", "auth"):
             if hasattr(module, name):
                 app.include_router(getattr(module, name))
-    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes, timeout=settings.body_timeout)
     app.add_middleware(GZipMiddleware, minimum_size=1000)
     logging.getLogger("concord").setLevel(logging.INFO)
     install_pages(app)

@@ -6,6 +6,21 @@ from datetime import datetime, timedelta
 from governance.errors import N_, DomainError
 
 
+FORGET_PAST = 10_000
+"""Keys a limiter keeps before it forgets those with nothing left in the window."""
+
+
+def forget_stale(times: dict, since: datetime, at: int) -> int:
+    """Once ``times`` holds ``at`` keys, drop those with nothing since ``since`` (a flood of made-up usernames or
+    addresses must not grow memory without end); the next size to do it again, twice what is left, so that the
+    work stays proportional to the requests."""
+    if len(times) < at:
+        return at
+    for stale in [key for key, seen in times.items() if not seen or seen[-1] < since]:
+        del times[stale]
+    return max(FORGET_PAST, 2 * len(times))
+
+
 class TooManyAttempts(DomainError):
     status_code = 429
 
@@ -22,6 +37,7 @@ class LoginLimiter:
         self.limits = {"account": per_account, "address": per_address}
         self.window = window
         self.attempts: dict[tuple[str, str], deque[datetime]] = defaultdict(deque)
+        self._forget_at = FORGET_PAST
 
     def check(self, *, username: str, address: str, now: datetime) -> None:
         for kind, key in (("account", username.strip().lower()), ("address", address)):
@@ -33,3 +49,28 @@ class LoginLimiter:
                 raise TooManyAttempts(TOO_MANY_ATTEMPTS[kind], wait=wait)
         for kind, key in (("account", username.strip().lower()), ("address", address)):
             self.attempts[(kind, key)].append(now)
+        self._forget_at = forget_stale(self.attempts, now - self.window, self._forget_at)
+
+
+TOO_MANY_WHAT_IFS = N_("Too many what-if analyses from this address without an account; sign in, or try again in "
+                       "%(wait)s seconds.")
+
+
+class AddressLimiter:
+    """At most ``per_address`` requests of one kind per client address in ``window``: what-ifs asked without an
+    account, each of which may compute two power reports. Addresses with nothing in the window are forgotten."""
+
+    def __init__(self, *, per_address: int = 30, window: timedelta = timedelta(minutes=5),
+                 message: str = TOO_MANY_WHAT_IFS) -> None:
+        self.per_address, self.window, self.message = per_address, window, message
+        self.seen: dict[str, deque[datetime]] = {}
+        self._forget_at = FORGET_PAST
+
+    def check(self, *, address: str, now: datetime) -> None:
+        seen = self.seen.setdefault(address, deque())
+        while seen and now - seen[0] > self.window:
+            seen.popleft()
+        if len(seen) >= self.per_address:
+            raise TooManyAttempts(self.message, wait=int((seen[0] + self.window - now).total_seconds()) + 1)
+        seen.append(now)
+        self._forget_at = forget_stale(self.seen, now - self.window, self._forget_at)

@@ -22,6 +22,13 @@ class Settings(BaseSettings):
 
     On PostgreSQL, ``migration_database_url`` connects as the role that owns the tables and runs the migrations, and
     ``database_url`` as the application's role, which may only read and append to the log (``concord db roles``).
+
+    The server's limits (README, "Security model"): a request's head must arrive within ``header_timeout`` seconds and
+    its body within ``body_timeout`` (else 408), an idle connection closes after ``keep_alive`` seconds, and past
+    ``max_concurrency`` open connections or requests a process answers 503. A power analysis a request asks for runs
+    in one of ``compute_processes`` worker processes (0: threads in the server's own process) and gets
+    ``compute_seconds`` (else 503 with Retry-After, and it goes on in the background); without an account one
+    address may ask ``what_ifs_per_address`` what-ifs in 5 minutes.
     """
 
     model_config = SettingsConfigDict(env_prefix="CONCORD_")
@@ -37,6 +44,13 @@ class Settings(BaseSettings):
     db_pool_size: int = Field(default=POOL_SIZE, ge=1, le=1000)
     db_max_overflow: int = Field(default=MAX_OVERFLOW, ge=0, le=1000)
     db_pool_timeout: float = Field(default=POOL_TIMEOUT, gt=0, le=300)
+    header_timeout: float = Field(default=10, gt=0, le=600)
+    body_timeout: float = Field(default=30, gt=0, le=3600)
+    keep_alive: float = Field(default=5, gt=0, le=600)
+    max_concurrency: int = Field(default=500, ge=1, le=100_000)
+    compute_seconds: float = Field(default=3, gt=0, le=600)
+    compute_processes: int = Field(default=2, ge=0, le=64)
+    what_ifs_per_address: int = Field(default=30, ge=1, le=1_000_000)
 
     def migration_url(self) -> str:
         """Where migrations run: as the owner of the tables (``CONCORD_MIGRATION_DATABASE_URL``), or, when that is

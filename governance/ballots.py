@@ -1,7 +1,7 @@
 """Ballots: open with a frozen rule and frozen weights, cast and change votes, close exactly once."""
 
 import secrets
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timedelta
 from functools import cache
 
@@ -44,8 +44,10 @@ def votes_of(session: Session, ballot: Ballot) -> list[tuple[Vote, Member]]:
 
 
 def open_ballot(session: Session, *, coalition: Coalition, actor: Account, proposal: Proposal, closes_at: datetime,
-                now: datetime, rule: Mapping[str, object] | None = None, live_results: bool = False) -> Ballot:
-    """Open the ballot of a draft proposal, freezing its rule, the eligible members' weights and their power."""
+                now: datetime, rule: Mapping[str, object] | None = None, live_results: bool = False,
+                power_of: Callable[[Mapping, list], dict] = power.power_report) -> Ballot:
+    """Open the ballot of a draft proposal, freezing its rule, the eligible members' weights and their power
+    (``power_of(rule, eligible)``: the app passes one that computes under its time budget)."""
     if actor.role != "admin":
         raise Forbidden("Only an admin of the coalition can open a ballot.")
     store.lock_head(session, coalition)
@@ -71,7 +73,7 @@ def open_ballot(session: Session, *, coalition: Coalition, actor: Account, propo
     })
     ballot = Ballot(coalition_id=coalition.id, proposal_id=proposal.id, rule=frozen_rule, eligible=eligible,
                     live_results=live_results, opened_at=now, closes_at=closes_at, opened_idx=entry.idx,
-                    power=power.power_report(frozen_rule, eligible) if frozen_rule["type"] == "majority" else None)
+                    power=power_of(frozen_rule, eligible) if frozen_rule["type"] == "majority" else None)
     proposal.state, proposal.updated_at = "open", now
     session.add_all([ballot, proposal])
     session.flush()

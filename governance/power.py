@@ -1,7 +1,7 @@
 """Power analysis of a coalition's rules and ballots: the a priori model, pivotal members, history, what-ifs."""
 
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from fractions import Fraction
@@ -19,7 +19,7 @@ from voting.power import Criterion, ExactTooSlow, Game, PowerError, analyze, mon
 
 __all__ = ["MODEL", "BallotPivots", "ChangedOutcome", "MemberRecord", "PowerCache", "PowerHistory", "RulePower",
            "WhatIfOutcome", "eligible_rows", "game_for_rule", "pivotal_members", "power_history", "power_report",
-           "rule_power", "switch_alternatives", "what_if"]
+           "rule_power", "rule_powers", "switch_alternatives", "what_if"]
 
 MODEL = ("A priori power: every eligible member votes yes or no, all coalitions equally likely. A member's "
          "Banzhaf power is its share of the swings (coalitions it turns from losing to winning); its "
@@ -156,6 +156,11 @@ def rule_power(kind: str, rule: Mapping[str, object], eligible: Sequence[Mapping
     return RulePower(kind=kind, rule_description=rules.describe_rule(rule), report=report)
 
 
+def rule_powers(games: Sequence[tuple[str, Mapping[str, object], Sequence[Mapping[str, str]]]]) -> list[RulePower]:
+    """Each (kind, rule, members) game's ``rule_power``, computed here and now (the app passes a budgeted one)."""
+    return [rule_power(kind, rule, eligible) for kind, rule, eligible in games]
+
+
 def _closed_majority_ballots(session: Session, coalition: Coalition) -> list[tuple[Ballot, Proposal, dict[str, str]]]:
     rows = session.exec(select(Ballot, Proposal).join(Proposal).where(
         Ballot.coalition_id == coalition.id, Ballot.status == "closed").order_by(Proposal.number)).all()
@@ -241,9 +246,12 @@ class WhatIfOutcome:
 
 
 def what_if(session: Session, *, coalition: Coalition, kind: str, rule: Mapping[str, object] | None,
-            weights: Mapping[str, object]) -> WhatIfOutcome:
+            weights: Mapping[str, object],
+            rule_powers: Callable[[Sequence[tuple[str, Mapping, list]]], list[RulePower]] = rule_powers,
+            ) -> WhatIfOutcome:
     """The power report under other weights or another rule (None: the current one), beside the current one, and
-    which past outcomes of ``kind`` would have differed; nothing is stored. An unknown member is NotFound."""
+    which past outcomes of ``kind`` would have differed; nothing is stored. An unknown member is NotFound.
+    ``rule_powers`` computes the two reports (the app passes one that runs under its time budget)."""
     current_rule = coalitions.get_rules(session, coalition)[kind]
     proposed_rule = rules.normalize_rule(kind, rule) if rule else current_rule
     eligible = eligible_rows(session, coalition=coalition)
@@ -262,6 +270,6 @@ def what_if(session: Session, *, coalition: Coalition, kind: str, rule: Mapping[
         if would_be["outcome"] != proposal.outcome:
             changed.append(ChangedOutcome(number=proposal.number, title=proposal.title, recorded=proposal.outcome or "",
                                           would_be=would_be["outcome"]))
-    return WhatIfOutcome(kind=kind, current=rule_power(kind, current_rule, eligible),
-                         proposed=rule_power(kind, proposed_rule, proposed), changed_outcomes=changed,
+    current, proposed_power = rule_powers([(kind, current_rule, eligible), (kind, proposed_rule, proposed)])
+    return WhatIfOutcome(kind=kind, current=current, proposed=proposed_power, changed_outcomes=changed,
                          ballots_recounted=recounted)

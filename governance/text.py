@@ -9,6 +9,8 @@ from typing import Literal
 from governance.errors import N_, RuleViolation
 
 MAX_EXPONENT = 100
+MAX_DIGITS = 100
+"""Digits a number may have, as JSON or as text ("1/3", "12.5"): an id, a count, a weight or a share needs far fewer."""
 SLUG_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 INVALID_SLUG = {
     "Coalition": N_("Coalition slug %(slug)s is not valid: use 1 to 64 lowercase letters, digits and dashes, "
@@ -50,6 +52,9 @@ def check_number_size(value: object, *, field: str) -> None:
         for key, item in value.items():
             check_number_size(item, field=f"{field}.{key}")
         return
+    if isinstance(value, str) and len(value) > MAX_DIGITS and sum(map(str.isdigit, value)) > MAX_DIGITS:
+        raise RuleViolation("%(field)s has more than %(digits)s digits; give an ordinary number such as 12.5 or 1/3.",
+                            field=field, digits=MAX_DIGITS)
     if isinstance(value, str) and "/" not in value:
         try:
             value = decimal.Decimal(value.strip().replace("_", ""))

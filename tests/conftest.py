@@ -236,7 +236,9 @@ def clock() -> FakeClock:
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    return Settings(database_url="sqlite:///unused.db", key_dir=tmp_path / "keys", log_host="concord.test")
+    # Power analyses on threads: an in-process test app need not start worker processes (app/budget.py).
+    return Settings(database_url="sqlite:///unused.db", key_dir=tmp_path / "keys", log_host="concord.test",
+                    compute_processes=0)
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from sqlmodel import select
 
 from app.api.common import coalition_router
 from app.api.schemas import ERROR_RESPONSES, AccountCreate, AccountPublic, TokenCreate, TokenIssued, TokenPublic
-from app.deps import CurrentAccountDep, NowDep, SessionDep, require_admin
+from app.deps import CurrentAccountDep, client_address, NowDep, SessionDep, require_admin
 from app.exactjson import ExactJSONRoute
 from governance import accounts, coalitions, members
 from governance.models import Account, ApiToken, Coalition, Member
@@ -68,8 +68,7 @@ def issue_token(body: TokenCreate, request: Request, session: SessionDep, now: N
     return TokenIssued(**token_public(token).model_dump(), token=secret)
 
 
-def _address(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
+_address = client_address
 
 
 @auth.get("/tokens", response_model=list[TokenPublic])

@@ -1,13 +1,16 @@
 """Power analysis: each rule's power report, who was pivotal in past ballots, and rule what-ifs."""
 
+
 from decimal import Decimal
 from typing import Any, Literal
 
+from fastapi import Request
 from pydantic import BaseModel, Field
 
 from app.api.common import coalition_router
 from app.api.schemas import Strict
-from app.deps import SessionDep
+from app.budget import budgeted_rule_powers
+from app.deps import SessionDep, limit_anonymous_what_ifs
 from governance import coalitions, power, rules
 
 router = coalition_router("power")
@@ -68,12 +71,14 @@ class PowerHistory(BaseModel):
 
 
 @router.get("/power", response_model=PowerPage)
-def read_power(slug: str, session: SessionDep) -> PowerPage:
-    """Each yes/no rule's power report over the active members (a priori model, everyone voting)."""
+def read_power(slug: str, request: Request, session: SessionDep) -> PowerPage:
+    """Each yes/no rule's power report over the active members (a priori model, everyone voting); a 503 with
+    Retry-After when the reports take longer than the server's time budget (they are then ready a little later)."""
     coalition = coalitions.get_coalition(session, slug)
     eligible = power.eligible_rows(session, coalition=coalition)
     current = coalitions.get_rules(session, coalition)
-    reports = [_public(power.rule_power(kind, current[kind], eligible)) for kind in rules.YES_NO_KINDS if eligible]
+    games = [(kind, current[kind], eligible) for kind in rules.YES_NO_KINDS]
+    reports = [_public(found) for found in budgeted_rule_powers(request)(games)] if eligible else []
     return PowerPage(model=power.MODEL, members=len(eligible), reports=reports)
 
 
@@ -89,9 +94,10 @@ def read_history(slug: str, session: SessionDep) -> PowerHistory:
 
 
 @router.post("/power/what-if", response_model=WhatIfResult)
-def what_if(slug: str, body: WhatIf, session: SessionDep) -> WhatIfResult:
+def what_if(slug: str, body: WhatIf, request: Request, session: SessionDep) -> WhatIfResult:
     """The power report under other weights or another rule, beside the current one, and which past
-    outcomes would have differed; nothing is stored."""
+    outcomes would have differed; nothing is stored. Without an account, limited per address like signing in."""
+    limit_anonymous_what_ifs(request, session)
     outcome = power.what_if(session, coalition=coalitions.get_coalition(session, slug), kind=body.kind,
-                            rule=body.rule, weights=body.weights)
+                            rule=body.rule, weights=body.weights, rule_powers=budgeted_rule_powers(request))
     return WhatIfResult.model_validate(outcome, from_attributes=True)

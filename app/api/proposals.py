@@ -1,8 +1,9 @@
 """Proposals, their ballots and votes."""
 
-from fastapi import Query, status
+from fastapi import Query, Request, status
 
 from app.api.common import Limit, Offset, coalition_router
+from app.budget import budgeted_power
 from app.api.schemas import (BallotOpen, BallotPublic, EligibleMember, Page, ProposalCreate, ProposalList,
                              ProposalPublic, ProposalUpdate, VoteList, Withdrawal)
 from app.deps import CurrentAccountDep, NowDep, OptionalAccountDep, SessionDep, require_admin, require_member_of
@@ -98,14 +99,15 @@ def ballot_public(session, ballot: Ballot, proposal: Proposal) -> BallotPublic: 
 
 
 @router.post("/proposals/{number}/ballot", status_code=status.HTTP_201_CREATED, response_model=BallotPublic)
-def open_ballot(slug: str, number: int, body: BallotOpen, session: SessionDep, account: CurrentAccountDep,
-                now: NowDep) -> BallotPublic:
+def open_ballot(slug: str, number: int, body: BallotOpen, request: Request, session: SessionDep,
+                account: CurrentAccountDep, now: NowDep) -> BallotPublic:
     """Open the ballot on a draft (admins): the rule and the members' weights are frozen now."""
     coalition = coalitions.get_coalition(session, slug)
     require_admin(account, coalition)
     proposal = proposals.get_proposal(session, coalition=coalition, number=number)
     ballot = ballots.open_ballot(session, coalition=coalition, actor=account, proposal=proposal,
-                                 closes_at=body.closes_at, now=now, rule=body.rule, live_results=body.live_results)
+                                 closes_at=body.closes_at, now=now, rule=body.rule, live_results=body.live_results,
+                                 power_of=budgeted_power(request))
     return ballot_public(session, ballot, proposal)
 
 

@@ -316,10 +316,12 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
         (403, "The account may not do this here."),
         (404, "No such coalition, member, proposal or entry."),
         (409, "Conflicts with the current state (closed ballot, taken name, concurrent change)."),
+        (408, "The request body did not arrive within the server's time limit."),
         (413, "The request body is too large."),
-        (422, "Invalid fields, or a value the rules refuse."),
-        (429, "Too many sign-in attempts; try again later."),
-        (503, "The database is unavailable right now; nothing was changed."),
+        (422, "Invalid fields, a value the rules refuse, or a number, text or nesting beyond the body's bounds."),
+        (429, "Too many sign-in attempts, or what-ifs without an account; Retry-After says when to try again."),
+        (503, "The database is unavailable, or a power analysis takes longer than the time budget; nothing was "
+              "changed; Retry-After says when to try again."),
     )
 }
 

@@ -6,6 +6,7 @@ from fastapi import Request
 from fastapi.responses import Response
 from sqlmodel import select
 
+from app.budget import budgeted_power
 from app.deps import NowDep, SessionDep
 from app.pages.common import (AdminDep, CoalitionDep, FormDep, coalition_pages, error_text,
                               field_of, see_other, text)
@@ -161,7 +162,8 @@ def open_ballot(request: Request, number: int, form: FormDep, coalition: Coaliti
         if closes_at is None:
             raise RuleViolation("Give the closing date and time.")
         ballots.open_ballot(session, coalition=coalition, actor=admin, proposal=proposal, closes_at=closes_at,
-                            now=now, rule=rule, live_results=values["live_results"] == "on")
+                            now=now, rule=rule, live_results=values["live_results"] == "on",
+                            power_of=budgeted_power(request))
     except DomainError as error:
         session.rollback()
         field = "closes_at" if closes_at is None or "closes_at" in error.message or "open for" in error.message else "form"

@@ -8,6 +8,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
 from app.csrf import CsrfRefused
+from app.errors import domain_error_headers
 from app.pages.common import SignInRequired, error_text, see_other
 from app.pages.words import N_
 from app.templating import render
@@ -15,7 +16,8 @@ from governance.errors import DomainError
 
 TITLES = {400: N_("This request could not be handled"), 401: N_("Please sign in"), 403: N_("Not allowed"),
           404: N_("Page not found"), 405: N_("Not allowed"), 409: N_("This conflicts with the current state"),
-          413: N_("Too large"), 422: N_("Please check what you entered"), 429: N_("Too many attempts")}
+          413: N_("Too large"), 422: N_("Please check what you entered"),
+          429: N_("Too many attempts"), 503: N_("Please try again shortly")}
 
 
 def _is_api(request: Request) -> bool:
@@ -47,7 +49,9 @@ def install_page_errors(app: FastAPI) -> None:
             return await fallback(request, error, DomainError)
         if error.status_code == 401:
             return see_other(f"/sign-in?next={quote(request.url.path)}")
-        return error_page(request, error.status_code, error_text(request, error))
+        response = error_page(request, error.status_code, error_text(request, error))
+        response.headers.update(domain_error_headers(error) or {})
+        return response
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, error: StarletteHTTPException) -> Response:

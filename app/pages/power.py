@@ -9,6 +9,7 @@ from fastapi.responses import Response
 from markupsafe import Markup
 from sqlmodel import Session
 
+from app.budget import game_key, power_reports
 from app.deps import SessionDep
 from app.pages.charts import BANZHAF, SHAPLEY_SHUBIK, WEIGHT, Bar, bar_chart
 from app.pages.common import CoalitionDep, coalition_pages
@@ -150,13 +151,14 @@ def _rule_groups(request: Request, session: Session, coalition: Coalition,
         if same:
             same["kinds"].append(kind)
             continue
-        group = {"kinds": [kind], "rule": current[kind], "view": None, "error": None,
-                 "words": describe_rule(_, current[kind], request.state.locale)}
-        try:
-            group["view"] = report_view(power.power_report(current[kind], eligible), eligible)
-        except PowerError as error:
-            group["error"] = str(error)
-        groups.append(group)
+        groups.append({"kinds": [kind], "rule": current[kind], "view": None, "error": None,
+                       "words": describe_rule(_, current[kind], request.state.locale)})
+    rule_list = [group["rule"] for group in groups]
+    key = ("page", *(game_key("", rule, eligible) for rule in rule_list))
+    for group, (report, error) in zip(groups, request.app.state.compute_budget.run(
+            key, power_reports, [(rule, eligible) for rule in rule_list])):
+        group["view"] = report_view(report, eligible) if report is not None else None
+        group["error"] = error
     for group in groups:
         titles = [_(KIND_NAMES[kind]) for kind in group["kinds"]]
         group["title"] = _(" and ").join(titles[:1] + [title.lower() for title in titles[1:]])

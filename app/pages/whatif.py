@@ -8,7 +8,8 @@ from fastapi import Request
 from fastapi.responses import Response
 from sqlmodel import Session
 
-from app.deps import SessionDep
+from app.budget import budgeted_rule_powers
+from app.deps import SessionDep, limit_anonymous_what_ifs
 from app.pages.common import CoalitionDep, coalition_pages, error_text
 from app.pages.power import report_view
 from app.pages.words import describe_rule
@@ -86,9 +87,11 @@ def _read_weights(_: Gettext, values: dict[str, str], eligible: list[dict], erro
     return weights
 
 
-def _results(_: Gettext, session: Session, coalition: Coalition, kind: str, rule: dict, weights: dict,
+def _results(_: Gettext, request: Request, session: Session, coalition: Coalition, kind: str, rule: dict, weights: dict,
              eligible: list[dict], locale: str) -> dict:
-    outcome = power.what_if(session, coalition=coalition, kind=kind, rule=rule, weights=weights)
+    limit_anonymous_what_ifs(request, session)
+    outcome = power.what_if(session, coalition=coalition, kind=kind, rule=rule, weights=weights,
+                            rule_powers=budgeted_rule_powers(request))
     proposed_rows = [{**row, "weight": weights.get(row["member"], row["weight"])} for row in eligible]
     return {"current": report_view(outcome.current.report, eligible),
             "proposed": report_view(outcome.proposed.report, proposed_rows),
@@ -110,15 +113,15 @@ def what_if_page(request: Request, coalition: CoalitionDep, session: SessionDep)
     values = {key: query.get(key, "") for key in query} if submitted else rule_values(current, eligible)
     rule = _read_rule(_, values, current, errors)
     weights = _read_weights(_, values, eligible, errors)
-    results = None
+    results, status = None, 422
     if not errors and eligible:
         try:
-            results = _results(_, session, coalition, kind, rule, weights, eligible, request.state.locale)
+            results = _results(_, request, session, coalition, kind, rule, weights, eligible, request.state.locale)
         except DomainError as error:
-            errors["form"] = error_text(request, error)
+            errors["form"], status = error_text(request, error), error.status_code
     htmx = request.headers.get("hx-request") == "true"
     return render(request, "power/whatif.html", {
         "coalition": coalition, "kind": kind, "kinds": rules.YES_NO_KINDS, "values": values, "errors": errors,
         "eligible": eligible, "results": results,
         "current_words": describe_rule(_, current, request.state.locale)},
-        block="whatif" if htmx else None, status_code=422 if errors else 200)
+        block="whatif" if htmx else None, status_code=status if errors else 200)

@@ -54,7 +54,8 @@ def build_world(folder: Path, clock: object) -> World:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "world.db"
     metadata.create_all(make_engine(f"sqlite:///{path}"))
-    settings = Settings(database_url=f"sqlite:///{path}", key_dir=folder / "keys", log_host="concord.test")
+    settings = Settings(database_url=f"sqlite:///{path}", key_dir=folder / "keys", log_host="concord.test",
+                        compute_processes=0)
     with cheap_hashing(), TestClient(_app(path, settings, clock)) as client:
         wpn = make_coalition(client, slug="wpn", members={"alpha": 3, "beta": 2, "gamma": 1, "delta": 1})
         other = make_coalition(client, slug="other", members={"omega": 1})
