@@ -185,6 +185,7 @@ def _amendment_merged(log: ReplayedLog, index: int, body: dict) -> None:
         body["title"], body["body"], body["options"], body["seats"])
     proposal.version = body["version"]
     amendment.state = "merged"
+    amendment.merged = {"title": body["title"], "body": body["body"], "options": body["options"]}
 
 
 def amendment_consequence(log: ReplayedLog, number: int) -> tuple[str, dict] | None:

@@ -150,6 +150,7 @@ class ReplayedAmendment:
     base_version: int
     idx: int
     state: str = "proposed"
+    merged: dict | None = None  # the title, body and options it gave the proposal when merged
 
 
 @dataclass
