@@ -8,13 +8,13 @@ from fastapi import FastAPI
 from starlette.middleware.gzip import GZipMiddleware
 from sqlalchemy.engine import Engine
 
-from app.api import accounts, coalitions, log, members, power, proposals, votes
+from app.api import accounts, agenda, coalitions, deliberation, log, members, power, proposals, votes
 from app.db import make_engine
 from app.errors import install_error_handlers
 from app.limits import BodyLimit
 from app.logkeys import LogKeys
 from app.pages import install_pages
-from app.ratelimit import LoginLimiter
+from app.ratelimit import LoginLimiter, PostLimiter
 from app.settings import Settings, get_settings
 from governance.clock import utcnow
 
@@ -33,9 +33,10 @@ def create_app(engine: Engine | None = None, *, settings: Settings | None = None
     app.state.log_keys = LogKeys(settings.key_dir, settings.log_host)
     app.state.log_signer = app.state.log_keys.signer()
     app.state.login_limiter = LoginLimiter()
+    app.state.post_limiter = PostLimiter(per_window=settings.posts_per_minute)
     install_error_handlers(app)
     # Routes match in the order they are included: the busiest one, casting a vote, first.
-    for module in (votes, coalitions, members, accounts, proposals, power, log):
+    for module in (votes, coalitions, members, accounts, proposals, deliberation, agenda, power, log):
         for name in ("router", "scoped", "auth"):
             if hasattr(module, name):
                 app.include_router(getattr(module, name))

@@ -33,6 +33,8 @@ class Settings(BaseSettings):
     db_pool_size: int = Field(default=POOL_SIZE, ge=1, le=1000)
     db_max_overflow: int = Field(default=MAX_OVERFLOW, ge=0, le=1000)
     db_pool_timeout: float = Field(default=POOL_TIMEOUT, gt=0, le=300)
+    comment_max_length: int = Field(default=5000, ge=1, le=100_000)
+    posts_per_minute: int = Field(default=10, ge=1, le=10_000)  # comments, edits and amendments, per account
 
     def pool_options(self) -> dict[str, float]:
         """The pool keywords of ``app.db.make_engine``."""

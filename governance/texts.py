@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 from governance.errors import Conflict, Forbidden
 from governance.log import store
 from governance.log.commitments import text_commitment
-from governance.models import Account, Coalition, PublishedText
+from governance.models import Account, Coalition, Comment, CommentRevision, PublishedText
 from governance.text import clean_text
 
 __all__ = ["erase_texts", "published_texts", "publish_text"]
@@ -50,7 +50,10 @@ def erase_texts(session: Session, *, coalition: Coalition, actor: Account, texts
 
 
 def published_texts(session: Session, *, coalition: Coalition, size: int) -> list[PublishedText]:
-    """The texts still published whose commitments are in the log's first ``size`` entries, by entry."""
+    """The texts still published whose commitments are in the log's first ``size`` entries, by entry: not erased, and
+    not the revisions of a comment the moderators hide (they come back when it is shown again)."""
+    hidden = select(CommentRevision.text_id).join(Comment, Comment.id == CommentRevision.comment_id).where(
+        Comment.coalition_id == coalition.id, Comment.hidden_text_id.is_not(None))
     return list(session.exec(select(PublishedText).where(
-        PublishedText.coalition_id == coalition.id, PublishedText.log_idx < size, PublishedText.erased_at.is_(None))
-        .order_by(PublishedText.log_idx)))
+        PublishedText.coalition_id == coalition.id, PublishedText.log_idx < size, PublishedText.erased_at.is_(None),
+        PublishedText.id.not_in(hidden)).order_by(PublishedText.log_idx)))
