@@ -95,6 +95,7 @@ class AmendmentPublic(BaseModel):
     proposal: int
     number: int
     member: str
+    member_name: str
     author: str
     state: str
     base_version: int

@@ -97,7 +97,8 @@ def amendment_public(session: Session, proposal: Proposal, amendment: Amendment,
                                                                                amendment.base_version)
     ballot = session.get(Proposal, amendment.ballot_proposal_id) if amendment.ballot_proposal_id else None
     return AmendmentPublic(
-        proposal=proposal.number, number=amendment.number, member=member.slug, author=amendment.author,
+        proposal=proposal.number, number=amendment.number, member=member.slug, member_name=member.name,
+        author=amendment.author,
         state=amendment.state, base_version=amendment.base_version, merged_version=amendment.merged_version,
         title=content["title"] if content else None, body=content["body"] if content else None,
         options=content["options"] if content else None,
