@@ -1,6 +1,7 @@
 """The discussion of a proposal, its amendments and the versions of its text."""
 
-from fastapi import Request, status
+from fastapi import Query, Request, status
+from fastapi.responses import PlainTextResponse
 
 from app.api.common import Limit, Offset, coalition_router
 from app.api.deliberation_schemas import (BallotTiming, AmendmentCreate, AmendmentList, AmendmentPublic,
@@ -12,6 +13,7 @@ from app.api.schemas import Page, ProposalPublic
 from app.deps import CurrentAccountDep, NowDep, SessionDep
 from governance import (amendment_ballots, amendments, ballots, coalitions, comments, deliberation_settings,
                         proposals, versions)
+from governance.log import export, store
 from governance.models import Proposal
 
 router = coalition_router("deliberation")
@@ -193,3 +195,14 @@ def read_version(slug: str, number: int, version: int, session: SessionDep) -> V
     coalition = coalitions.get_coalition(session, slug)
     proposal = proposals.get_proposal(session, coalition=coalition, number=number)
     return version_public(versions.get_version(session, proposal, version))
+
+
+@router.get("/log/texts", response_class=PlainTextResponse)
+def read_texts(slug: str, session: SessionDep,
+               size: int | None = Query(None, ge=0, description="Texts committed in the first `size` entries; "
+                                                                 "default: the whole log.")) -> PlainTextResponse:
+    """The texts still published (comments, amendments, moderators' reasons), one JSON line each,
+    ``{"index", "salt", "text"}``: each opens the commitment of entry ``index`` (as ``texts.jsonl`` in the export)."""
+    coalition = coalitions.get_coalition(session, slug)
+    limit = store.log_size(session, coalition) if size is None else size
+    return PlainTextResponse(b"".join(export.texts_jsonl(session, coalition, limit)))

@@ -97,7 +97,7 @@ def closing_time(value: str) -> datetime:
 def versions_page(request: Request, number: int, coalition: CoalitionDep, session: SessionDep,
                   account: PageAccountDep, a: int = 0, b: int = 0) -> Response:
     proposal = proposals.get_proposal(session, coalition=coalition, number=number)
-    rows = versions.list_versions(session, proposal)
+    rows = versions.list_versions(session, proposal) or [versions.get_version(session, proposal, proposal.version)]
     by_version = {row.version: row for row in rows}
     right = by_version.get(b) or rows[-1]
     left = by_version.get(a) or (rows[-2] if len(rows) > 1 else rows[-1])

@@ -162,7 +162,20 @@ def _download(base: str, progress: Callable[[int, int], None] | None) -> LogSour
         entries.extend(_page_leaves(items[: size - len(entries)], len(entries)))
         if progress:
             progress(len(entries), size)
-    return LogSource(entries, checkpoint, key, None, base)
+    return LogSource(entries, checkpoint, key, None, base, _download_texts(base, size))
+
+
+def _download_texts(base: str, size: int) -> list[dict]:
+    """The texts the server still publishes for the first ``size`` entries (none from a server that has no texts)."""
+    try:
+        with urllib.request.urlopen(f"{base}/log/texts?size={size}", timeout=60) as response:
+            return parse_texts_jsonl(response.read().splitlines())
+    except urllib.error.HTTPError as error:
+        if error.code == 404:
+            return []
+        raise SourceError(f"cannot download {base}/log/texts: {error}") from None
+    except (urllib.error.URLError, OSError) as error:
+        raise SourceError(f"cannot download {base}/log/texts: {error}") from None
 
 
 def _page_leaves(items: list[dict], start: int) -> list[bytes]:

@@ -3,6 +3,7 @@
 from fastapi.testclient import TestClient
 
 from governance.log.commitments import text_commitment
+from governance.log.sources import parse_texts_jsonl
 from tests.app.support import log_events, snapshot
 from tests.deliberation.support import comment, discussed, exported_texts, verified_export
 from tests.factories import open_ballot, vote
@@ -196,3 +197,13 @@ def test_threads_page_by_newest_activity(client: TestClient, clock) -> None:  # 
     assert [t["number"] for t in first_page["items"]] == [numbers[0], numbers[2]]
     assert [t["number"] for t in second_page["items"]] == [numbers[1]]
     assert first_page["page"]["total"] == 3
+
+
+def test_the_server_publishes_the_same_texts_as_the_export(client: TestClient) -> None:
+    fixture, number = discussed(client)
+    comment(client, fixture, number, "north", "Published twice, the same way.")
+
+    served = client.get(fixture.url("/log/texts"))
+
+    assert served.status_code == 200
+    assert parse_texts_jsonl(served.content.splitlines()) == exported_texts(client, fixture)
