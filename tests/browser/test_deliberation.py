@@ -3,9 +3,12 @@ JavaScript, Arabic without."""
 
 from datetime import UTC, datetime, timedelta
 
+import httpx
 import pytest
 
 from tests.browser.conftest import screenshot, sign_in
+from tests.browser.test_journey import AXE
+from tests.factories import token_headers
 
 pytestmark = pytest.mark.browser
 LIMIT = 100_000
@@ -105,4 +108,42 @@ def test_commenting_amending_and_the_agenda_in_arabic_without_javascript(browser
 
     assert "جدول أعمال الأعضاء" in page.locator("h1").inner_text()
     assert weight < LIMIT
+    context.close()
+
+
+@pytest.mark.parametrize("locale", ["en", "ar"])
+def test_the_deliberation_pages_have_no_axe_violations_and_stay_light(browser, seeded, locale) -> None:
+    base, number = seeded["url"], seeded["draft"]
+    api = f"{base}/api/v1/coalitions/wpn"
+    with httpx.Client(base_url=base, timeout=30) as client:
+        north, south, admin = (token_headers(client, name) for name in ("rep-wpn-north", "rep-wpn-south", "wpn-admin"))
+        top = client.post(f"{api}/proposals/{number}/comments", headers=north, json={"text": "A *first* point."}).json()
+        client.post(f"{api}/proposals/{number}/comments", headers=south, json={"text": "Reply.", "parent": top["number"]})
+        client.post(f"{api}/proposals/{number}/amendments", headers=south,
+                    json={"title": "Open a regional office in Aden", "body": "Details."})
+        client.post(f"{api}/agenda", headers=admin, json={"title": "Spring", "method": "approval"})
+        client.post(f"{api}/agenda/1/topics", headers=north, json={"title": "Funding", "body": "Why it matters."})
+    context = browser.new_context(bypass_csp=True, viewport={"width": 360, "height": 740},
+                                  extra_http_headers={"Accept-Language": locale})
+    page = context.new_page()
+    sizes: list[int] = []
+    page.on("response", lambda response: sizes.append(len(response.body())) if response.ok else None)
+    if locale == "en":  # signed in: the forms too; in Arabic, what an observer sees
+        sign_in(page, base, "rep-wpn-east")
+        page.wait_for_load_state("networkidle")  # the landing page's assets, before the weighing starts
+    problems = []
+
+    for path in (f"/c/wpn/proposals/{number}", f"/c/wpn/proposals/{number}/versions", "/c/wpn/comments/1",
+                 f"/c/wpn/proposals/{number}/amend", "/c/wpn/agenda", "/c/wpn/agenda/1"):
+        sizes.clear()
+        page.goto(base + path)
+        page.wait_for_load_state("networkidle")
+        page.evaluate(AXE)
+        violations = page.evaluate("async () => (await axe.run(document)).violations.map(v => v.id + ': ' + "
+                                   "v.nodes.map(n => n.target.join(' ')).join(', '))")
+        overflow = page.evaluate("document.documentElement.scrollWidth > window.innerWidth + 1")
+        if violations or sum(sizes) >= LIMIT or overflow:
+            problems.append((path, violations, sum(sizes), overflow))
+
+    assert problems == [], "\n".join(map(str, problems))
     context.close()
