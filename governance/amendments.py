@@ -74,6 +74,7 @@ def propose_amendment(session: Session, *, coalition: Coalition, actor: Account,
 
 
 def check_pending(session: Session, coalition: Coalition, proposal: Proposal, amendment: Amendment, state: str) -> None:
+    """Under the log's lock: the proposal can still be amended and the amendment is in ``state``."""
     store.lock_head(session, coalition)
     session.refresh(proposal)
     session.refresh(amendment)
@@ -84,6 +85,7 @@ def check_pending(session: Session, coalition: Coalition, proposal: Proposal, am
 
 
 def check_current(proposal: Proposal, amendment: Amendment) -> None:
+    """An amendment replaces the whole text, so it merges only into the version it was made to."""
     if amendment.base_version != proposal.version:
         raise Conflict("Amendment %(amendment)s was made to version %(base)s, but the proposal is at version "
                        "%(version)s now; propose the change again on the current text.", amendment=amendment.number,

@@ -36,6 +36,7 @@ def get_comment(session: Session, *, coalition: Coalition, number: int) -> Comme
 
 
 def speaker(session: Session, coalition: Coalition, actor: Account) -> Member:
+    """The active member ``actor`` speaks for in ``coalition``; Forbidden for anyone else (admins included)."""
     member = session.get(Member, actor.member_id) if actor.role == "representative" else None
     if actor.coalition_id != coalition.id or member is None or member.status != "active":
         raise Forbidden("Only representatives of active members of %(coalition)s can take part in the discussion.",
@@ -201,6 +202,7 @@ def list_threads(session: Session, *, proposal: Proposal, offset: int = 0, limit
 
 
 def revisions_of(session: Session, comment: Comment) -> list[tuple[CommentRevision, PublishedText]]:
+    """Every revision of the comment with its text (erased or not), first to last."""
     return list(session.exec(select(CommentRevision, PublishedText).join(
         PublishedText, PublishedText.id == CommentRevision.text_id).where(CommentRevision.comment_id == comment.id)
         .order_by(CommentRevision.revision)))

@@ -90,6 +90,7 @@ def _version_text(row: ProposalVersion) -> dict:
 
 def amendment_public(session: Session, proposal: Proposal, amendment: Amendment,
                      base: dict[int, ProposalVersion] | None = None) -> AmendmentPublic:
+    """An amendment with its word-level changes from the version it was made to (``base``: versions read already)."""
     text = amendments.amendment_text(session, amendment)
     member = session.get(Member, amendment.member_id)
     content = text.content

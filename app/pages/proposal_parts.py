@@ -12,6 +12,7 @@ THREADS_PER_PAGE = 20
 
 
 def speaking_member(session: Session, account: Account | None, coalition: Coalition) -> Member | None:
+    """The active member this account represents in ``coalition``, if any (who may comment, amend, submit topics)."""
     if account is None or account.role != "representative" or account.coalition_id != coalition.id:
         return None
     member = session.get(Member, account.member_id)
