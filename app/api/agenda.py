@@ -19,17 +19,20 @@ def round_public(session, agenda_round: AgendaRound) -> AgendaRoundPublic:  # no
     proposal, ballot, agreed = agenda.agreed_agenda(session, agenda_round)
     topics = agenda.topics_of(session, agenda_round)
     ids = {topic.member_id for topic in topics if topic.member_id}
-    members = {m.id: m.slug for m in session.exec(select(Member).where(Member.id.in_(ids)))} if ids else {}
+    members = {m.id: m for m in session.exec(select(Member).where(Member.id.in_(ids)))} if ids else {}
     drafts = {topic.proposal_id: session.get(Proposal, topic.proposal_id).number for topic in topics
               if topic.proposal_id}
     state = "closed" if ballot is not None and ballot.status == "closed" else agenda_round.state
+    result = ballot.result if ballot is not None and ballot.result else {}
     return AgendaRoundPublic(
         number=agenda_round.number, title=agenda_round.title, method=agenda_round.method, state=state,
-        topics=[TopicPublic(number=t.number, title=t.title, body=t.body, member=members.get(t.member_id),
+        topics=[TopicPublic(number=t.number, title=t.title, body=t.body,
+                            member=members[t.member_id].slug if t.member_id else None,
+                            member_name=members[t.member_id].name if t.member_id else None,
                             author=t.author, proposal=drafts.get(t.proposal_id), created_at=t.created_at)
                 for t in topics],
         ballot=proposal.number if proposal else None, agreed=agreed,
-        explanation=ballot.result.get("explanation") if ballot is not None and ballot.result else None,
+        explanation=result.get("explanation"), tally=(result.get("rounds") or [{}])[-1].get("tally", {}),
         created_at=agenda_round.created_at)
 
 

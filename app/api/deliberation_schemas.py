@@ -150,6 +150,7 @@ class TopicPublic(BaseModel):
     title: str
     body: str
     member: str | None
+    member_name: str | None
     author: str
     proposal: int | None
     created_at: datetime
@@ -164,6 +165,9 @@ class AgendaRoundPublic(BaseModel):
     ballot: int | None = Field(description="The choice proposal on which the members rank or approve the topics.")
     agreed: list[list[str]] = Field(description="The agreed agenda, in order; tied topics share a place.")
     explanation: str | None = Field(description="The count behind the order, as recorded.")
+    tally: dict[str, str] = Field(default_factory=dict,
+                                  description="Each topic's score in the count's last round (approvals, rivals beaten, "
+                                              "votes), an exact number as a string.")
     created_at: datetime
 
 

@@ -74,7 +74,7 @@ def test_commenting_amending_and_the_agenda_in_english_with_javascript(browser, 
     admin.goto(f"{base}/c/wpn/agenda/1")
 
     agreed = admin.locator("ol.agreed").inner_text().split("\n")
-    assert agreed == ["Staff safety", "Funding"]
+    assert agreed == ["Staff safety (2)", "Funding (1)"]
     screenshot(admin, "deliberation-agenda-en")
     for page in (north, south, admin):
         page.context.close()

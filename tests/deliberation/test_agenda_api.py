@@ -27,7 +27,7 @@ def test_an_approval_round_publishes_the_agreed_order_with_its_count(client: Tes
     assert opened.status_code == 201 and started["state"] == "voting"
     assert agreed["state"] == "closed"
     assert agreed["agreed"] == [["Safety of staff"], ["Funding", "Media training"]]
-    assert agreed["explanation"]
+    assert agreed["explanation"] and agreed["tally"] == {"Safety of staff": "3", "Funding": "1", "Media training": "1"}
     verified_export(client, fixture)
 
 
