@@ -14,7 +14,7 @@ from governance.models import (Account, Coalition, Comment, CommentFlag, Comment
 from governance.text import clean_text
 from governance.texts import erase_texts, publish_text
 
-__all__ = ["Thread", "can_moderate", "comment_counts", "edit_comment", "erase_comment", "flag_comment", "get_comment",
+__all__ = ["Thread", "can_moderate", "comment_counts", "edit_comment", "erase_comment", "flag_comment", "flagged_comments", "get_comment",
            "hide_comment", "list_threads", "post_comment", "revisions_of", "show_comment", "speaker"]
 
 CLOSED_STATES = ("closed", "withdrawn")
@@ -206,6 +206,17 @@ def revisions_of(session: Session, comment: Comment) -> list[tuple[CommentRevisi
     return list(session.exec(select(CommentRevision, PublishedText).join(
         PublishedText, PublishedText.id == CommentRevision.text_id).where(CommentRevision.comment_id == comment.id)
         .order_by(CommentRevision.revision)))
+
+
+def flagged_comments(session: Session, *, coalition: Coalition) -> list[tuple[Comment, list[CommentFlag]]]:
+    """The moderators' queue: shown comments that members flagged, most recently flagged first, with the flags."""
+    flags = session.exec(select(CommentFlag, Comment).join(Comment, Comment.id == CommentFlag.comment_id).where(
+        Comment.coalition_id == coalition.id, Comment.hidden_text_id.is_(None))
+        .order_by(CommentFlag.created_at.desc(), CommentFlag.id.desc())).all()
+    queue: dict[int, tuple[Comment, list[CommentFlag]]] = {}
+    for flag, comment in flags:
+        queue.setdefault(comment.id, (comment, []))[1].append(flag)
+    return list(queue.values())
 
 
 def comment_counts(session: Session, proposal_ids: Iterable[int]) -> dict[int, int]:

@@ -14,7 +14,7 @@ from app.pages.common import (CoalitionDep, FormDep, PageAccountDep, SignedInDep
 from app.templating import render
 from governance import comments, deliberation_settings, proposals
 from governance.comments import CLOSED_STATES
-from governance.errors import DomainError
+from governance.errors import DomainError, Forbidden
 from governance.models import Account, Coalition, Comment, Proposal
 
 router = coalition_pages()
@@ -161,3 +161,15 @@ def show_comment(request: Request, number: int, form: FormDep, coalition: Coalit
 def erase_comment(request: Request, number: int, form: FormDep, coalition: CoalitionDep, session: SessionDep,
                   account: SignedInDep, now: NowDep) -> Response:
     return _moderate(request, number, form, coalition, session, account, now, "erase")
+
+
+@router.get("/moderation", name="moderation_page")
+def moderation_page(request: Request, coalition: CoalitionDep, session: SessionDep, account: SignedInDep) -> Response:
+    """The comments members have flagged and the moderators have not hidden."""
+    if not comments.can_moderate(session, account, coalition, deliberation_settings.moderators(session, coalition)):
+        raise Forbidden("Only the moderators of %(coalition)s can see the flagged comments.", coalition=coalition.name)
+    queue = []
+    for comment, flags in comments.flagged_comments(session, coalition=coalition):
+        proposal = session.get(Proposal, comment.proposal_id)
+        queue.append((proposal, comment_detail(session, proposal, comment), flags))
+    return render(request, "discussion/moderation.html", {"coalition": coalition, "queue": queue})

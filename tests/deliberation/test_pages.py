@@ -153,3 +153,20 @@ def test_a_long_discussion_page_stays_under_100_kb(client: TestClient) -> None:
     page = client.get(f"/c/{fixture.slug}/proposals/{number}")
 
     assert len(page.content) < PAGE_LIMIT, len(page.content)
+
+
+def test_moderators_find_flagged_comments_in_their_queue(client: TestClient) -> None:
+    fixture, number = discussed(client)
+    first = comment(client, fixture, number, "north", "Flag me.").json()
+    comment(client, fixture, number, "north", "Leave me.")
+    client.post(fixture.url(f"/comments/{first['number']}/flag"), headers=fixture.reps["south"],
+                json={"reason": "Insulting"})
+    sign_in(client, "rep-wpn-east")
+    refused = client.get(f"/c/{fixture.slug}/moderation")
+    client.post("/sign-out", data={"csrf_token": csrf(client, "/")})
+    sign_in(client, "wpn-admin")
+
+    queue = client.get(f"/c/{fixture.slug}/moderation")
+
+    assert refused.status_code == 403
+    assert "Flag me." in queue.text and "Leave me." not in queue.text and "<bdi>Insulting</bdi>" in queue.text
