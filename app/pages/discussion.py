@@ -83,6 +83,8 @@ def _comment_page(request: Request, session: Session, coalition: Coalition, comm
         "is_admin": account is not None and account.role == "admin" and account.coalition_id == coalition.id,
         "can_edit": account is not None and account.username == comment.author
         and proposal.state not in CLOSED_STATES, "errors": {}, "values": {}, "notice": None,
+        "can_reply": speaking_member(session, account, coalition) is not None and proposal.state not in CLOSED_STATES
+        and comment.hidden_text_id is None, "thread": _thread_of(session, comment),
     }
     context.update(extra)
     return render(request, "discussion/comment.html", context, status_code=status)
@@ -95,6 +97,16 @@ def comment_page(request: Request, number: int, coalition: CoalitionDep, session
     notices = {"flagged": request.state.translate("Thank you: the moderators will look at this comment."),
                "edited": request.state.translate("Your comment is updated; the earlier text stays in its history.")}
     return _comment_page(request, session, coalition, comment, account, notice=notices.get(done))
+
+
+@router.get("/comments/{number}/reply", name="reply_form")
+def reply_form(request: Request, number: int, coalition: CoalitionDep, session: SessionDep,
+               account: PageAccountDep, thread: int = 0) -> Response:
+    """The reply form of one comment, fetched in place by htmx (without JavaScript the comment's page has it)."""
+    comment = comments.get_comment(session, coalition=coalition, number=number)
+    proposal = session.get(Proposal, comment.proposal_id)
+    return render(request, "proposals/_reply_form.html", {
+        "coalition": coalition, "proposal": proposal, "c": comment, "thread": thread or _thread_of(session, comment)})
 
 
 @router.post("/comments/{number}/edit", name="edit_comment")

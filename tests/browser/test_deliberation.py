@@ -33,7 +33,7 @@ def test_commenting_amending_and_the_agenda_in_english_with_javascript(browser, 
     assert north.url == proposal  # added in place, no reload
     assert north.get_by_label("Your comment").input_value() == ""
     south.goto(proposal)
-    south.locator("#reply-1 summary").click()
+    south.locator("#comment-1").get_by_role("link", name="Reply").click()
     south.get_by_label("Your reply").fill("Agreed, but in Aden.")
     south.get_by_role("button", name="Post the reply").click()
     south.locator("#replies-1").get_by_text("Agreed, but in Aden.").wait_for()

@@ -49,7 +49,21 @@ def test_htmx_adds_a_comment_and_a_reply_in_place(client: TestClient) -> None:
     assert 'id="comment-form"' in posted.text and 'hx-swap-oob="outerHTML"' in posted.text
     assert "<html" not in posted.text
     assert replied.text.lstrip().startswith("<li>") and "A reply in place" in replied.text
-    assert 'id="reply-1"' in replied.text
+    assert '<a id="reply-1"' in replied.text and 'hx-swap-oob="outerHTML"' in replied.text
+
+
+def test_the_reply_form_comes_in_place_with_htmx_and_on_the_comment_page_without(client: TestClient) -> None:
+    fixture, number = discussed(client)
+    comment(client, fixture, number, "north", "Reply to me.")
+    sign_in(client, "rep-wpn-south")
+
+    page = client.get(f"/c/{fixture.slug}/proposals/{number}")
+    fragment = client.get(f"/c/{fixture.slug}/comments/1/reply?thread=1", headers=HTMX)
+    plain = client.get(f"/c/{fixture.slug}/comments/1")
+
+    assert 'href="/c/wpn/comments/1#reply"' in page.text and 'name="parent"' not in page.text
+    assert fragment.text.lstrip().startswith('<details id="reply-1"') and 'name="parent" value="1"' in fragment.text
+    assert 'name="parent" value="1"' in plain.text
 
 
 def test_a_refused_htmx_comment_comes_back_as_the_form_with_its_message(client: TestClient) -> None:
@@ -151,8 +165,10 @@ def test_a_long_discussion_page_stays_under_100_kb(client: TestClient) -> None:
     sign_in(client, "rep-wpn-east")
 
     page = client.get(f"/c/{fixture.slug}/proposals/{number}")
+    assets = [client.get(path).content for path in re.findall(r'(?:src|href)="(/static/[^"]+)"', page.text)]
 
-    assert len(page.content) < PAGE_LIMIT, len(page.content)
+    assert len(assets) == 2  # the style sheet and htmx, counted uncompressed
+    assert len(page.content) + sum(map(len, assets)) < PAGE_LIMIT, len(page.content)
 
 
 def test_moderators_find_flagged_comments_in_their_queue(client: TestClient) -> None:
