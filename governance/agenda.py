@@ -128,7 +128,8 @@ def start_vote(session: Session, *, coalition: Coalition, actor: Account, agenda
     return choice
 
 
-def agreed_agenda(session: Session, agenda_round: AgendaRound) -> tuple[Proposal | None, Ballot | None, list[list[str]]]:
+def agreed_agenda(session: Session,
+                  agenda_round: AgendaRound) -> tuple[Proposal | None, Ballot | None, list[list[str]]]:
     """The round's ballot proposal, its ballot, and, once it is counted, the agreed order (tied topics together)."""
     if agenda_round.ballot_proposal_id is None:
         return None, None, []

@@ -13,8 +13,8 @@ from governance.models import Account, Amendment, Coalition, Proposal, Published
 from governance.proposals import check_text
 from governance.texts import erase_texts, publish_text
 
-__all__ = ["accept_amendment", "amendment_text", "ballot_failed", "ballot_passed", "check_amendable", "check_current", "check_pending",
-           "decline_amendment", "erase_amendment", "get_amendment", "list_amendments", "merge",
+__all__ = ["accept_amendment", "amendment_text", "ballot_failed", "ballot_passed", "check_amendable", "check_current",
+           "check_pending", "decline_amendment", "erase_amendment", "get_amendment", "list_amendments", "merge",
            "propose_amendment"]
 
 

@@ -222,7 +222,7 @@ def close_ballot(session: Session, *, coalition: Coalition, proposal: Proposal, 
 
 
 def _apply(session: Session, *, coalition: Coalition, proposal: Proposal, now: datetime) -> None:
-    """What a passed rule change or admission does, logged right after the closing."""
+    """What a passed rule change, admission or amendment ballot does, logged right after the closing."""
     payload = proposal.payload
     if proposal.kind == "decision":
         amendments.ballot_passed(session, coalition=coalition, proposal=proposal, now=now)

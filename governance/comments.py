@@ -14,8 +14,9 @@ from governance.models import (Account, Coalition, Comment, CommentFlag, Comment
 from governance.text import clean_text
 from governance.texts import erase_texts, publish_text
 
-__all__ = ["Thread", "can_moderate", "comment_counts", "edit_comment", "erase_comment", "flag_comment", "flagged_comments", "get_comment",
-           "hide_comment", "list_threads", "post_comment", "revisions_of", "show_comment", "speaker"]
+__all__ = ["Thread", "can_moderate", "comment_counts", "edit_comment", "erase_comment", "flag_comment",
+           "flagged_comments", "get_comment", "hide_comment", "list_threads", "post_comment", "revisions_of",
+           "show_comment", "speaker"]
 
 CLOSED_STATES = ("closed", "withdrawn")
 
@@ -29,7 +30,8 @@ class Thread:
 
 
 def get_comment(session: Session, *, coalition: Coalition, number: int) -> Comment:
-    comment = session.exec(select(Comment).where(Comment.coalition_id == coalition.id, Comment.number == number)).first()
+    query = select(Comment).where(Comment.coalition_id == coalition.id, Comment.number == number)
+    comment = session.exec(query).first()
     if comment is None:
         raise NotFound("There is no comment %(comment)s in %(coalition)s.", comment=number, coalition=coalition.name)
     return comment
@@ -153,7 +155,7 @@ def can_moderate(session: Session, actor: Account | None, coalition: Coalition, 
 
 def hide_comment(session: Session, *, coalition: Coalition, actor: Account, comment: Comment, reason: str,
                  moderators: Collection[str], now: datetime) -> Comment:
-    """Hide a comment with a public reason (``comment.hidden``, committing to the reason); ``show_comment`` undoes it."""
+    """Hide a comment with a public reason (``comment.hidden`` commits to it); ``show_comment`` undoes it."""
     if not can_moderate(session, actor, coalition, moderators):
         raise Forbidden("Only the moderators of %(coalition)s can hide a comment.", coalition=coalition.name)
     reason = clean_text(reason, field="reason", max_length=500)

@@ -14,7 +14,8 @@ from governance.log import store
 from governance.models import Account, Coalition, Proposal
 from governance.text import clean_text
 
-__all__ = ["check_text", "count_proposals", "create_proposal", "edit_proposal", "get_proposal", "list_proposals", "withdraw_proposal"]
+__all__ = ["check_text", "count_proposals", "create_proposal", "edit_proposal", "get_proposal", "list_proposals",
+           "withdraw_proposal"]
 
 MAX_BODY = 20_000
 MAX_OPTIONS = 50
@@ -66,7 +67,8 @@ def _options(kind: str, options: Sequence[str], seats: int) -> tuple[list[str], 
     return names, seats
 
 
-def check_text(kind: str, *, title: str, body: str, options: Sequence[str], seats: int) -> tuple[str, str, list[str], int]:
+def check_text(kind: str, *, title: str, body: str, options: Sequence[str],
+               seats: int) -> tuple[str, str, list[str], int]:
     """A proposal text checked and cleaned as ``create_proposal`` stores it: title, body, options, seats."""
     title = clean_text(title, field="title", max_length=200)
     body = clean_text(body, field="body", max_length=MAX_BODY, required=False)

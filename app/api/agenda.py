@@ -39,7 +39,8 @@ def round_public(session, agenda_round: AgendaRound) -> AgendaRoundPublic:  # no
 @router.get("/agenda", response_model=AgendaRoundList)
 def list_rounds(slug: str, session: SessionDep) -> AgendaRoundList:
     coalition = coalitions.get_coalition(session, slug)
-    return AgendaRoundList(items=[round_public(session, row) for row in agenda.list_rounds(session, coalition=coalition)])
+    rounds = agenda.list_rounds(session, coalition=coalition)
+    return AgendaRoundList(items=[round_public(session, row) for row in rounds])
 
 
 @router.post("/agenda", status_code=status.HTTP_201_CREATED, response_model=AgendaRoundPublic)

@@ -39,7 +39,8 @@ def _comment(row: Comment, proposal: Proposal, by_id: dict, texts: dict, members
     return CommentPublic(
         number=row.number, proposal=proposal.number, parent=parent.number if parent else None, member=member.slug,
         member_name=member.name, author=row.author, text=shown, text_html=render_markdown(shown) if shown else None,
-        created_at=row.created_at, edited_at=row.edited_at, revisions=row.revisions, log_index=text.log_idx, flags=flags.get(row.id, 0), erased=_erasure(text),
+        created_at=row.created_at, edited_at=row.edited_at, revisions=row.revisions, log_index=text.log_idx,
+        flags=flags.get(row.id, 0), erased=_erasure(text),
         hidden=Hiding(reason=hiding.content["text"] if hiding.content else None, hidden_at=row.hidden_at,
                       hidden_by=row.hidden_by) if hiding else None)
 

@@ -51,8 +51,8 @@ def open_round(request: Request, form: FormDep, coalition: CoalitionDep, session
     return see_other(f"/c/{coalition.slug}/agenda/{row.number}")
 
 
-def _round(request: Request, session, coalition: Coalition, account, number: int, values=None, errors=None,  # noqa: ANN001
-           status: int = 200) -> Response:
+def _round(request: Request, session, coalition: Coalition, account, number: int,  # noqa: ANN001
+           values=None, errors=None, status: int = 200) -> Response:  # noqa: ANN001
     row = agenda.get_round(session, coalition=coalition, number=number)
     return render(request, "agenda/round.html", {
         "coalition": coalition, "round": round_public(session, row), "values": values or {}, "errors": errors or {},

@@ -19,7 +19,8 @@ router = coalition_pages()
 FIELDS = ("title", "body", "options", "option")
 
 
-def _amend_form(request: Request, coalition, proposal, values: dict, errors: dict, status: int = 200) -> Response:  # noqa: ANN001
+def _amend_form(request: Request, coalition, proposal, values: dict, errors: dict,  # noqa: ANN001
+                status: int = 200) -> Response:
     return render(request, "proposals/amend.html", {"coalition": coalition, "proposal": proposal, "values": values,
                                                     "errors": errors}, status_code=status)
 
@@ -50,7 +51,8 @@ def amend(request: Request, number: int, form: FormDep, coalition: CoalitionDep,
     return see_other(f"/c/{coalition.slug}/proposals/{number}#amendment-{amendment.number}")
 
 
-def _refused(request: Request, session, coalition, proposal, account, now, error: DomainError) -> Response:  # noqa: ANN001
+def _refused(request: Request, session, coalition, proposal, account, now,  # noqa: ANN001
+             error: DomainError) -> Response:
     session.rollback()
     context = detail_context(request, session, coalition, proposal, account, now,
                              amendment_errors={"form": error_text(request, error)})

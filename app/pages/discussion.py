@@ -125,8 +125,8 @@ def edit_comment(request: Request, number: int, form: FormDep, coalition: Coalit
     return see_other(f"/c/{coalition.slug}/comments/{number}?done=edited")
 
 
-def _moderate(request: Request, number: int, form, coalition: Coalition, session: Session, account: Account,  # noqa: ANN001
-              now, action: str) -> Response:  # noqa: ANN001
+def _moderate(request: Request, number: int, form, coalition: Coalition,  # noqa: ANN001
+              session: Session, account: Account, now, action: str) -> Response:  # noqa: ANN001
     comment = comments.get_comment(session, coalition=coalition, number=number)
     reason = text(form, "reason")
     moderators = deliberation_settings.moderators(session, coalition)

@@ -51,8 +51,10 @@ def amendments_context(session: Session, coalition: Coalition, proposal: Proposa
     return {
         "decides": (target, amendment_public(session, target, decided)) if decided else None,
         "agenda_round": agenda_round,
-        "amendments": [amendment_public(session, proposal, row, base) for row in amendments.list_amendments(session, proposal)],
+        "amendments": [amendment_public(session, proposal, row, base)
+                       for row in amendments.list_amendments(session, proposal)],
         "version_count": len(base), "amendment_frozen": frozen,
-        "can_amend": proposal.state == "draft" and not frozen and speaking_member(session, account, coalition) is not None,
+        "can_amend": proposal.state == "draft" and not frozen
+        and speaking_member(session, account, coalition) is not None,
         "can_decide_amendments": is_editor and proposal.state == "draft" and not frozen,
     }

@@ -81,7 +81,8 @@ def rules_markdown(session: Session, coalition: Coalition, size: int) -> str:
         "multi-option methods are broken by lot seeded with the first 16 hex digits of the leaf hash of the",
         "`ballot.opened` entry. The recorded result must equal the recount exactly.", "",
         "`texts.jsonl` holds the texts still published (comments, amendments, moderators' reasons): each line's",
-        "SHA-256 of canonical {\"salt\", \"text\"} must be the `commitment` of entry `index`; an erased text is absent.", "",
+        "SHA-256 of canonical {\"salt\", \"text\"} must be the `commitment` of entry `index`; an erased text is",
+        "absent.", "",
         "Verify: `concord verify <this archive> --key <the key obtained independently>`.", "",
         "## Rules in force when exported", "",
     ]

@@ -65,7 +65,8 @@ def _comment_posted(log: ReplayedLog, index: int, body: dict) -> None:
         replied = log.comments.get(parent)
         _require(replied is not None and replied.proposal == body["number"], index,
                  f"comment {parent!r} is not on proposal #{body['number']}")
-        _require(not replied.hidden, index, f"comment {parent!r} is hidden and takes no replies")  # type: ignore[union-attr]
+        hidden = replied.hidden  # type: ignore[union-attr]
+        _require(not hidden, index, f"comment {parent!r} is hidden and takes no replies")
     _representative(log, index, body["actor"], body["member"])
     _commit(log, index, body)
     log.comments[body["comment"]] = ReplayedComment(body["comment"], body["number"], parent, body["member"],
@@ -172,7 +173,8 @@ def _amendment_balloted(log: ReplayedLog, index: int, body: dict) -> None:
 
 def _amendment_merged(log: ReplayedLog, index: int, body: dict) -> None:
     proposal = _replay()._proposal(log, index, body["number"])
-    _require(proposal.state == "draft", index, f"proposal #{proposal.number} is {proposal.state}; only a draft is amended")
+    _require(proposal.state == "draft", index,
+             f"proposal #{proposal.number} is {proposal.state}; only a draft is amended")
     by_ballot = body["actor"] == "ballot"
     amendment = _amendment(log, index, body, "balloting" if by_ballot else "proposed")
     if not by_ballot:

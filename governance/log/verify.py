@@ -265,7 +265,8 @@ def check_texts(state: ReplayedLog, texts: Sequence[Mapping]) -> int:
             raise VerifyError("text", "the log commits to no text here", index=index if type(index) is int else None)
         if index in state.erased:
             raise VerifyError("text", "this text was erased, yet the export publishes it", index=index)
-        if not isinstance(salt, str) or not isinstance(text, dict) or text_commitment(salt=salt, content=text) != commitment:
+        opened = isinstance(salt, str) and isinstance(text, dict) and text_commitment(salt=salt, content=text)
+        if opened != commitment:
             raise VerifyError("text", "the published text does not match the commitment in the log", index=index)
         if index in merged and merged[index] != text:
             raise VerifyError("text", "the amendment merged is not the text its author proposed", index=index)
