@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from sqlmodel import select
 
-from app import migrate
+from app import demo_deliberation, migrate
 from app.db import make_engine, read_session
 from app.logkeys import LogKeys
 from app.settings import Settings
@@ -127,6 +127,7 @@ def _populate(session, keys: LogKeys) -> None:  # noqa: ANN001
     ballots.open_ballot(session, coalition=coalition, actor=admin, proposal=opened, now=utcnow(),
                         closes_at=utcnow() + timedelta(days=10))
     _vote(session, coalition, opened, orgs, "yyn.ya......", utcnow())
+    demo_deliberation.populate(session, coalition=coalition, admin=admin, orgs=orgs, start=start)
 
 
 def _vote(session, coalition, proposal, orgs, pattern: str, now) -> None:  # noqa: ANN001

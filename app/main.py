@@ -8,14 +8,14 @@ from fastapi import FastAPI
 from starlette.middleware.gzip import GZipMiddleware
 from sqlalchemy.engine import Engine
 
-from app.api import accounts, coalitions, design, log, members, power, proposals, votes
+from app.api import accounts, agenda, coalitions, deliberation, design, log, members, power, proposals, votes
 from app.budget import ComputeBudget
 from app.db import make_engine
 from app.errors import install_error_handlers
 from app.limits import BodyLimit
 from app.logkeys import LogKeys
 from app.pages import install_pages
-from app.ratelimit import AddressLimiter, LoginLimiter
+from app.ratelimit import AddressLimiter, LoginLimiter, PostLimiter
 from app.settings import Settings, get_settings
 from governance.clock import utcnow
 
@@ -37,9 +37,10 @@ def create_app(engine: Engine | None = None, *, settings: Settings | None = None
     app.state.what_if_limiter = AddressLimiter(per_address=settings.what_ifs_per_address)
     app.state.compute_budget = ComputeBudget(seconds=settings.compute_seconds,
                                             processes=settings.compute_processes)
+    app.state.post_limiter = PostLimiter(per_window=settings.posts_per_minute)
     install_error_handlers(app)
     # Routes match in the order they are included: the busiest one, casting a vote, first.
-    for module in (votes, coalitions, members, accounts, proposals, power, design, log):
+    for module in (votes, coalitions, members, accounts, proposals, deliberation, agenda, power, design, log):
         for name in ("router", "scoped", "auth"):
             if hasattr(module, name):
                 app.include_router(getattr(module, name))

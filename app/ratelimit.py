@@ -1,4 +1,4 @@
-"""Login attempts limited per account and per address, in memory per process."""
+"""Login attempts limited per account and per address, and posts per account, in memory per process."""
 
 from collections import defaultdict, deque
 from datetime import datetime, timedelta
@@ -74,3 +74,23 @@ class AddressLimiter:
             raise TooManyAttempts(self.message, wait=int((seen[0] + self.window - now).total_seconds()) + 1)
         seen.append(now)
         self._forget_at = forget_stale(self.seen, now - self.window, self._forget_at)
+
+
+
+TOO_MANY_POSTS = N_("You are posting too fast; try again in %(wait)s seconds.")
+
+
+class PostLimiter:
+    """At most ``per_window`` comments, edits and amendments per account in ``window``."""
+
+    def __init__(self, *, per_window: int = 10, window: timedelta = timedelta(minutes=1)) -> None:
+        self.per_window, self.window = per_window, window
+        self.posts: dict[str, deque[datetime]] = defaultdict(deque)
+
+    def check(self, *, account: str, now: datetime) -> None:
+        seen = self.posts[account]
+        while seen and now - seen[0] > self.window:
+            seen.popleft()
+        if len(seen) >= self.per_window:
+            raise TooManyAttempts(TOO_MANY_POSTS, wait=int((seen[0] + self.window - now).total_seconds()) + 1)
+        seen.append(now)

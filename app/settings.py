@@ -57,6 +57,9 @@ class Settings(BaseSettings):
         unset, as the application itself."""
         return self.migration_database_url or self.database_url
 
+    comment_max_length: int = Field(default=5000, ge=1, le=100_000)
+    posts_per_minute: int = Field(default=10, ge=1, le=10_000)  # comments, edits and amendments, per account
+
     def pool_options(self) -> dict[str, float]:
         """The pool keywords of ``app.db.make_engine``."""
         return {"pool_size": self.db_pool_size, "max_overflow": self.db_max_overflow,

@@ -11,7 +11,7 @@ from sqlalchemy.orm import defer, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, select
 
-from governance import coalitions, members, power, rules
+from governance import amendments, coalitions, deliberation_settings, members, power, rules, versions
 from governance.clock import as_utc, iso
 from governance.errors import Conflict, Forbidden, NotFound, RuleViolation
 from governance.log import store
@@ -45,9 +45,11 @@ def votes_of(session: Session, ballot: Ballot) -> list[tuple[Vote, Member]]:
 
 def open_ballot(session: Session, *, coalition: Coalition, actor: Account, proposal: Proposal, closes_at: datetime,
                 now: datetime, rule: Mapping[str, object] | None = None, live_results: bool = False,
-                power_of: Callable[[Mapping, list], dict] = power.power_report) -> Ballot:
+                power_of: Callable[[Mapping, list], dict] = power.power_report, discussed: bool = True) -> Ballot:
     """Open the ballot of a draft proposal, freezing its rule, the eligible members' weights and their power
-    (``power_of(rule, eligible)``: the app passes one that computes under its time budget)."""
+    (``power_of(rule, eligible)``: the app passes one that computes under its time budget).
+
+    ``discussed``: whether the coalition's discussion period applies (not to the ballot on an amendment)."""
     if actor.role != "admin":
         raise Forbidden("Only an admin of the coalition can open a ballot.")
     store.lock_head(session, coalition)
@@ -55,6 +57,11 @@ def open_ballot(session: Session, *, coalition: Coalition, actor: Account, propo
     if proposal.state != "draft":
         raise Conflict("Proposal #%(number)s is %(state)s; only a draft can be put to a vote.", number=proposal.number,
                        state=proposal.state)
+    versions.check_not_frozen(session, proposal)
+    ready_at = as_utc(proposal.created_at) + deliberation_settings.discussion_period(session, coalition)
+    if discussed and now < ready_at:
+        raise Conflict("Proposal #%(number)s is in its discussion period; its ballot may open from %(ready_at)s.",
+                       number=proposal.number, ready_at=iso(ready_at))
     closes_at = as_utc(closes_at)
     if closes_at <= now:
         raise RuleViolation("closes_at must be in the future.")
@@ -69,10 +76,11 @@ def open_ballot(session: Session, *, coalition: Coalition, actor: Account, propo
     entry = store.append(session, coalition=coalition, type="ballot.opened", body={
         "number": proposal.number, "kind": proposal.kind, "rule": frozen_rule, "eligible": eligible,
         "options": proposal.options, "seats": proposal.seats, "closes_at": iso(closes_at),
-        "live_results": live_results, "actor": actor.username,
+        "live_results": live_results, "actor": actor.username, "version": proposal.version,
     })
     ballot = Ballot(coalition_id=coalition.id, proposal_id=proposal.id, rule=frozen_rule, eligible=eligible,
                     live_results=live_results, opened_at=now, closes_at=closes_at, opened_idx=entry.idx,
+                    version=proposal.version,
                     power=power_of(frozen_rule, eligible) if frozen_rule["type"] == "majority" else None)
     proposal.state, proposal.updated_at = "open", now
     session.add_all([ballot, proposal])
@@ -209,13 +217,17 @@ def close_ballot(session: Session, *, coalition: Coalition, proposal: Proposal, 
     session.flush()
     if result["outcome"] == "passed":
         _apply(session, coalition=coalition, proposal=proposal, now=now)
+    elif proposal.kind == "decision":
+        amendments.ballot_failed(session, proposal=proposal, now=now)
     return ballot
 
 
 def _apply(session: Session, *, coalition: Coalition, proposal: Proposal, now: datetime) -> None:
-    """What a passed rule change or admission does, logged right after the closing."""
+    """What a passed rule change, admission or amendment ballot does, logged right after the closing."""
     payload = proposal.payload
-    if proposal.kind == "rule_change":
+    if proposal.kind == "decision":
+        amendments.ballot_passed(session, coalition=coalition, proposal=proposal, now=now)
+    elif proposal.kind == "rule_change":
         coalitions.set_rule(session, coalition=coalition, actor="ballot", kind=payload["kind"], rule=payload["rule"],
                             now=now, reason=f"Adopted by proposal #{proposal.number}", proposal=proposal.number)
     elif proposal.kind == "admission":

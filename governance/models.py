@@ -134,6 +134,7 @@ class Proposal(SQLModel, table=True):
     author: str = Field(max_length=80)
     state: str = Field(default="draft", max_length=16, index=True)
     outcome: str | None = Field(default=None, max_length=16)
+    version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
     created_at: datetime = Field(sa_column=utc_column())
     updated_at: datetime = Field(sa_column=utc_column())
 
@@ -153,6 +154,7 @@ class Ballot(SQLModel, table=True):
     power: dict | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     opened_idx: int
     closed_idx: int | None = None
+    version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})  # the proposal text it decides
 
 
 class Vote(SQLModel, table=True):
@@ -210,6 +212,139 @@ class Checkpoint(SQLModel, table=True):
     size: int = Field(sa_type=BigInteger)
     root: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
     note: str = Field(max_length=4000)
+
+
+class ProposalVersion(SQLModel, table=True):
+    """One version of a proposal's text, as it was created, edited or amended; kept for ever."""
+
+    __tablename__ = "proposal_version"
+    __table_args__ = (UniqueConstraint("proposal_id", "version"),)
+    id: int | None = Field(default=None, primary_key=True)
+    proposal_id: int = Field(foreign_key="proposal.id", index=True)
+    version: int
+    title: str = Field(max_length=200)
+    body: str = Field(default="", max_length=20000)
+    options: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    seats: int = 1
+    source: str = Field(max_length=40)  # "created", "edited", "amendment"
+    amendment: int | None = None
+    actor: str = Field(max_length=80)
+    log_idx: int | None = Field(default=None, sa_type=BigInteger)  # None: a version from before versions were kept
+    created_at: datetime = Field(sa_column=utc_column())
+
+
+class PublishedText(SQLModel, table=True):
+    """A text the log commits to without holding it (a comment, an amendment, a moderator's reason): erasable."""
+
+    __tablename__ = "published_text"
+    __table_args__ = (UniqueConstraint("coalition_id", "log_idx"),)
+    id: int | None = Field(default=None, primary_key=True)
+    coalition_id: int = Field(foreign_key="coalition.id", index=True)
+    kind: str = Field(max_length=16)
+    log_idx: int = Field(sa_type=BigInteger)
+    salt: str = Field(default="", max_length=64)
+    content: dict | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    created_at: datetime = Field(sa_column=utc_column())
+    erased_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    erased_reason: str = Field(default="", max_length=500)
+    erased_by: str = Field(default="", max_length=80)
+
+
+class Comment(SQLModel, table=True):
+    """A representative's comment on a proposal, or a reply to one; its text lives in ``published_text``."""
+
+    __table_args__ = (UniqueConstraint("coalition_id", "number"),)
+    id: int | None = Field(default=None, primary_key=True)
+    coalition_id: int = Field(foreign_key="coalition.id", index=True)
+    proposal_id: int = Field(foreign_key="proposal.id", index=True)
+    number: int
+    parent_id: int | None = Field(default=None, foreign_key="comment.id", index=True)
+    thread_id: int | None = Field(default=None, index=True)  # the top comment of its thread (None: itself)
+    member_id: int = Field(foreign_key="member.id")
+    author: str = Field(max_length=80)
+    text_id: int = Field(foreign_key="published_text.id")
+    revisions: int = 1
+    created_at: datetime = Field(sa_column=utc_column())
+    edited_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    activity_at: datetime = Field(sa_column=utc_column())
+    hidden_text_id: int | None = Field(default=None, foreign_key="published_text.id")
+    hidden_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    hidden_by: str = Field(default="", max_length=80)
+
+
+class CommentRevision(SQLModel, table=True):
+    """One revision of a comment's text (the first is the comment as posted)."""
+
+    __tablename__ = "comment_revision"
+    __table_args__ = (UniqueConstraint("comment_id", "revision"),)
+    id: int | None = Field(default=None, primary_key=True)
+    comment_id: int = Field(foreign_key="comment.id", index=True)
+    revision: int
+    text_id: int = Field(foreign_key="published_text.id")
+    created_at: datetime = Field(sa_column=utc_column())
+
+
+class CommentFlag(SQLModel, table=True):
+    """A member's flag on a comment, for the moderators to look at."""
+
+    __tablename__ = "comment_flag"
+    __table_args__ = (UniqueConstraint("comment_id", "member_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    comment_id: int = Field(foreign_key="comment.id", index=True)
+    member_id: int = Field(foreign_key="member.id")
+    account: str = Field(max_length=80)
+    reason: str = Field(default="", max_length=500)
+    created_at: datetime = Field(sa_column=utc_column())
+
+
+class Amendment(SQLModel, table=True):
+    """A member's proposed change to a draft's title, body or options; its text lives in ``published_text``."""
+
+    __table_args__ = (UniqueConstraint("proposal_id", "number"),)
+    id: int | None = Field(default=None, primary_key=True)
+    coalition_id: int = Field(foreign_key="coalition.id", index=True)
+    proposal_id: int = Field(foreign_key="proposal.id", index=True)
+    number: int
+    member_id: int = Field(foreign_key="member.id")
+    author: str = Field(max_length=80)
+    text_id: int = Field(foreign_key="published_text.id")
+    base_version: int
+    state: str = Field(default="proposed", max_length=16)  # proposed, accepted, declined, balloting, merged, rejected
+    ballot_proposal_id: int | None = Field(default=None, foreign_key="proposal.id")
+    merged_version: int | None = None
+    created_at: datetime = Field(sa_column=utc_column())
+    decided_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    decided_by: str = Field(default="", max_length=80)
+
+
+class AgendaRound(SQLModel, table=True):
+    """Members set their own agenda: topics are submitted, then ranked or approved in a ballot."""
+
+    __tablename__ = "agenda_round"
+    __table_args__ = (UniqueConstraint("coalition_id", "number"),)
+    id: int | None = Field(default=None, primary_key=True)
+    coalition_id: int = Field(foreign_key="coalition.id", index=True)
+    number: int
+    title: str = Field(max_length=200)
+    method: str = Field(max_length=32)
+    state: str = Field(default="collecting", max_length=16)  # collecting, voting (closed: its ballot is closed)
+    ballot_proposal_id: int | None = Field(default=None, foreign_key="proposal.id")
+    opened_by: str = Field(max_length=80)
+    created_at: datetime = Field(sa_column=utc_column())
+
+
+class AgendaTopic(SQLModel, table=True):
+    __tablename__ = "agenda_topic"
+    __table_args__ = (UniqueConstraint("round_id", "number"),)
+    id: int | None = Field(default=None, primary_key=True)
+    round_id: int = Field(foreign_key="agenda_round.id", index=True)
+    number: int
+    member_id: int | None = Field(default=None, foreign_key="member.id")
+    author: str = Field(max_length=80)
+    title: str = Field(max_length=200)
+    body: str = Field(default="", max_length=2000)
+    proposal_id: int | None = Field(default=None, foreign_key="proposal.id")
+    created_at: datetime = Field(sa_column=utc_column())
 
 
 def exact_text(value: Fraction) -> str:

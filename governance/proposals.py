@@ -8,13 +8,14 @@ from sqlmodel import Session, func, select
 from governance import members as members_
 from governance.models import Member
 from voting.exact import format_exact
-from governance import rules
+from governance import rules, versions
 from governance.errors import Conflict, Forbidden, NotFound, RuleViolation
 from governance.log import store
 from governance.models import Account, Coalition, Proposal
 from governance.text import clean_text
 
-__all__ = ["count_proposals", "create_proposal", "edit_proposal", "get_proposal", "list_proposals", "withdraw_proposal"]
+__all__ = ["check_text", "count_proposals", "create_proposal", "edit_proposal", "get_proposal", "list_proposals",
+           "withdraw_proposal"]
 
 MAX_BODY = 20_000
 MAX_OPTIONS = 50
@@ -66,6 +67,15 @@ def _options(kind: str, options: Sequence[str], seats: int) -> tuple[list[str], 
     return names, seats
 
 
+def check_text(kind: str, *, title: str, body: str, options: Sequence[str],
+               seats: int) -> tuple[str, str, list[str], int]:
+    """A proposal text checked and cleaned as ``create_proposal`` stores it: title, body, options, seats."""
+    title = clean_text(title, field="title", max_length=200)
+    body = clean_text(body, field="body", max_length=MAX_BODY, required=False)
+    names, seats = _options(kind, options, seats)
+    return title, body, names, seats
+
+
 def _payload(session: Session, coalition: Coalition, kind: str, payload: Mapping[str, object]) -> dict:
     if kind == "rule_change":
         target = payload.get("kind")
@@ -110,10 +120,12 @@ def create_proposal(
                         author=author.username, created_at=now, updated_at=now)
     session.add(proposal)
     session.flush()
-    store.append(session, coalition=coalition, type="proposal.created", body={
+    entry = store.append(session, coalition=coalition, type="proposal.created", body={
         "number": number, "kind": kind, "title": title, "body": body, "options": names, "seats": seats,
         "payload": extra, "member": member.slug if member else None, "actor": author.username,
     })
+    versions.record_version(session, proposal=proposal, source="created", actor=author.username, log_idx=entry.idx,
+                            now=now)
     return proposal
 
 
@@ -132,17 +144,20 @@ def edit_proposal(session: Session, *, coalition: Coalition, actor: Account, pro
     if proposal.state != "draft":
         raise Conflict("Proposal #%(number)s is %(state)s; only drafts can be edited.", number=proposal.number,
                        state=proposal.state)
+    versions.check_not_frozen(session, proposal)
     new_title = proposal.title if title is None else clean_text(title, field="title", max_length=200)
     new_body = proposal.body if body is None else clean_text(body, field="body", max_length=MAX_BODY, required=False)
     new_options, new_seats = _options(proposal.kind, proposal.options if options is None else options,
                                       proposal.seats if seats is None else seats)
     proposal.title, proposal.body, proposal.options, proposal.seats = new_title, new_body, new_options, new_seats
-    proposal.updated_at = now
+    proposal.updated_at, proposal.version = now, proposal.version + 1
     session.add(proposal)
-    store.append(session, coalition=coalition, type="proposal.edited", body={
+    entry = store.append(session, coalition=coalition, type="proposal.edited", body={
         "number": proposal.number, "title": new_title, "body": new_body, "options": new_options,
         "seats": new_seats, "actor": actor.username,
     })
+    versions.record_version(session, proposal=proposal, source="edited", actor=actor.username, log_idx=entry.idx,
+                            now=now)
     return proposal
 
 
@@ -155,6 +170,7 @@ def withdraw_proposal(session: Session, *, coalition: Coalition, actor: Account,
     if proposal.state != "draft":
         raise Conflict("Proposal #%(number)s is %(state)s; only drafts can be withdrawn.", number=proposal.number,
                        state=proposal.state)
+    versions.check_not_frozen(session, proposal)
     proposal.state, proposal.outcome, proposal.updated_at = "withdrawn", "withdrawn", now
     session.add(proposal)
     store.append(session, coalition=coalition, type="proposal.withdrawn", body={

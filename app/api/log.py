@@ -112,7 +112,8 @@ def read_key(slug: str, request: Request, session: SessionDep) -> str:
             responses={200: {"content": {media: {} for media in export.FORMATS.values()}}})
 def export_log(slug: str, request: Request, session: SessionDep,
                format: str = Query("tar.gz", pattern="^(tar\\.gz|zip)$")) -> Response:
-    """One archive: entries.jsonl, the latest checkpoint, the verifier key and RULES.md."""
+    """One archive: entries.jsonl, the latest checkpoint, the verifier key, RULES.md and texts.jsonl (the texts still
+    published, each to check against its commitment in the log)."""
     coalition = coalitions.get_coalition(session, slug)
     archive = export.build_export(session, coalition=coalition, fmt=format,
                                   verifier_key=request.app.state.log_keys.verifier_key(slug))

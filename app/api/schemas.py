@@ -6,6 +6,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, Strict, StrictInt, StrictStr
 
+from app.paging import Page
+
 ExactNumber = StrictInt | Annotated[Decimal, Strict()] | StrictStr  # strict: JSON true is not the weight 1
 Kind = Literal["decision", "rule_change", "admission", "choice", "election"]
 
@@ -33,12 +35,6 @@ class CoalitionPublic(BaseModel):
     created_at: datetime
     members: int
     log_size: int
-
-
-class Page(BaseModel):
-    offset: int
-    limit: int
-    total: int
 
 
 class CoalitionList(BaseModel):

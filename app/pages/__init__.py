@@ -3,8 +3,9 @@
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from app.pages import (admin, admin_rules, auth, charts, dashboard, design, errors, home, log, members, power, propose,
-                       proposals, whatif, words)
+from app.markdown import render_markdown
+from app.pages import (admin, admin_rules, agenda, amendments, auth, charts, dashboard, design, discussion, errors, home,
+                       log, members, power, propose, proposals, whatif, words)
 from app.pages.middleware import PageMiddleware
 from app.pages.sessions import SessionCodec, session_secret
 from app.templating import STATIC_DIR, environment
@@ -16,7 +17,7 @@ environment.globals.update(OUTCOMES=words.OUTCOMES, CHOICES=words.CHOICES, KIND_
                            describe_vote=words.describe_vote, criterion_name=words.criterion_name)
 environment.globals.update(ballot_power=power.ballot_power, power_chart=power.power_chart,
                            rounds_chart=charts.rounds_chart, candidate_chart=design.candidate_chart,
-                           fine_share=design.fine_share)
+                           fine_share=design.fine_share, render_markdown=render_markdown)
 
 
 def install_pages(app: FastAPI) -> None:
@@ -24,7 +25,8 @@ def install_pages(app: FastAPI) -> None:
     settings = app.state.settings
     app.state.session_codec = SessionCodec(session_secret(settings), secure=settings.secure_cookies)
     for router in (home.router, auth.router, home.scoped, members.router, propose.router, proposals.router,
-                   log.router, dashboard.router, admin.router, admin_rules.router, power.router, whatif.router, design.router):
+                   discussion.router, amendments.router, agenda.router, log.router, dashboard.router, admin.router,
+                   admin_rules.router, power.router, whatif.router, design.router):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     errors.install_page_errors(app)

@@ -17,7 +17,7 @@ from app.pages.words import CHOICES, KIND_NAMES, N_, describe_rule
 from app.templating import render
 from governance import coalitions, members, power, rules
 from governance.models import Ballot, Coalition, Vote
-from voting.power import PowerError, concentration
+from voting.power import concentration
 
 __all__ = ["PowerRow", "ReportView", "ballot_power", "pivot_sentences", "power_chart",
            "report_view", "router"]

@@ -6,12 +6,13 @@ from sqlmodel import Session, select
 
 from app.deps import NowDep, SessionDep
 from app.markdown import render_markdown
+from app.pages import proposal_parts
 from app.pages.common import (CoalitionDep, FormDep, PageAccountDep, SignedInDep, coalition_pages,
                               error_text, see_other)
 from app.pages.voteforms import VoteFormError, form_values, posted_values, read_vote
 from app.pages.words import describe_rule
 from app.templating import render
-from governance import ballots, coalitions, proposals, receipts
+from governance import ballots, coalitions, comments, proposals, receipts
 from governance.clock import as_utc
 from governance.errors import DomainError, NotFound
 from governance.log.recount import ballot_shape
@@ -34,6 +35,7 @@ def proposals_page(request: Request, coalition: CoalitionDep, session: SessionDe
                                     offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE + 1)
     htmx = request.headers.get("hx-request") == "true"
     return render(request, "proposals/list.html", {
+        "comment_counts": comments.comment_counts(session, [p.id for p in rows[:PAGE_SIZE]]),
         "coalition": coalition, "proposals": rows[:PAGE_SIZE], "status": status, "filters": list(FILTERS),
         "page": page, "has_next": len(rows) > PAGE_SIZE}, block="proposals" if htmx else None)
 
@@ -68,6 +70,8 @@ def detail_context(request: Request, session: Session, coalition: Coalition, pro
         "vote_of": {row.slug: vote for vote, row in votes},
         "notice": None, "now": now, "open_values": {}, "open_errors": {},
     }
+    context.update(proposal_parts.discussion_context(request, session, coalition, proposal, account))
+    context.update(proposal_parts.amendments_context(session, coalition, proposal, account))
     context.update(extra)
     return context
 

@@ -10,13 +10,15 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, select
 
-from governance import coalitions, rules
+from governance import coalitions, rules, texts
+from governance.log.canonical import canonical_bytes
 from governance.errors import NotFound, RuleViolation
 from governance.log.store import EVENT_VERSION
 from governance.log.verify import COUNTING_RULES_VERSION
 from governance.models import Checkpoint, Coalition, LogEntry
 
-__all__ = ["FORMATS", "ExportArchive", "build_export", "entries_jsonl", "latest_checkpoint", "rules_markdown"]
+__all__ = ["FORMATS", "ExportArchive", "build_export", "entries_jsonl", "latest_checkpoint", "rules_markdown",
+           "texts_jsonl"]
 
 FORMATS = {"tar.gz": "application/gzip", "zip": "application/zip"}
 BATCH = 5000
@@ -55,6 +57,13 @@ def entries_jsonl(session: Session, coalition: Coalition, size: int) -> Iterator
         start = rows[-1][0] + 1
 
 
+def texts_jsonl(session: Session, coalition: Coalition, size: int) -> Iterator[bytes]:
+    """One line ``{"index":i,"salt":s,"text":{...}}`` per text still published whose commitment is in entry ``i``
+    (comments, amendments, moderators' reasons); an erased text is left out, its commitment stays in the log."""
+    for text in texts.published_texts(session, coalition=coalition, size=size):
+        yield canonical_bytes({"index": text.log_idx, "salt": text.salt, "text": text.content}) + b"\n"
+
+
 def rules_markdown(session: Session, coalition: Coalition, size: int) -> str:
     """RULES.md: the counting rules version, how entries and checkpoints are built, the coalition's rules now."""
     current = coalitions.get_rules(session, coalition)
@@ -71,6 +80,9 @@ def rules_markdown(session: Session, coalition: Coalition, size: int) -> str:
         "its `ballot.closed` event. Numbers are exact fractions; a tie fails a yes/no decision; ties in",
         "multi-option methods are broken by lot seeded with the first 16 hex digits of the leaf hash of the",
         "`ballot.opened` entry. The recorded result must equal the recount exactly.", "",
+        "`texts.jsonl` holds the texts still published (comments, amendments, moderators' reasons): each line's",
+        "SHA-256 of canonical {\"salt\", \"text\"} must be the `commitment` of entry `index`; an erased text is",
+        "absent.", "",
         "Verify: `concord verify <this archive> --key <the key obtained independently>`.", "",
         "## Rules in force when exported", "",
     ]
@@ -105,5 +117,6 @@ def build_export(session: Session, *, coalition: Coalition, verifier_key: str, f
         "checkpoint": checkpoint.note.encode("utf-8"),
         "key": (verifier_key + "\n").encode("utf-8"),
         "RULES.md": rules_markdown(session, coalition, checkpoint.size).encode("utf-8"),
+        "texts.jsonl": b"".join(texts_jsonl(session, coalition, checkpoint.size)),
     }
     return ExportArchive(f"{folder}.{fmt}", FORMATS[fmt], _pack(fmt, folder, files), checkpoint.size)

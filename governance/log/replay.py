@@ -9,6 +9,7 @@ from datetime import datetime
 
 from governance.log.canonical import CanonicalError, canonical_bytes
 from governance.log.merkle import leaf_hash
+from governance.log import replay_deliberation as deliberation
 from governance.log.recount import ChoiceError, check_choice, count_ballot, vote_commitment
 from governance.log.replayed import (ReplayedAccount, ReplayedBallot, ReplayedLog, ReplayedMember, ReplayedProposal,
                                      ReplayedVote, WeightRecord)
@@ -169,12 +170,17 @@ def _draft(log: ReplayedLog, index: int, body: dict) -> ReplayedProposal:
 
 def _proposal_edited(log: ReplayedLog, index: int, body: dict) -> None:
     proposal = _draft(log, index, body)
+    _require(not deliberation.frozen_by_amendment_ballot(log, proposal.number), index,
+             f"an amendment to proposal #{proposal.number} is being voted on")
+    proposal.version += 1
     proposal.title, proposal.body, proposal.options, proposal.seats = (
         body["title"], body["body"], body["options"], body["seats"])
 
 
 def _proposal_withdrawn(log: ReplayedLog, index: int, body: dict) -> None:
     proposal = _draft(log, index, body)
+    _require(not deliberation.frozen_by_amendment_ballot(log, proposal.number), index,
+             f"an amendment to proposal #{proposal.number} is being voted on")
     proposal.state = proposal.outcome = "withdrawn"
 
 
@@ -209,6 +215,10 @@ def _ballot_opened(log: ReplayedLog, index: int, body: dict, opening_hash: bytes
     _require(body["kind"] == proposal.kind, index, f"the ballot's kind is not proposal #{proposal.number}'s")
     _require(body["options"] == proposal.options and body["seats"] == proposal.seats, index,
              "the ballot's options or seats differ from the proposal's")
+    _require(body.get("version", 1) == proposal.version, index,
+             f"the ballot decides version {body.get('version', 1)!r}, not the current version {proposal.version}")
+    _require(not deliberation.frozen_by_amendment_ballot(log, proposal.number), index,
+             f"an amendment to proposal #{proposal.number} is being voted on")
     _require(_same_eligible(body["eligible"], log) or _key(body["eligible"]) == _key(_frozen_eligible(log)), index,
              "the eligible members and weights are not the active members with their current weights")
     _require(bool(body["eligible"]), index, "a ballot needs at least one eligible member")
@@ -288,6 +298,8 @@ def _same(recount: Mapping, recorded: object) -> bool:
 
 def _consequence(log: ReplayedLog, proposal: ReplayedProposal) -> tuple[str, dict] | None:
     payload = proposal.payload
+    if proposal.kind == "decision":
+        return deliberation.amendment_consequence(log, proposal.number)
     if proposal.kind == "rule_change":
         return "rules.changed", {"kind": payload["kind"], "rule": payload["rule"], "proposal": proposal.number}
     if proposal.kind == "admission" and all(m.name != payload["name"] for m in log.members.values()):
@@ -315,6 +327,7 @@ HANDLERS: dict[str, Callable[..., None]] = {
     "vote.cast": _vote_cast,
     "ballot.closed": _ballot_closed,
     "rules.changed": _rules_changed,
+    **deliberation.HANDLERS,
 }
 EVENT_TYPES = frozenset(HANDLERS) | {"coalition.created", "ballot.opened"}
 

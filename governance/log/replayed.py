@@ -2,8 +2,8 @@
 
 from dataclasses import dataclass, field
 
-__all__ = ["ReplayedAccount", "ReplayedBallot", "ReplayedLog", "ReplayedMember", "ReplayedProposal", "ReplayedVote",
-           "WeightRecord"]
+__all__ = ["ReplayedAccount", "ReplayedAgendaRound", "ReplayedAmendment", "ReplayedBallot", "ReplayedComment",
+           "ReplayedLog", "ReplayedMember", "ReplayedProposal", "ReplayedVote", "WeightRecord"]
 
 
 @dataclass
@@ -50,6 +50,7 @@ class ReplayedProposal:
     author: str
     state: str = "draft"
     outcome: str | None = None
+    version: int = 1
 
 
 @dataclass
@@ -117,3 +118,45 @@ class ReplayedLog:
     ballots: dict[int, ReplayedBallot] = field(default_factory=dict)
     weights: list[WeightRecord] = field(default_factory=list)
     expected: tuple[str, dict] | None = None  # the event a passed rule change or admission must be followed by
+    commitments: dict[int, str] = field(default_factory=dict)  # entry -> the commitment to the text it published
+    erased: set[int] = field(default_factory=set)  # entries whose text has been erased
+    comments: dict[int, "ReplayedComment"] = field(default_factory=dict)
+    amendments: dict[tuple[int, int], "ReplayedAmendment"] = field(default_factory=dict)
+    amendment_ballots: dict[int, tuple[int, int]] = field(default_factory=dict)  # ballot proposal -> amendment
+    agenda: dict[int, "ReplayedAgendaRound"] = field(default_factory=dict)
+
+
+@dataclass
+class ReplayedComment:
+    """A comment: its proposal, thread parent, author, and the entries that published each revision."""
+
+    number: int
+    proposal: int
+    parent: int | None
+    member: str
+    author: str
+    revisions: list[int] = field(default_factory=list)
+    hidden: bool = False
+
+
+@dataclass
+class ReplayedAmendment:
+    """An amendment to proposal ``proposal``: proposed in entry ``idx`` against ``base_version``."""
+
+    proposal: int
+    number: int
+    member: str
+    author: str
+    base_version: int
+    idx: int
+    state: str = "proposed"
+    merged: dict | None = None  # the title, body and options it gave the proposal when merged
+
+
+@dataclass
+class ReplayedAgendaRound:
+    number: int
+    title: str
+    method: str
+    topics: list[str] = field(default_factory=list)
+    ballot: int | None = None

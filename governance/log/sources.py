@@ -13,16 +13,17 @@ import urllib.error
 import urllib.request
 import zipfile
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
 from governance.log.verify import VerifyError
 
-__all__ = ["ENTRIES_FILE", "PAGE", "LogSource", "SourceError", "load_source", "parse_entries_jsonl", "progress_bar",
-           "read_archive_bytes"]
+__all__ = ["ENTRIES_FILE", "PAGE", "TEXTS_FILE", "LogSource", "SourceError", "load_source", "parse_entries_jsonl",
+           "parse_texts_jsonl", "progress_bar", "read_archive_bytes"]
 
 ENTRIES_FILE, CHECKPOINT_FILE, KEY_FILE, RULES_FILE = "entries.jsonl", "checkpoint", "key", "RULES.md"
+TEXTS_FILE = "texts.jsonl"
 PAGE = 1000
 
 
@@ -39,6 +40,7 @@ class LogSource:
     key: str | None
     rules: str | None
     where: str
+    texts: list[dict] = field(default_factory=list)  # the texts still published: {"index", "salt", "text"}
 
 
 def parse_entries_jsonl(lines: Iterable[bytes | str]) -> list[bytes]:
@@ -72,9 +74,30 @@ def _from_files(read: Callable[[str], bytes | None], where: str) -> LogSource:
     entries, checkpoint = read(ENTRIES_FILE), read(CHECKPOINT_FILE)
     if entries is None or checkpoint is None:
         raise SourceError(f"{where} has no {ENTRIES_FILE} or no {CHECKPOINT_FILE}; is it a Concord log export?")
-    key, rules = read(KEY_FILE), read(RULES_FILE)
+    key, rules, texts = read(KEY_FILE), read(RULES_FILE), read(TEXTS_FILE)
     return LogSource(parse_entries_jsonl(entries.splitlines()), checkpoint.decode("utf-8"),
-                     key.decode("utf-8").strip() if key else None, rules.decode("utf-8") if rules else None, where)
+                     key.decode("utf-8").strip() if key else None, rules.decode("utf-8") if rules else None, where,
+                     parse_texts_jsonl(texts.splitlines()) if texts else [])
+
+
+def parse_texts_jsonl(lines: Iterable[bytes | str]) -> list[dict]:
+    """The published texts from ``texts.jsonl`` lines ``{"index": i, "salt": s, "text": {...}}``.
+
+    >>> parse_texts_jsonl(['{"index":3,"salt":"00","text":{"text":"Agreed."}}'])
+    [{'index': 3, 'salt': '00', 'text': {'text': 'Agreed.'}}]
+    """
+    texts = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except ValueError as error:
+            raise VerifyError("format", f"line {number} of {TEXTS_FILE} is not JSON: {error}") from None
+        if not isinstance(record, dict) or record.keys() != {"index", "salt", "text"}:
+            raise VerifyError("format", f"line {number} of {TEXTS_FILE} is not {{\"index\", \"salt\", \"text\"}}")
+        texts.append(record)
+    return texts
 
 
 def _member_reader(names: list[str], open_member: Callable[[str], bytes]) -> Callable[[str], bytes | None]:
@@ -139,7 +162,20 @@ def _download(base: str, progress: Callable[[int, int], None] | None) -> LogSour
         entries.extend(_page_leaves(items[: size - len(entries)], len(entries)))
         if progress:
             progress(len(entries), size)
-    return LogSource(entries, checkpoint, key, None, base)
+    return LogSource(entries, checkpoint, key, None, base, _download_texts(base, size))
+
+
+def _download_texts(base: str, size: int) -> list[dict]:
+    """The texts the server still publishes for the first ``size`` entries (none from a server that has no texts)."""
+    try:
+        with urllib.request.urlopen(f"{base}/log/texts?size={size}", timeout=60) as response:
+            return parse_texts_jsonl(response.read().splitlines())
+    except urllib.error.HTTPError as error:
+        if error.code == 404:
+            return []
+        raise SourceError(f"cannot download {base}/log/texts: {error}") from None
+    except (urllib.error.URLError, OSError) as error:
+        raise SourceError(f"cannot download {base}/log/texts: {error}") from None
 
 
 def _page_leaves(items: list[dict], start: int) -> list[bytes]:

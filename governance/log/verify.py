@@ -8,21 +8,22 @@ import gc
 import hashlib
 import json
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from governance.log.canonical import EVENT_KEYS, canonical_text
+from governance.log.commitments import text_commitment
 from governance.log.merkle import root_hash
 from governance.log.notes import Checkpoint, NoteError, verify_checkpoint
 from governance.log.replay import ReplayedLog, Replayer, ReplayError
 
-__all__ = ["COUNTING_RULES_VERSION", "FAILURE_KINDS", "VOTE_CAST", "VerifyError", "VerifyReport", "decode_event",
-           "verify_log"]
+__all__ = ["COUNTING_RULES_VERSION", "FAILURE_KINDS", "VOTE_CAST", "VerifyError", "VerifyReport", "check_texts",
+           "decode_event", "verify_log"]
 
 COUNTING_RULES_VERSION = "concord-recount/1"
 FAILURE_KINDS = ("format", "index", "canonical", "position", "log", "time", "signature", "origin", "size", "root",
-                 "key", "rollback", "fork", "replay", "recount")
+                 "key", "rollback", "fork", "replay", "recount", "text")
 
 
 class VerifyError(ValueError):
@@ -42,6 +43,7 @@ class VerifyReport:
     state: ReplayedLog
     entries: Sequence[bytes] = field(repr=False)
     leaf_hashes: list[bytes] = field(repr=False)
+    texts_checked: int = 0
 
     @property
     def ballots_recounted(self) -> int:
@@ -51,7 +53,8 @@ class VerifyReport:
         state = self.state
         return (f"{self.checkpoint.origin}: {self.checkpoint.size} entries, root {self.checkpoint.root.hex()[:16]}..., "
                 f"{len(state.members)} members, {len(state.proposals)} proposals, "
-                f"{self.ballots_recounted} ballots recounted, every recorded result matches")
+                f"{self.ballots_recounted} ballots recounted, every recorded result matches"
+                + (f"; {self.texts_checked} published texts match their commitments" if self.texts_checked else ""))
 
 
 def _refuse_number(text: str) -> None:
@@ -244,7 +247,34 @@ def _replay_failure(error: ReplayError) -> VerifyError:
     return VerifyError(kind, str(error).split(": ", 1)[-1], index=error.index)
 
 
-def verify_log(entries: Sequence[bytes], checkpoint_note: str, key: str, *, since: str | None = None) -> VerifyReport:
+def check_texts(state: ReplayedLog, texts: Sequence[Mapping]) -> int:
+    """Open the commitment of every published text (``{"index", "salt", "text"}``): the entry at ``index`` must have
+    committed to exactly that text with that salt, and not have been erased; an amendment that was merged must have
+    given the proposal exactly its text. Returns how many texts were checked.
+
+    >>> check_texts(ReplayedLog("c", "C", "", None, {}), [{"index": 1, "salt": "00", "text": {"text": "Hi"}}])
+    Traceback (most recent call last):
+    ...
+    governance.log.verify.VerifyError: entry 1: the log commits to no text here
+    """
+    merged = {amendment.idx: amendment.merged for amendment in state.amendments.values() if amendment.merged}
+    for record in texts:
+        index, salt, text = record["index"], record["salt"], record["text"]
+        commitment = state.commitments.get(index)
+        if commitment is None or type(index) is not int:
+            raise VerifyError("text", "the log commits to no text here", index=index if type(index) is int else None)
+        if index in state.erased:
+            raise VerifyError("text", "this text was erased, yet the export publishes it", index=index)
+        opened = isinstance(salt, str) and isinstance(text, dict) and text_commitment(salt=salt, content=text)
+        if opened != commitment:
+            raise VerifyError("text", "the published text does not match the commitment in the log", index=index)
+        if index in merged and merged[index] != text:
+            raise VerifyError("text", "the amendment merged is not the text its author proposed", index=index)
+    return len(texts)
+
+
+def verify_log(entries: Sequence[bytes], checkpoint_note: str, key: str, *, since: str | None = None,
+               texts: Sequence[Mapping] = ()) -> VerifyReport:
     """Verify a log against its signed checkpoint and ``key``, then replay it and recount every closed ballot.
 
     Checks, in this order, and raises VerifyError at the first that fails: each entry canonical, its
@@ -252,7 +282,8 @@ def verify_log(entries: Sequence[bytes], checkpoint_note: str, key: str, *, sinc
     checkpoint's signature with ``key`` and its origin; the size and the RFC 9162 root of the entries;
     ``key`` equal to the ``log_key`` of entry 0; consistency with the ``since`` checkpoint (signed
     earlier with the same key); and the replay of every event (``replay.replay``), which recounts
-    every closed ballot with ``voting/`` and compares each recorded result exactly.
+    every closed ballot with ``voting/`` and compares each recorded result exactly; then each published text
+    against its commitment (``check_texts``).
 
     >>> verify_log([], "", "k")
     Traceback (most recent call last):
@@ -274,4 +305,4 @@ def verify_log(entries: Sequence[bytes], checkpoint_note: str, key: str, *, sinc
         _check_since(since, key, reader.slug, checkpoint_note, checkpoint, reader.leaf_hashes)
     if reader.replay_error is not None:
         raise _replay_failure(reader.replay_error)
-    return VerifyReport(checkpoint, state, entries, reader.leaf_hashes)
+    return VerifyReport(checkpoint, state, entries, reader.leaf_hashes, check_texts(state, texts))

@@ -53,12 +53,28 @@ def test_concord_demo_creates_the_demo_coalition_with_results_and_an_open_ballot
     assert nothing_due == 0 and capsys.readouterr().out.strip() == "0 ballot(s) closed"
     assert state["coalitions"] == 1 and state["members"] == 12
     # demo.CLOSED: 10 yes 1 no 1 abstain under a simple majority; 9 of 12 members yes but only 59.1% of the weight
-    # where 65% is needed; 3 of 12 took part where half must; then a weighted instant-runoff choice
-    assert state["closed"] == [(1, "passed"), (2, "rejected"), (3, "no_quorum"), (4, "decided")]
+    # where 65% is needed; 3 of 12 took part where half must; then a weighted instant-runoff choice; app.demo_deliberation:
+    # the spring agenda's approval ballot (#6) and the ballot that passed an amendment to the training proposal (#9)
+    assert state["closed"] == [(1, "passed"), (2, "rejected"), (3, "no_quorum"), (4, "decided"), (6, "decided"),
+                               (9, "passed")]
     assert state["results"] == [outcome for _, outcome in state["closed"]]
     assert state["open"] == ["decision"]
     assert (demo_folder / "keys" / "wpn.key").exists()
-    replay(state["events"])
+    replayed = replay(state["events"])
+    assert replayed.proposals[8].version == 3 and "six online sessions" in replayed.proposals[8].body
+    assert len([c for c in replayed.comments.values() if c.proposal == 8]) == 6
+    assert [c.hidden for c in replayed.comments.values()].count(True) == 1
+
+
+def test_the_demo_agenda_is_agreed_in_the_order_of_the_approvals(demo_folder) -> None:
+    from app.demo_deliberation import TOPICS
+
+    main(["demo"])
+    state = demo_state(demo_folder)
+    approvals = sorted(TOPICS, key=lambda topic: -len(topic[3]))
+
+    closing = [e for e in state["events"] if e["type"] == "ballot.closed" and e["body"]["number"] == 6][0]
+    assert closing["body"]["result"]["ranking"] == [[title] for _, title, _, _ in approvals]
 
 
 def test_concord_demo_resets_the_demo_and_keep_leaves_it(demo_folder, capsys) -> None:

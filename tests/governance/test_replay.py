@@ -10,13 +10,14 @@ from app import demo
 from app.db import read_session, write_session
 from app.logkeys import LogKeys
 from app.tasks import signed_write_session
-from governance import accounts, ballots, coalitions, members, proposals
+from governance import accounts, ballots, coalitions, comments, members, proposals
 from governance.clock import iso
 from governance.log.canonical import parse_event
 from governance.log.recount import vote_commitment
 from governance.log.replay import (ReplayError, ReplayedAccount, ReplayedMember, ReplayedProposal, ReplayedVote,
                                    WeightRecord, replay)
-from governance.models import (Account, Ballot, Coalition, CoalitionRule, LogEntry, Member, Proposal, Vote,
+from governance.log.replayed import ReplayedComment
+from governance.models import (Account, Ballot, Coalition, CoalitionRule, Comment, LogEntry, Member, Proposal, Vote,
                                WeightChange)
 
 START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
@@ -42,13 +43,22 @@ def tables(session: Session, coalition: Coalition) -> dict:
         "accounts": {a.username: ReplayedAccount(a.username, a.role, slug_of.get(a.member_id), a.active)
                      for a in session.exec(select(Account).where(Account.coalition_id == coalition.id))},
         "proposals": {p.number: ReplayedProposal(p.number, p.kind, p.title, p.body, p.options, p.seats, p.payload,
-                                                 slug_of.get(p.author_member_id), p.author, p.state, p.outcome)
+                                                 slug_of.get(p.author_member_id), p.author, p.state, p.outcome, p.version)
                       for p in proposal_rows},
         "weights": [WeightRecord(w.log_idx, slug_of[w.member_id], w.old_weight, w.new_weight, w.basis, w.reason,
                                  w.actor) for w in session.exec(select(WeightChange).where(
                                      WeightChange.coalition_id == coalition.id).order_by(WeightChange.log_idx))],
         "ballots": {p.number: _ballot(session, p, slug_of) for p in proposal_rows if p.state not in ("draft", "withdrawn")},
+        "comments": _comments(session, coalition, slug_of, {p.id: p.number for p in proposal_rows}),
     }
+
+
+def _comments(session: Session, coalition: Coalition, slug_of: dict[int, str], number_of: dict[int, int]) -> dict:
+    rows = session.exec(select(Comment).where(Comment.coalition_id == coalition.id)).all()
+    comment_number = {c.id: c.number for c in rows}
+    return {c.number: ReplayedComment(
+        c.number, number_of[c.proposal_id], comment_number.get(c.parent_id), slug_of[c.member_id], c.author,
+        [text.log_idx for _, text in comments.revisions_of(session, c)], c.hidden_text_id is not None) for c in rows}
 
 
 def _ballot(session: Session, proposal: Proposal, slug_of: dict[int, str]) -> dict:
@@ -73,6 +83,7 @@ def replayed(events: list[dict]) -> dict:
         "coalition": (log.slug, log.name, log.description), "rules": log.rules, "members": log.members,
         "accounts": log.accounts, "proposals": log.proposals, "weights": log.weights,
         "ballots": {n: {f: getattr(b, f) for f in ballot_fields} for n, b in log.ballots.items()},
+        "comments": log.comments,
     }
 
 
@@ -87,7 +98,9 @@ def test_the_demo_coalition_replays_to_exactly_its_tables(engine, settings) -> N
         events, state = stored_events(session, coalition), tables(session, coalition)
 
     assert replayed(events) == state
-    assert len(state["members"]) == 12 and [b["status"] for b in state["ballots"].values()].count("closed") == 4
+    # four closed in app.demo, two more in app.demo_deliberation (the agenda's and an amendment's)
+    assert len(state["members"]) == 12 and [b["status"] for b in state["ballots"].values()].count("closed") == 6
+    assert len(state["comments"]) == 6 and state["proposals"][8].version == 3
     assert replay(events).log_key == keys.verifier_key(demo.SLUG)
 
 
