@@ -8,9 +8,11 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
 
 from app.csrf import csrf_token
-from app.i18n import LOCALES, direction, format_number, format_share, format_when, join_names, translations
+from app.i18n import (LOCALES, direction, exact_text, format_number, format_readable, format_share, format_when,
+                      join_names, share_places, translations)
 
 __all__ = ["STATIC_DIR", "TEMPLATES_DIR", "environment", "render", "translator"]
 
@@ -53,6 +55,21 @@ def _has_route(request: Request, name: str) -> bool:
     return name in _route_names(request.app.routes)
 
 
+def exact_number(value: object, *, locale: str) -> Markup:
+    """A number as people read it, the exact value in a ``title`` where the shown one is rounded."""
+    shown = format_readable(value, locale)
+    if not shown.startswith("≈"):
+        return Markup("%s") % shown
+    return Markup('<span title="%s">%s</span>') % (exact_text(value), shown)
+
+
+def exact_share(value: object, places: int = 1, *, locale: str) -> Markup:
+    """A share as a percentage, its exact value (a decimal or "p/q") in a ``title``."""
+    if value is None or value == "":
+        return Markup("")
+    return Markup('<span title="%s">%s</span>') % (exact_text(value), format_share(value, locale, places))
+
+
 def page_context(request: Request) -> dict[str, Any]:
     locale = getattr(request.state, "locale", "en")
     gettext, ngettext = translator(locale)
@@ -60,7 +77,9 @@ def page_context(request: Request) -> dict[str, Any]:
     codec = getattr(request.app.state, "session_codec", None)
     return {
         "request": request, "locale": locale, "dir": direction(locale), "_": gettext, "gettext": gettext,
-        "ngettext": ngettext, "num": partial(format_number, locale=locale), "share": partial(format_share, locale=locale),
+        "ngettext": ngettext, "num": partial(format_readable, locale=locale), "share": lambda value, places=1: format_share(value, locale, places),
+        "exact_num": partial(exact_number, locale=locale), "exact_share": partial(exact_share, locale=locale),
+        "exact": exact_text, "share_places": share_places,
         "when": partial(format_when, locale=locale), "name_list": partial(join_names, locale=locale),
         "has_route": partial(_has_route, request),
         "csrf_token": csrf_token(codec.secret, session.sid) if session and codec else "",
