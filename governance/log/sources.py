@@ -13,7 +13,7 @@ import urllib.error
 import urllib.request
 import zipfile
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
@@ -23,6 +23,8 @@ __all__ = ["ENTRIES_FILE", "PAGE", "LogSource", "SourceError", "load_source", "p
            "read_archive_bytes"]
 
 ENTRIES_FILE, CHECKPOINT_FILE, KEY_FILE, RULES_FILE = "entries.jsonl", "checkpoint", "key", "RULES.md"
+CHECKPOINTS_FILE = "checkpoints.jsonl"
+"""Every checkpoint signed before the latest, one ``{"size": n, "note": text}`` a line: they name a changed entry."""
 PAGE = 1000
 
 
@@ -39,6 +41,7 @@ class LogSource:
     key: str | None
     rules: str | None
     where: str
+    earlier_checkpoints: list[str] = field(default_factory=list)
 
 
 def parse_entries_jsonl(lines: Iterable[bytes | str]) -> list[bytes]:
@@ -72,9 +75,23 @@ def _from_files(read: Callable[[str], bytes | None], where: str) -> LogSource:
     entries, checkpoint = read(ENTRIES_FILE), read(CHECKPOINT_FILE)
     if entries is None or checkpoint is None:
         raise SourceError(f"{where} has no {ENTRIES_FILE} or no {CHECKPOINT_FILE}; is it a Concord log export?")
-    key, rules = read(KEY_FILE), read(RULES_FILE)
+    key, rules, earlier = read(KEY_FILE), read(RULES_FILE), read(CHECKPOINTS_FILE)
     return LogSource(parse_entries_jsonl(entries.splitlines()), checkpoint.decode("utf-8"),
-                     key.decode("utf-8").strip() if key else None, rules.decode("utf-8") if rules else None, where)
+                     key.decode("utf-8").strip() if key else None, rules.decode("utf-8") if rules else None, where,
+                     _notes(earlier.splitlines()) if earlier else [])
+
+
+def _notes(lines: Iterable[bytes]) -> list[str]:
+    """The signed notes of ``checkpoints.jsonl``; a line that is not one is left out (the signature decides)."""
+    notes = []
+    for line in lines:
+        try:
+            note = json.loads(line)["note"]
+        except (ValueError, KeyError, TypeError):
+            continue
+        if isinstance(note, str):
+            notes.append(note)
+    return notes
 
 
 def _member_reader(names: list[str], open_member: Callable[[str], bytes]) -> Callable[[str], bytes | None]:

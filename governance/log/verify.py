@@ -12,6 +12,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from governance.log.blame import first_changed_entry
 from governance.log.canonical import EVENT_KEYS, canonical_text
 from governance.log.merkle import root_hash
 from governance.log.notes import Checkpoint, NoteError, verify_checkpoint
@@ -215,13 +216,23 @@ def _signed_checkpoint(note: str, key: str, slug: str | None, what: str = "the c
     return checkpoint
 
 
-def _check_tree(checkpoint: Checkpoint, leaf_hashes: list[bytes]) -> None:
+def _check_tree(checkpoint: Checkpoint, leaf_hashes: list[bytes], earlier: Sequence[str], key: str) -> None:
     if checkpoint.size != len(leaf_hashes):
         raise VerifyError("size", f"the signed checkpoint covers {checkpoint.size} entries but the log has "
                                   f"{len(leaf_hashes)}")
     if root_hash(leaf_hashes) != checkpoint.root:
-        raise VerifyError("root", f"the root of the {len(leaf_hashes)} entries is not the signed root "
-                                  f"{checkpoint.root.hex()}: an entry was changed, dropped, added or reordered")
+        message = (f"the root of the {len(leaf_hashes)} entries is not the signed root {checkpoint.root.hex()}: "
+                   "an entry was changed, dropped, added or reordered")
+        if not earlier:
+            raise VerifyError("root", message)
+        blame = first_changed_entry(leaf_hashes, earlier, key, latest=checkpoint)
+        if blame.first == blame.last:
+            raise VerifyError("root", f"{message}; the first {blame.good_size} entries have the root signed for "
+                                      f"them and the first {blame.bad_size} do not, so this entry differs from what "
+                                      "was signed", index=blame.first)
+        raise VerifyError("root", f"{message}; the first change is in entries {blame.first} to {blame.last} (the "
+                                  f"first {blame.good_size} have their signed root, the first {blame.bad_size} do "
+                                  "not)")
 
 
 def _check_since(since_note: str, key: str, slug: str | None, note: str, checkpoint: Checkpoint,
@@ -244,12 +255,15 @@ def _replay_failure(error: ReplayError) -> VerifyError:
     return VerifyError(kind, str(error).split(": ", 1)[-1], index=error.index)
 
 
-def verify_log(entries: Sequence[bytes], checkpoint_note: str, key: str, *, since: str | None = None) -> VerifyReport:
+def verify_log(entries: Sequence[bytes], checkpoint_note: str, key: str, *, since: str | None = None,
+               earlier_checkpoints: Sequence[str] = ()) -> VerifyReport:
     """Verify a log against its signed checkpoint and ``key``, then replay it and recount every closed ballot.
 
     Checks, in this order, and raises VerifyError at the first that fails: each entry canonical, its
     ``idx`` its position, its ``log`` the coalition, its time not before the previous one; the
-    checkpoint's signature with ``key`` and its origin; the size and the RFC 9162 root of the entries;
+    checkpoint's signature with ``key`` and its origin; the size and the RFC 9162 root of the entries (when it
+    fails, ``earlier_checkpoints``, signed notes of smaller sizes, name the first entry that differs from what they
+    signed: ``blame.first_changed_entry``);
     ``key`` equal to the ``log_key`` of entry 0; consistency with the ``since`` checkpoint (signed
     earlier with the same key); and the replay of every event (``replay.replay``), which recounts
     every closed ballot with ``voting/`` and compares each recorded result exactly.
@@ -266,7 +280,7 @@ def verify_log(entries: Sequence[bytes], checkpoint_note: str, key: str, *, sinc
     if not reader.leaf_hashes:
         raise VerifyError("size", "the log is empty")
     checkpoint = _signed_checkpoint(checkpoint_note, key, reader.slug)
-    _check_tree(checkpoint, reader.leaf_hashes)
+    _check_tree(checkpoint, reader.leaf_hashes, earlier_checkpoints, key)
     if reader.log_key is not None and reader.log_key != key:
         raise VerifyError("key", f"the key {key!r} is not the log key {reader.log_key!r} published in entry 0",
                           index=0)

@@ -71,7 +71,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     for warning in warnings + _rules_warning(source):
         print(warning, file=sys.stderr)
     try:
-        report = verify_log(source.entries, source.checkpoint, key, since=since)
+        report = verify_log(source.entries, source.checkpoint, key, since=since,
+                            earlier_checkpoints=source.earlier_checkpoints)
     except VerifyError as error:
         return _failed(error)
     print(f"OK {report.summary()}")
