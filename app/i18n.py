@@ -9,7 +9,9 @@ from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
 
-from babel.dates import format_date, format_time
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date, format_time, get_timezone_location
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal, format_percent
@@ -17,13 +19,14 @@ from babel.numbers import format_decimal, format_percent
 from governance.clock import as_utc
 
 __all__ = ["DEFAULT_LOCALE", "LOCALES", "direction", "exact_text", "format_number", "format_readable", "format_share",
-           "format_when", "isolate", "join_names", "negotiate", "share_places", "translations"]
+           "format_when", "isolate", "join_names", "negotiate", "share_places", "translations", "zone_name"]
 
 LOCALES_DIR = Path(__file__).parent / "locales"
 LOCALES = {"en": "English", "ar": "العربية"}
 DEFAULT_LOCALE = "en"
 RTL = frozenset({"ar"})
 LANGUAGE_COOKIE = "concord_lang"
+TIME_ZONE_COOKIE = "concord_tz"
 
 
 @lru_cache
@@ -155,14 +158,28 @@ def _format_share(share: Fraction, locale: str, places: int = 1) -> str:
     return format_percent(shown, format="#,##0." + "#" * places + "%", locale=locale, numbering_system="default")
 
 
-def format_when(moment: datetime | None, locale: str) -> str:
-    """A moment in UTC: the locale's long date (month in words) and short time."""
+def format_when(moment: datetime | None, locale: str, zone: str = "UTC") -> str:
+    """A moment in time zone ``zone`` (an IANA name): the locale's long date (month in words), short time, and the
+    zone's name in the locale ("Iraq Time", "توقيت العراق"), or UTC."""
     if moment is None:
         return ""
-    return _format_when(as_utc(moment), locale)
+    return _format_when(as_utc(moment), locale, zone)
 
 
 @lru_cache(maxsize=8192)
-def _format_when(moment: datetime, locale: str) -> str:
-    time = format_time(moment, "short", tzinfo=moment.tzinfo, locale=locale)
-    return f"{format_date(moment, 'long', locale=locale)} {time} UTC"
+def _format_when(moment: datetime, locale: str, zone: str) -> str:
+    tz = ZoneInfo(zone)
+    local = moment.astimezone(tz)
+    time = format_time(local, "short", tzinfo=tz, locale=locale)
+    return f"{format_date(local, 'long', locale=locale)} {time} {zone_name(zone, locale)}"
+
+
+@lru_cache(maxsize=1024)
+def zone_name(zone: str, locale: str) -> str:
+    """A time zone as people of ``locale`` name it ("Iraq Time"); UTC stays UTC, an unnamed zone its IANA name."""
+    if zone in ("UTC", "Etc/UTC"):
+        return "UTC"
+    try:
+        return get_timezone_location(zone, locale=locale)
+    except (LookupError, ValueError):
+        return zone

@@ -8,10 +8,9 @@ from fastapi.responses import Response
 from sqlmodel import Session, col, select
 
 from app.deps import SessionDep
-from app.i18n import format_when
 from app.pages.common import CoalitionDep, coalition_pages
 from app.pages.story import Teller, label, tell
-from app.templating import render, translator
+from app.templating import display_zone, moment, render, translator
 from governance.log import browse, store
 from governance.models import Account, Checkpoint, Coalition, Member, Proposal
 
@@ -49,7 +48,7 @@ def _teller(request: Request, session: Session, coalition: Coalition, events: li
     members_page = request.app.url_path_for("members_page", slug=coalition.slug)
     return Teller(
         locale=request.state.locale, gettext=gettext,
-        when=lambda value: format_when(_moment(value), request.state.locale),
+        when=lambda value: moment(_moment(value), locale=request.state.locale, zone=display_zone(request, coalition)),
         proposal_url=lambda number: request.app.url_path_for("proposal_page", slug=coalition.slug, number=str(number)),
         member_url=lambda slug: f"{members_page}#member-{slug}",
         member_names=members, accounts=accounts, closed_numbers=frozenset(closed))

@@ -78,6 +78,11 @@ def _coalition_created(body: Mapping, t: Teller) -> Markup:
     return t.say(N_("%(coalition)s began its public log."), coalition=body.get("name", ""))
 
 
+def _time_zone_set(body: Mapping, t: Teller) -> Markup:
+    return t.say(N_("%(actor)s set the coalition's time zone to %(zone)s."), actor=t.actor(body.get("actor")),
+                 zone=body["time_zone"])
+
+
 def _account_granted(body: Mapping, t: Teller) -> Markup:
     if body.get("member"):
         return t.say(N_("%(actor)s gave %(account)s an account to act for %(member)s."), actor=t.actor(body.get("actor")),
@@ -181,6 +186,7 @@ GENERIC = N_("An event of the type %(type)s was recorded.")
 
 STORIES: dict[str, Story] = {
     "coalition.created": Story(N_("Coalition created"), _coalition_created),
+    "coalition.time_zone_set": Story(N_("Time zone set"), _time_zone_set),
     "account.granted": Story(N_("Accounts granted"), _account_granted),
     "account.revoked": Story(N_("Accounts revoked"), _account_revoked),
     "rules.changed": Story(N_("Rule changes"), _rules_changed),
