@@ -5,6 +5,7 @@ from fastapi.staticfiles import StaticFiles
 
 from app.pages import (admin, admin_rules, auth, charts, dashboard, errors, home, log, members, power, propose, proposals,
                        time_zone, whatif, words)
+from app.pages.count_chart import count_chart
 from app.pages.middleware import PageMiddleware
 from app.pages.sessions import SessionCodec, session_secret
 from app.templating import STATIC_DIR, environment
@@ -14,7 +15,7 @@ __all__ = ["install_pages"]
 environment.globals.update(OUTCOMES=words.OUTCOMES, CHOICES=words.CHOICES, KIND_NAMES=words.KIND_NAMES,
                            STATES=words.STATES, STATUSES=words.STATUSES, METHOD_NAMES=words.METHOD_NAMES,
                            describe_vote=words.describe_vote, criterion_name=words.criterion_name)
-environment.globals.update(ballot_power=power.ballot_power, power_chart=power.power_chart,
+environment.globals.update(ballot_power=power.ballot_power, power_chart=power.power_chart, count_chart=count_chart,
                            rounds_chart=charts.rounds_chart)
 
 

@@ -2,32 +2,16 @@
 
 import re
 from fractions import Fraction
-from pathlib import Path
 
 import pytest
-from fastapi.testclient import TestClient
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app import demo
-from app.db import make_engine
 from app.i18n import exact_text, format_readable, format_share, share_places
-from app.main import create_app
-from app.settings import Settings
 
 LONG_FRACTION = re.compile(r"\d\s*/\s*\d[\d,.٬]{4,}")
 DEMO_PAGES = ["/c/wpn", "/c/wpn/members", "/c/wpn/power", "/c/wpn/log", "/c/wpn/proposals",
               *[f"/c/wpn/proposals/{n}" for n in range(1, 6)]]
-
-
-@pytest.fixture(scope="module")
-def demo_client(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
-    folder: Path = tmp_path_factory.mktemp("demo")
-    settings = Settings(database_url=f"sqlite:///{folder / 'concord.db'}", key_dir=folder / "keys",
-                        log_host="concord.test")
-    demo.run(settings)
-    with TestClient(create_app(make_engine(settings.database_url), settings=settings)) as client:
-        yield client
 
 
 def visible(html: str) -> str:
