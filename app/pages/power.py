@@ -4,6 +4,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
+from babel.dates import format_date
 from fastapi import Request
 from fastapi.responses import Response
 from markupsafe import Markup
@@ -13,6 +14,7 @@ from app.api.power import read_history
 from app.deps import SessionDep
 from app.pages.charts import BANZHAF, SHAPLEY_SHUBIK, WEIGHT, Bar, bar_chart
 from app.pages import power_glance as glance
+from app.pages.power_history import power_steps, steps_chart
 from app.pages.common import CoalitionDep, coalition_pages
 from app.pages.words import CHOICES, KIND_NAMES, N_, describe_rule
 from app.templating import render
@@ -222,5 +224,9 @@ def _history(_: Gettext, session: Session, coalition: Coalition) -> dict:
 def power_page(request: Request, coalition: CoalitionDep, session: SessionDep) -> Response:
     eligible = eligible_rows(session, coalition)
     groups = _rule_groups(request, session, coalition, eligible) if eligible else []
+    featured = groups[0] if groups and groups[0].get("findings") else None
+    steps = power_steps(session, coalition, featured["rule"]) if featured else []
     return render(request, "power/index.html", {
-        "coalition": coalition, "groups": groups, "history": _history(request.state.translate, session, coalition)})
+        "coalition": coalition, "groups": groups, "history": _history(request.state.translate, session, coalition),
+        "steps": steps, "stepped": [(f.slug, f.name) for f in featured["findings"]] if featured else [],
+        "steps_chart": steps_chart, "day": lambda moment: format_date(moment, "medium", locale=request.state.locale)})

@@ -16,6 +16,7 @@ NOTABLE = Fraction(1, 100)
 
 @dataclass(frozen=True)
 class Finding:
+    slug: str
     name: str
     weight_share: Fraction
     power: Fraction
@@ -50,7 +51,7 @@ def findings(view, *, most: int = 2) -> list[Finding]:  # noqa: ANN001
             and abs(row.banzhaf - row.weight_share) >= NOTABLE]
     losers = sorted((r for r in rows if r.banzhaf < r.weight_share), key=lambda r: r.banzhaf - r.weight_share)
     gainers = sorted((r for r in rows if r.banzhaf > r.weight_share), key=lambda r: r.weight_share - r.banzhaf)
-    return [Finding(r.name, r.weight_share, r.banzhaf) for r in losers[:most] + gainers[:most]]
+    return [Finding(r.slug, r.name, r.weight_share, r.banzhaf) for r in losers[:most] + gainers[:most]]
 
 
 def blockers(rule: Mapping[str, object], eligible: Sequence[Mapping[str, str]], smallest: int | None) -> Blockers | None:

@@ -82,3 +82,18 @@ def test_a_closed_ballot_charts_its_count_against_each_threshold(demo_client) ->
 
     assert "Majority of members" in chart and "75% against a threshold of 55%: met" in chart
     assert "Majority of weight" in chart and "against a threshold of 65%: not met" in chart
+
+
+def test_power_over_time_steps_at_each_change_of_the_weights_and_ends_at_todays_power(demo_client) -> None:
+    page = demo_client.get("/c/wpn/power", headers={"Accept-Language": "en"}).text
+    section = page[page.index('id="power-over-time"'):page.index("</table>", page.index('id="power-over-time"'))]
+    today = page[page.index("</table>", page.index('id="power-over-time"')):]
+
+    rows = re.findall(r"<tr><th scope=\"row\">(.*?)</tr>", section, re.S)
+    baghdad = [re.findall(r'<span title="([^"]+)">', row)[0] for row in rows]
+    current = re.search(r"Baghdad Women&#39;s Dialogue Forum</bdi></th>.*?</td>\s*<td>.*?</td>\s*<td><span title=\"([^\"]+)\"",
+                        today, re.S).group(1)
+
+    assert len(rows) == 2  # the founding weights, then the membership audit of Khartoum
+    assert 'aria-labelledby="history-chart-title history-chart-desc"' in section
+    assert baghdad[0] != baghdad[1] and baghdad[-1] == current
