@@ -26,7 +26,8 @@ def fifty_forty_nine_one(client, *, rule: dict | None = None):
 
 
 def cells(html: str) -> list[str]:
-    """The text of each table cell, tags removed, spaces collapsed."""
+    """The text of each table cell, tags removed, spaces collapsed (the power over time left out)."""
+    html = re.sub(r'<h3 id="power-over-time">.*?</table>', "", html, flags=re.DOTALL)
     found = re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", html, flags=re.DOTALL)
     return [" ".join(re.sub(r"<[^>]+>", "", cell).split()) for cell in found]
 
