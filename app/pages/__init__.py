@@ -6,6 +6,7 @@ from fastapi.staticfiles import StaticFiles
 from app.pages import (admin, admin_rules, auth, charts, dashboard, errors, home, log, members, power, propose, proposals,
                        time_zone, whatif, words)
 from app.pages.count_chart import count_chart
+from app.pages.explain import explain_result
 from app.pages.middleware import PageMiddleware
 from app.pages.sessions import SessionCodec, session_secret
 from app.templating import STATIC_DIR, environment
@@ -16,6 +17,7 @@ environment.globals.update(OUTCOMES=words.OUTCOMES, CHOICES=words.CHOICES, KIND_
                            STATES=words.STATES, STATUSES=words.STATUSES, METHOD_NAMES=words.METHOD_NAMES,
                            describe_vote=words.describe_vote, criterion_name=words.criterion_name)
 environment.globals.update(ballot_power=power.ballot_power, power_chart=power.power_chart, count_chart=count_chart,
+                           explain_result=explain_result,
                            rounds_chart=charts.rounds_chart)
 
 
