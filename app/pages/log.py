@@ -15,7 +15,10 @@ from governance.log import browse, store
 from governance.models import Account, Checkpoint, Coalition, Member, Proposal
 
 router = coalition_pages()
-PAGE_SIZE = 25
+PAGE_SIZE = 20
+INLINE_JSON = 1000
+"""Entries up to this many bytes show their JSON on the page; longer ones (a ballot's opening or count) a beginning
+and a link to the whole entry, so a page of the log stays light on a phone."""
 
 
 def export_url(request: Request, slug: str) -> str:
@@ -91,5 +94,5 @@ def log_page(request: Request, coalition: CoalitionDep, session: SessionDep, pag
         "proof_size": checkpoint.size if checkpoint else size, **_choices(request, session, coalition),
         "checkpoint": checkpoint, "export_url": export_url(request, coalition.slug),
         "public_key": request.app.state.log_keys.verifier_key(coalition.slug),
-        "site_url": str(request.base_url).rstrip("/"),
+        "site_url": str(request.base_url).rstrip("/"), "INLINE_JSON": INLINE_JSON,
     }, block="entries" if htmx else None)

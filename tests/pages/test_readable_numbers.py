@@ -8,9 +8,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from app.i18n import exact_text, format_readable, format_share, share_places
+from tests.pages.test_pages_render import LIMIT, page_weight
 
 LONG_FRACTION = re.compile(r"\d\s*/\s*\d[\d,.٬]{4,}")
-DEMO_PAGES = ["/c/wpn", "/c/wpn/members", "/c/wpn/power", "/c/wpn/log", "/c/wpn/proposals",
+DEMO_PAGES = ["/c/wpn", "/c/wpn/members", "/c/wpn/power", "/c/wpn/log", "/c/wpn/proposals", "/time-zone",
               *[f"/c/wpn/proposals/{n}" for n in range(1, 6)]]
 
 
@@ -24,6 +25,8 @@ def test_no_page_of_the_demo_shows_a_fraction_with_a_five_digit_denominator(demo
     pages = {path: demo_client.get(path, headers={"Accept-Language": locale}) for path in DEMO_PAGES}
 
     assert all(page.status_code == 200 for page in pages.values())
+    assert {path: page_weight(demo_client, page) for path, page in pages.items()
+            if page_weight(demo_client, page) >= LIMIT} == {}  # every page of the demo under 100 KB with its assets
     assert {path: LONG_FRACTION.findall(visible(page.text)) for path, page in pages.items()
             if LONG_FRACTION.search(visible(page.text))} == {}
 
