@@ -8,7 +8,7 @@ import gc
 import hashlib
 import json
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -22,6 +22,7 @@ __all__ = ["COUNTING_RULES_VERSION", "FAILURE_KINDS", "VOTE_CAST", "VerifyError"
            "verify_log"]
 
 COUNTING_RULES_VERSION = "concord-recount/1"
+PROGRESS_STEP = 20_000
 FAILURE_KINDS = ("format", "index", "canonical", "position", "log", "time", "signature", "origin", "size", "root",
                  "key", "rollback", "fork", "replay", "recount")
 
@@ -125,12 +126,13 @@ class _EntryReader:
         self.replayer = Replayer(leaf_hashes=self.leaf_hashes)
         self.replay_error: ReplayError | None = None
 
-    def read(self, entries: Sequence[bytes]) -> None:
-        """Every entry in order: a canonical ``vote.cast`` text (matched by VOTE_CAST) straight from its fields,
-        any other entry, or one the quick path declines, through ``check`` and ``Replayer.apply``."""
+    def read(self, entries: Sequence[bytes], start: int = 0) -> None:
+        """Every entry in order (the first being entry ``start``, so a long log can be read in parts): a canonical
+        ``vote.cast`` text (matched by VOTE_CAST) straight from its fields, any other entry, or one the quick path
+        declines, through ``check`` and ``Replayer.apply``."""
         append, sha256, match, cast = self.leaf_hashes.append, hashlib.sha256, VOTE_CAST.fullmatch, self.replayer.cast
         slug, last_ts, replaying = self.slug, self.last_ts, self.replay_error is None
-        for position, data in enumerate(entries):
+        for position, data in enumerate(entries, start):
             if not isinstance(data, bytes):
                 raise VerifyError("format", "a leaf must be bytes", index=position)
             append(sha256(b"\x00" + data).digest())
@@ -256,7 +258,8 @@ def _replay_failure(error: ReplayError) -> VerifyError:
 
 
 def verify_log(entries: Sequence[bytes], checkpoint_note: str, key: str, *, since: str | None = None,
-               earlier_checkpoints: Sequence[str] = ()) -> VerifyReport:
+               earlier_checkpoints: Sequence[str] = (),
+               progress: Callable[[int, int], None] | None = None) -> VerifyReport:
     """Verify a log against its signed checkpoint and ``key``, then replay it and recount every closed ballot.
 
     Checks, in this order, and raises VerifyError at the first that fails: each entry canonical, its
@@ -275,7 +278,12 @@ def verify_log(entries: Sequence[bytes], checkpoint_note: str, key: str, *, sinc
     """
     reader = _EntryReader()
     with _collector_paused():
-        reader.read(entries)
+        if progress is None:
+            reader.read(entries)
+        else:  # in parts, each reported as read (``progress(done, total)``)
+            for start in range(0, len(entries), PROGRESS_STEP):
+                reader.read(entries[start:start + PROGRESS_STEP], start)
+                progress(min(start + PROGRESS_STEP, len(entries)), len(entries))
         state = reader.state()
     if not reader.leaf_hashes:
         raise VerifyError("size", "the log is empty")

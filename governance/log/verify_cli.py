@@ -59,8 +59,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the verifier: exit 0 with a summary, 1 naming the first failure, 2 when the input cannot be read."""
     args = build_parser().parse_args(argv)
+    progress = progress_bar(sys.stderr) if sys.stderr.isatty() else None  # a bar only for a person watching
     try:
-        source = load_source(args.source, progress=progress_bar(sys.stderr))
+        source = load_source(args.source, progress=progress)
         key, warnings = choose_key(args.key, source)
         since = Path(args.since).read_text(encoding="utf-8") if args.since else None
     except (SourceError, OSError) as error:
@@ -72,7 +73,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(warning, file=sys.stderr)
     try:
         report = verify_log(source.entries, source.checkpoint, key, since=since,
-                            earlier_checkpoints=source.earlier_checkpoints)
+                            earlier_checkpoints=source.earlier_checkpoints, progress=progress)
     except VerifyError as error:
         return _failed(error)
     print(f"OK {report.summary()}")
