@@ -14,6 +14,7 @@ import urllib.request
 import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import TextIO
 
@@ -42,6 +43,8 @@ class LogSource:
     rules: str | None
     where: str
     earlier_checkpoints: list[str] = field(default_factory=list)
+    fetch_checkpoint: Callable[[int], str | None] | None = None
+    """For a log read from its server: the signed checkpoint of a size, None where none was signed."""
 
 
 def parse_entries_jsonl(lines: Iterable[bytes | str]) -> list[bytes]:
@@ -156,7 +159,19 @@ def _download(base: str, progress: Callable[[int, int], None] | None) -> LogSour
         entries.extend(_page_leaves(items[: size - len(entries)], len(entries)))
         if progress:
             progress(len(entries), size)
-    return LogSource(entries, checkpoint, key, None, base)
+    return LogSource(entries, checkpoint, key, None, base, fetch_checkpoint=partial(_checkpoint_of, base))
+
+
+def _checkpoint_of(base: str, size: int) -> str | None:
+    try:
+        with urllib.request.urlopen(f"{base}/log/checkpoint/{size}", timeout=60) as response:
+            return response.read().decode("utf-8")
+    except urllib.error.HTTPError as error:
+        if error.code == 404:
+            return None
+        raise SourceError(f"cannot download {base}/log/checkpoint/{size}: {error}") from None
+    except (urllib.error.URLError, OSError) as error:
+        raise SourceError(f"cannot download {base}/log/checkpoint/{size}: {error}") from None
 
 
 def _page_leaves(items: list[dict], start: int) -> list[bytes]:

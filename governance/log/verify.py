@@ -218,16 +218,17 @@ def _signed_checkpoint(note: str, key: str, slug: str | None, what: str = "the c
     return checkpoint
 
 
-def _check_tree(checkpoint: Checkpoint, leaf_hashes: list[bytes], earlier: Sequence[str], key: str) -> None:
+def _check_tree(checkpoint: Checkpoint, leaf_hashes: list[bytes], earlier: Sequence[str], key: str,
+                fetch: Callable[[int], str | None] | None) -> None:
     if checkpoint.size != len(leaf_hashes):
         raise VerifyError("size", f"the signed checkpoint covers {checkpoint.size} entries but the log has "
                                   f"{len(leaf_hashes)}")
     if root_hash(leaf_hashes) != checkpoint.root:
         message = (f"the root of the {len(leaf_hashes)} entries is not the signed root {checkpoint.root.hex()}: "
                    "an entry was changed, dropped, added or reordered")
-        if not earlier:
+        if not earlier and fetch is None:
             raise VerifyError("root", message)
-        blame = first_changed_entry(leaf_hashes, earlier, key, latest=checkpoint)
+        blame = first_changed_entry(leaf_hashes, earlier, key, latest=checkpoint, fetch=fetch)
         if blame.first == blame.last:
             raise VerifyError("root", f"{message}; the first {blame.good_size} entries have the root signed for "
                                       f"them and the first {blame.bad_size} do not, so this entry differs from what "
@@ -258,7 +259,7 @@ def _replay_failure(error: ReplayError) -> VerifyError:
 
 
 def verify_log(entries: Sequence[bytes], checkpoint_note: str, key: str, *, since: str | None = None,
-               earlier_checkpoints: Sequence[str] = (),
+               earlier_checkpoints: Sequence[str] = (), fetch_checkpoint: Callable[[int], str | None] | None = None,
                progress: Callable[[int, int], None] | None = None) -> VerifyReport:
     """Verify a log against its signed checkpoint and ``key``, then replay it and recount every closed ballot.
 
@@ -266,7 +267,7 @@ def verify_log(entries: Sequence[bytes], checkpoint_note: str, key: str, *, sinc
     ``idx`` its position, its ``log`` the coalition, its time not before the previous one; the
     checkpoint's signature with ``key`` and its origin; the size and the RFC 9162 root of the entries (when it
     fails, ``earlier_checkpoints``, signed notes of smaller sizes, name the first entry that differs from what they
-    signed: ``blame.first_changed_entry``);
+    signed, or ``fetch_checkpoint(size)`` from the log's server: ``blame.first_changed_entry``);
     ``key`` equal to the ``log_key`` of entry 0; consistency with the ``since`` checkpoint (signed
     earlier with the same key); and the replay of every event (``replay.replay``), which recounts
     every closed ballot with ``voting/`` and compares each recorded result exactly.
@@ -288,7 +289,7 @@ def verify_log(entries: Sequence[bytes], checkpoint_note: str, key: str, *, sinc
     if not reader.leaf_hashes:
         raise VerifyError("size", "the log is empty")
     checkpoint = _signed_checkpoint(checkpoint_note, key, reader.slug)
-    _check_tree(checkpoint, reader.leaf_hashes, earlier_checkpoints, key)
+    _check_tree(checkpoint, reader.leaf_hashes, earlier_checkpoints, key, fetch_checkpoint)
     if reader.log_key is not None and reader.log_key != key:
         raise VerifyError("key", f"the key {key!r} is not the log key {reader.log_key!r} published in entry 0",
                           index=0)

@@ -73,9 +73,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(warning, file=sys.stderr)
     try:
         report = verify_log(source.entries, source.checkpoint, key, since=since,
-                            earlier_checkpoints=source.earlier_checkpoints, progress=progress)
+                            earlier_checkpoints=source.earlier_checkpoints, fetch_checkpoint=source.fetch_checkpoint,
+                            progress=progress)
     except VerifyError as error:
         return _failed(error)
+    except SourceError as error:  # a checkpoint the search for a changed entry needed could not be downloaded
+        print(f"concord verify: {error}", file=sys.stderr)
+        return 2
     print(f"OK {report.summary()}")
     if since is not None:
         print(f"consistent with the earlier checkpoint in {args.since}")

@@ -3,9 +3,20 @@
 import base64
 import json
 import random
+import threading
+import time
+from datetime import UTC, datetime
 from pathlib import Path
 
+import httpx
 import pytest
+import uvicorn
+from sqlalchemy import text
+
+from app.db import make_engine
+from app.main import create_app
+from app.settings import Settings
+from governance.log.append_only import drop_statements
 
 from governance.log.canonical import canonical_bytes
 from governance.log.merkle import leaf_hash
@@ -13,6 +24,9 @@ from governance.log.notes import format_checkpoint, generate_signer_key, sign_no
 from governance.log.tree import MemoryNodeStore, root_from_store
 from governance.log.verify import VerifyError, verify_log
 from governance.log.verify_cli import main as verify_main
+from governance.models import metadata
+from tests.factories import make_coalition, make_proposal, open_ballot, vote
+from tests.ports import free_port
 
 ORIGIN = "concord.test/big"
 
@@ -106,3 +120,43 @@ def test_the_export_holds_every_earlier_checkpoint(history) -> None:
     sizes = sorted(int(note.split("\n")[1]) for note in history.source.earlier_checkpoints)
 
     assert sizes == sorted(size for size in history.checkpoints if size < len(history.source.entries))
+
+
+def test_concord_verify_of_a_servers_log_fetches_checkpoints_to_name_the_changed_entry(tmp_path: Path, capsys) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'concord.db'}")
+    metadata.create_all(engine)
+    app = create_app(engine, settings=Settings(key_dir=tmp_path / "keys", log_host="concord.test"))
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 20
+        while not server.started and time.monotonic() < deadline:
+            time.sleep(0.05)
+        base = f"http://127.0.0.1:{port}"
+        with httpx.Client(base_url=base, timeout=30) as client:
+            fixture = make_coalition(client, members={"north": 1, "south": 1, "east": 1})
+            number = make_proposal(client, fixture)
+            open_ballot(client, fixture, number, now=datetime.now(UTC))
+            for member in ("north", "south", "east"):
+                vote(client, fixture, number, member, choice="yes")
+            key = client.get(fixture.url("/log/key")).text.strip()
+        with engine.begin() as connection:  # an operator with the database edits one vote afterwards
+            for statement in drop_statements("sqlite", "log_entry"):
+                connection.exec_driver_sql(statement)
+            index, data = connection.execute(text(
+                "SELECT idx, data FROM log_entry WHERE type = 'vote.cast' ORDER BY idx LIMIT 1 OFFSET 1")).one()
+            event = json.loads(data)
+            event["body"]["commitment"] = event["body"]["commitment"][::-1]
+            connection.execute(text("UPDATE log_entry SET data = :data WHERE idx = :idx"),
+                               {"data": canonical_bytes(event), "idx": index})
+
+        code = verify_main([f"{base}/api/v1/coalitions/wpn", "--key", key])
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        engine.dispose()
+
+    assert code == 1
+    assert f"FAILED (root) entry {index}: " in capsys.readouterr().out
