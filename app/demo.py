@@ -1,6 +1,6 @@
 """The demo coalition: a fictional regional network of women's peace organizations with uneven weights."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlmodel import select
 
@@ -16,6 +16,7 @@ from governance.models import Coalition, metadata
 SLUG = "wpn"
 ADMIN = ("secretariat", "demo-secretariat-2026")
 REP_PASSWORD = "demo-representative"
+TIME_ZONE = "Asia/Baghdad"  # the region's: the secretariat works from Baghdad
 
 ORGANIZATIONS = [  # name, country, weight, basis, slug
     ("Baghdad Women's Dialogue Forum", "Iraq", "1200", "1,200 members", "baghdad-dialogue"),
@@ -84,13 +85,37 @@ def run(settings: Settings, *, reset: bool = True) -> str:
             f"rep-<member-slug> / {REP_PASSWORD} (for example rep-aden-peace-circle).")
 
 
+class HistoryClock:
+    """The time of the demo's story, moved forward step by step, so the log's entries carry the same times as the
+    proposals, ballots and votes they record (``session.info["log_clock"]`` gives the log its time)."""
+
+    def __init__(self, start: datetime) -> None:
+        self.moment = start
+
+    def at(self, moment: datetime) -> datetime:
+        self.moment = max(self.moment, moment)
+        return moment
+
+    def __call__(self) -> int:
+        return int(self.moment.timestamp() * 1000)
+
+
 def _populate(session, keys: LogKeys) -> None:  # noqa: ANN001
-    start = utcnow() - timedelta(days=60)
+    start = utcnow() - timedelta(days=80)
+    clock = session.info["log_clock"] = HistoryClock(start)
+    try:
+        _story(session, keys, clock, start)
+    finally:
+        del session.info["log_clock"]
+
+
+def _story(session, keys: LogKeys, clock: HistoryClock, start: datetime) -> None:  # noqa: ANN001
     coalition, admin = coalitions.create_coalition(
         session, slug=SLUG, name="Women Peacebuilders Network (demo)", now=start, log_key=keys.verifier_key(SLUG),
         description="A fictional regional coalition of women's peace organizations from Iraq, Sudan, Yemen, Libya, "
                     "Syria, Somalia and Lebanon, deciding together on joint advocacy. Weights follow membership.",
         admin_username=ADMIN[0], admin_password=ADMIN[1])
+    coalitions.set_time_zone(session, coalition=coalition, actor=admin.username, time_zone=TIME_ZONE)
     orgs = []
     for name, country, weight, basis, slug in ORGANIZATIONS:
         member = members.admit_member(session, coalition=coalition, actor=admin.username, name=name, weight=weight,
@@ -99,43 +124,50 @@ def _populate(session, keys: LogKeys) -> None:  # noqa: ANN001
                                       password=REP_PASSWORD, role="representative", member=member, now=start)
         orgs.append((member, rep))
     members.change_weight(session, coalition=coalition, actor=admin.username, member=orgs[3][0], weight="1040",
-                          basis="1,040 members", reason="Membership audit of 2026", now=start + timedelta(days=5))
+                          basis="1,040 members", reason="Membership audit of 2026",
+                          now=clock.at(start + timedelta(days=5)))
     for offset, (kind, title, body, pattern, rule) in enumerate(CLOSED):
-        opened = start + timedelta(days=10 + offset * 12)
+        proposed = clock.at(start + timedelta(days=9 + offset * 12))
         proposal = proposals.create_proposal(session, coalition=coalition, author=orgs[offset][1], kind=kind,
-                                             title=title, body=body, now=opened)
+                                             title=title, body=body, now=proposed)
+        opened = clock.at(proposed + timedelta(days=1))
         ballots.open_ballot(session, coalition=coalition, actor=admin, proposal=proposal, now=opened,
                             closes_at=opened + timedelta(days=7), rule=rule)
-        _vote(session, coalition, proposal, orgs, pattern, opened + timedelta(days=1))
-        ballots.close_due(session, coalition=coalition, now=opened + timedelta(days=8))
+        _vote(session, coalition, proposal, orgs, pattern, opened + timedelta(days=1), clock)
+        ballots.close_due(session, coalition=coalition, now=clock.at(opened + timedelta(days=7)))
     themes = ["Women at the negotiating table", "Safe corridors for aid", "Justice for survivors"]
-    when = start + timedelta(days=50)
+    when = clock.at(start + timedelta(days=50))
     choice = proposals.create_proposal(
         session, coalition=coalition, author=orgs[9][1], kind="choice", title="Theme of the 2027 advocacy campaign",
         body="Rank the themes; the coalition campaigns on the winner (instant-runoff, weighted by membership).",
         now=when, options=themes)
     ballots.open_ballot(session, coalition=coalition, actor=admin, proposal=choice, now=when,
                         closes_at=when + timedelta(days=5), rule={"method": "irv", "counting": "weighted"})
-    for (member, rep), order in zip(orgs, RANKINGS, strict=True):
+    for step, ((member, rep), order) in enumerate(zip(orgs, RANKINGS, strict=True)):
         if order:
             ballots.cast_vote(session, coalition=coalition, actor=rep, proposal=choice, member=member,
-                              vote={"ranking": [themes[int(i)] for i in order]}, now=when + timedelta(days=1))
-    ballots.close_due(session, coalition=coalition, now=when + timedelta(days=6))
+                              vote={"ranking": [themes[int(i)] for i in order]},
+                              now=clock.at(when + timedelta(days=1, minutes=47 * step)))
+    ballots.close_due(session, coalition=coalition, now=clock.at(when + timedelta(days=5)))
+    demo_deliberation.populate(session, coalition=coalition, admin=admin, orgs=orgs, start=start + timedelta(days=15),
+                               at=clock.at)
+    now = utcnow()
+    proposed = clock.at(now - timedelta(days=2))
     opened = proposals.create_proposal(
         session, coalition=coalition, author=orgs[5][1], kind="decision", title="Fund a shared security fund",
-        body="Set aside 10% of the core budget for the personal security of members' staff.", now=utcnow())
-    ballots.open_ballot(session, coalition=coalition, actor=admin, proposal=opened, now=utcnow(),
-                        closes_at=utcnow() + timedelta(days=10))
-    _vote(session, coalition, opened, orgs, "yyn.ya......", utcnow())
-    demo_deliberation.populate(session, coalition=coalition, admin=admin, orgs=orgs, start=start)
+        body="Set aside 10% of the core budget for the personal security of members' staff.", now=proposed)
+    ballots.open_ballot(session, coalition=coalition, actor=admin, proposal=opened,
+                        now=clock.at(proposed + timedelta(hours=20)), closes_at=now + timedelta(days=10))
+    _vote(session, coalition, opened, orgs, "yyn.ya......", proposed + timedelta(days=1), clock)
 
 
-def _vote(session, coalition, proposal, orgs, pattern: str, now) -> None:  # noqa: ANN001
+def _vote(session, coalition, proposal, orgs, pattern: str, start: datetime, clock: HistoryClock) -> None:  # noqa: ANN001
+    """Each organization's vote, 53 minutes after the one before."""
     letters = {"y": "yes", "n": "no", "a": "abstain"}
-    for (member, rep), letter in zip(orgs, pattern, strict=True):
+    for step, ((member, rep), letter) in enumerate(zip(orgs, pattern, strict=True)):
         if letter in letters:
             ballots.cast_vote(session, coalition=coalition, actor=rep, proposal=proposal, member=member,
-                              vote={"choice": letters[letter]}, now=now)
+                              vote={"choice": letters[letter]}, now=clock.at(start + timedelta(minutes=53 * step)))
 
 
 __all__ = ["run"]

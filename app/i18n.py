@@ -9,21 +9,24 @@ from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
 
-from babel.dates import format_date, format_time
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date, format_time, get_timezone_location
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal, format_percent
 
 from governance.clock import as_utc
 
-__all__ = ["DEFAULT_LOCALE", "LOCALES", "direction", "format_number", "format_share", "format_when", "isolate",
-           "join_names", "negotiate", "translations"]
+__all__ = ["DEFAULT_LOCALE", "LOCALES", "direction", "exact_text", "format_number", "format_readable", "format_share",
+           "format_when", "isolate", "join_names", "negotiate", "share_places", "translations", "zone_name"]
 
 LOCALES_DIR = Path(__file__).parent / "locales"
 LOCALES = {"en": "English", "ar": "العربية"}
 DEFAULT_LOCALE = "en"
 RTL = frozenset({"ar"})
 LANGUAGE_COOKIE = "concord_lang"
+TIME_ZONE_COOKIE = "concord_tz"
 
 
 @lru_cache
@@ -86,27 +89,97 @@ def _format_exact(text: str, locale: str) -> str:
     return format_decimal(Decimal(text), locale=locale, decimal_quantization=False, numbering_system="default")
 
 
-def format_share(value: object, locale: str) -> str:
-    """A share (0..1, exact) as a percentage for display, to one decimal place."""
+def _fraction(value: object) -> Fraction:
+    return value if isinstance(value, Fraction) else Fraction(str(value))
+
+
+def _finite_decimal(value: Fraction) -> bool:
+    """Whether ``value`` has a finite decimal expansion: its denominator has no prime factor but 2 and 5."""
+    bottom = value.denominator
+    for prime in (2, 5):
+        while bottom % prime == 0:
+            bottom //= prime
+    return bottom == 1
+
+
+def exact_text(value: object) -> str:
+    """The exact value as the API writes it: a finite decimal ("5740.5") where it has one, else "p/q"."""
     if value is None or value == "":
         return ""
-    return _format_share(value if isinstance(value, Fraction) else Fraction(str(value)), locale)
+    exact = _fraction(value)
+    if exact.denominator == 1 or not _finite_decimal(exact):
+        return str(exact)
+    places = 0
+    while (exact * 10**places).denominator != 1:
+        places += 1
+    return f"{Decimal(exact.numerator) / Decimal(exact.denominator):.{places}f}"
+
+
+def format_readable(value: object, locale: str, places: int = 3) -> str:
+    """A number as people read it: exact when its decimal is finite ("5,740.5" for 11481/2), else rounded to
+    ``places`` decimals after "≈" ("≈ 0.333" for 1/3); the exact value belongs in a title (``exact_text``)."""
+    if value is None or value == "":
+        return ""
+    exact = _fraction(value)
+    if _finite_decimal(exact):
+        return _format_exact(exact_text(exact), locale)
+    shown = (Decimal(exact.numerator) / Decimal(exact.denominator)).quantize(Decimal(1).scaleb(-places))
+    return "≈ " + format_decimal(shown, locale=locale, decimal_quantization=False, numbering_system="default")
+
+
+def share_places(values: Iterable[object], *, fewest: int = 1, most: int = 6) -> int:
+    """The fewest decimal places of a percentage (at least ``fewest``) at which members with different shares do not
+    look equal: 8.3% and 8.3% become 8.33% and 8.34% when the shares differ.
+
+    >>> share_places(["1/12", "1/12"]), share_places(["1/12", "1001/12000"])
+    (1, 2)
+    """
+    distinct = {_fraction(v) for v in values if v is not None and v != ""}
+    for places in range(fewest, most + 1):
+        if len({_rounded_percent(share, places) for share in distinct}) == len(distinct):
+            return places
+    return most
+
+
+def _rounded_percent(share: Fraction, places: int) -> Decimal:
+    return (Decimal(share.numerator) * 100 / Decimal(share.denominator)).quantize(Decimal(1).scaleb(-places))
+
+
+def format_share(value: object, locale: str, places: int = 1) -> str:
+    """A share (0..1, exact) as a percentage for display, to ``places`` decimal places (one unless told)."""
+    if value is None or value == "":
+        return ""
+    return _format_share(_fraction(value), locale, places)
 
 
 @lru_cache(maxsize=8192)
-def _format_share(share: Fraction, locale: str) -> str:
-    shown = (Decimal(share.numerator) / Decimal(share.denominator)).quantize(Decimal("0.001"))
-    return format_percent(shown, format="#,##0.#%", locale=locale, numbering_system="default")
+def _format_share(share: Fraction, locale: str, places: int = 1) -> str:
+    shown = _rounded_percent(share, places) / 100
+    return format_percent(shown, format="#,##0." + "#" * places + "%", locale=locale, numbering_system="default")
 
 
-def format_when(moment: datetime | None, locale: str) -> str:
-    """A moment in UTC: the locale's long date (month in words) and short time."""
+def format_when(moment: datetime | None, locale: str, zone: str = "UTC") -> str:
+    """A moment in time zone ``zone`` (an IANA name): the locale's long date (month in words), short time, and the
+    zone's name in the locale ("Iraq Time", "توقيت العراق"), or UTC."""
     if moment is None:
         return ""
-    return _format_when(as_utc(moment), locale)
+    return _format_when(as_utc(moment), locale, zone)
 
 
 @lru_cache(maxsize=8192)
-def _format_when(moment: datetime, locale: str) -> str:
-    time = format_time(moment, "short", tzinfo=moment.tzinfo, locale=locale)
-    return f"{format_date(moment, 'long', locale=locale)} {time} UTC"
+def _format_when(moment: datetime, locale: str, zone: str) -> str:
+    tz = ZoneInfo(zone)
+    local = moment.astimezone(tz)
+    time = format_time(local, "short", tzinfo=tz, locale=locale)
+    return f"{format_date(local, 'long', locale=locale)} {time} {zone_name(zone, locale)}"
+
+
+@lru_cache(maxsize=1024)
+def zone_name(zone: str, locale: str) -> str:
+    """A time zone as people of ``locale`` name it ("Iraq Time"); UTC stays UTC, an unnamed zone its IANA name."""
+    if zone in ("UTC", "Etc/UTC"):
+        return "UTC"
+    try:
+        return get_timezone_location(zone, locale=locale)
+    except (LookupError, ValueError):
+        return zone

@@ -8,7 +8,7 @@ from fastapi import FastAPI
 from starlette.middleware.gzip import GZipMiddleware
 from sqlalchemy.engine import Engine
 
-from app.api import accounts, agenda, coalitions, deliberation, design, log, members, power, proposals, votes
+from app.api import accounts, agenda, coalitions, deliberation, design, exports, log, members, power, proposals, votes
 from app.budget import ComputeBudget
 from app.db import make_engine
 from app.errors import install_error_handlers
@@ -40,7 +40,7 @@ def create_app(engine: Engine | None = None, *, settings: Settings | None = None
     app.state.post_limiter = PostLimiter(per_window=settings.posts_per_minute)
     install_error_handlers(app)
     # Routes match in the order they are included: the busiest one, casting a vote, first.
-    for module in (votes, coalitions, members, accounts, proposals, deliberation, agenda, power, design, log):
+    for module in (votes, coalitions, members, accounts, proposals, deliberation, agenda, power, design, log, exports):
         for name in ("router", "scoped", "auth"):
             if hasattr(module, name):
                 app.include_router(getattr(module, name))

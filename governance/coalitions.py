@@ -2,17 +2,20 @@
 
 from collections.abc import Mapping
 from datetime import datetime
+from functools import cache
+from zoneinfo import available_timezones
 
 from sqlalchemy import bindparam
 from sqlmodel import Session, select
 
 from governance import accounts, rules
-from governance.errors import Conflict, NotFound
+from governance.errors import Conflict, NotFound, RuleViolation
 from governance.log import store
 from governance.models import Account, Coalition, CoalitionRule
 from governance.text import check_slug, clean_text
 
-__all__ = ["create_coalition", "find_coalition", "get_coalition", "get_rules", "list_coalitions", "set_rule"]
+__all__ = ["check_time_zone", "create_coalition", "find_coalition", "get_coalition", "get_rules", "list_coalitions",
+           "set_rule", "set_time_zone", "time_zones"]
 
 
 _BY_SLUG = select(Coalition).where(Coalition.slug == bindparam("slug"))  # the hottest read, built once
@@ -80,3 +83,28 @@ def set_rule(
         "kind": kind, "rule": stored, "reason": reason, "actor": actor, "proposal": proposal,
     })
     return stored
+
+
+@cache
+def time_zones() -> frozenset[str]:
+    """The IANA time zone names this system's tz database knows (``zoneinfo``)."""
+    return frozenset(available_timezones()) | {"UTC"}
+
+
+def check_time_zone(name: str) -> str:
+    """``name`` when it is an IANA time zone name (RFC 6557: "Asia/Baghdad", "UTC"), else RuleViolation."""
+    name = name.strip()
+    if name not in time_zones():
+        raise RuleViolation("%(zone)s is not a time zone; give an IANA name such as Asia/Baghdad or UTC.",
+                            zone=repr(name))
+    return name
+
+
+def set_time_zone(session: Session, *, coalition: Coalition, actor: str, time_zone: str) -> Coalition:
+    """Set the time zone the coalition's pages show times in; logged. Times are stored and logged in UTC."""
+    zone = check_time_zone(time_zone)
+    store.lock_head(session, coalition)
+    coalition.time_zone = zone
+    session.add(coalition)
+    store.append(session, coalition=coalition, type="coalition.time_zone_set", body={"time_zone": zone, "actor": actor})
+    return coalition

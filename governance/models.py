@@ -41,6 +41,7 @@ class Coalition(SQLModel, table=True):
     name: str = Field(max_length=200)
     description: str = Field(default="", max_length=5000)
     created_at: datetime = Field(sa_column=utc_column())
+    time_zone: str = Field(default="UTC", max_length=64, sa_column_kwargs={"server_default": "UTC"})
 
 
 class CoalitionRule(SQLModel, table=True):

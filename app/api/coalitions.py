@@ -4,7 +4,16 @@ from fastapi import APIRouter, Request, status
 from sqlmodel import func, select
 
 from app.api.common import Limit, Offset, coalition_router
-from app.api.schemas import ERROR_RESPONSES, CoalitionCreate, CoalitionList, CoalitionPublic, Page, RulePublic, RuleUpdate
+from app.api.schemas import (
+    ERROR_RESPONSES,
+    CoalitionCreate,
+    CoalitionList,
+    CoalitionPublic,
+    Page,
+    RulePublic,
+    RuleUpdate,
+    TimeZoneUpdate,
+)
 from app.deps import CurrentAccountDep, NowDep, SessionDep, require_admin
 from app.exactjson import ExactJSONRoute
 from governance import coalitions, rules
@@ -22,7 +31,8 @@ def public(session, coalition: Coalition) -> CoalitionPublic:  # noqa: ANN001
     count = session.exec(select(func.count()).select_from(Member).where(
         Member.coalition_id == coalition.id, Member.status == "active")).one()
     return CoalitionPublic(slug=coalition.slug, name=coalition.name, description=coalition.description,
-                           created_at=coalition.created_at, members=count, log_size=store.log_size(session, coalition))
+                           created_at=coalition.created_at, members=count, log_size=store.log_size(session, coalition),
+                           time_zone=coalition.time_zone)
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=CoalitionPublic)
@@ -72,3 +82,12 @@ def update_rule(slug: str, kind: str, body: RuleUpdate, session: SessionDep, acc
                                  now=now, reason=body.reason)
     return RulePublic(kind=kind, rule=stored, description=rules.describe_rule(stored))
 
+
+
+@scoped.put("/time-zone", response_model=CoalitionPublic)
+def update_time_zone(slug: str, body: TimeZoneUpdate, session: SessionDep, account: CurrentAccountDep) -> CoalitionPublic:
+    """Set the time zone the coalition's pages show times in (admins; logged). Times in the API stay in UTC."""
+    coalition = coalitions.get_coalition(session, slug)
+    require_admin(account, coalition)
+    coalitions.set_time_zone(session, coalition=coalition, actor=account.username, time_zone=body.time_zone)
+    return public(session, coalition)

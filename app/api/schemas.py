@@ -35,6 +35,11 @@ class CoalitionPublic(BaseModel):
     created_at: datetime
     members: int
     log_size: int
+    time_zone: str = Field(description="The IANA time zone its pages show times in; the API and the log keep UTC.")
+
+
+class TimeZoneUpdate(Strict):
+    time_zone: str = Field(min_length=1, max_length=64, examples=["Asia/Baghdad"])
 
 
 class CoalitionList(BaseModel):

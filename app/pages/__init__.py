@@ -5,7 +5,9 @@ from fastapi.staticfiles import StaticFiles
 
 from app.markdown import render_markdown
 from app.pages import (admin, admin_rules, agenda, amendments, auth, charts, dashboard, design, discussion, errors, home,
-                       log, members, power, propose, proposals, whatif, words)
+                       log, members, power, propose, proposals, time_zone, whatif, words)
+from app.pages.count_chart import count_chart
+from app.pages.explain import explain_result
 from app.pages.middleware import PageMiddleware
 from app.pages.sessions import SessionCodec, session_secret
 from app.templating import STATIC_DIR, environment
@@ -15,9 +17,10 @@ __all__ = ["install_pages"]
 environment.globals.update(OUTCOMES=words.OUTCOMES, CHOICES=words.CHOICES, KIND_NAMES=words.KIND_NAMES,
                            STATES=words.STATES, STATUSES=words.STATUSES, METHOD_NAMES=words.METHOD_NAMES,
                            describe_vote=words.describe_vote, criterion_name=words.criterion_name)
-environment.globals.update(ballot_power=power.ballot_power, power_chart=power.power_chart,
-                           rounds_chart=charts.rounds_chart, candidate_chart=design.candidate_chart,
-                           fine_share=design.fine_share, render_markdown=render_markdown)
+environment.globals.update(ballot_power=power.ballot_power, power_chart=power.power_chart, count_chart=count_chart,
+                           explain_result=explain_result, rounds_chart=charts.rounds_chart,
+                           candidate_chart=design.candidate_chart, fine_share=design.fine_share,
+                           render_markdown=render_markdown)
 
 
 def install_pages(app: FastAPI) -> None:
@@ -26,7 +29,7 @@ def install_pages(app: FastAPI) -> None:
     app.state.session_codec = SessionCodec(session_secret(settings), secure=settings.secure_cookies)
     for router in (home.router, auth.router, home.scoped, members.router, propose.router, proposals.router,
                    discussion.router, amendments.router, agenda.router, log.router, dashboard.router, admin.router,
-                   admin_rules.router, power.router, whatif.router, design.router):
+                   admin_rules.router, power.router, whatif.router, design.router, time_zone.router):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     errors.install_page_errors(app)

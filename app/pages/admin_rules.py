@@ -1,4 +1,4 @@
-"""The secretariat edits the coalition's default rule for each kind of proposal."""
+"""The secretariat edits the coalition's default rule for each kind of proposal, and its time zone."""
 
 from fastapi import Request
 from fastapi.responses import Response
@@ -66,3 +66,16 @@ def set_rule(request: Request, kind: str, form: FormDep, coalition: CoalitionDep
         return _page(request, session, coalition, values={kind: {"reason": reason}},
                      errors={kind: {"form": error_text(request, error)}}, status=422)
     return see_other(f"/c/{coalition.slug}/admin/rules#rule-{kind}")
+
+
+@router.post("/admin/time-zone", name="set_coalition_time_zone")
+def set_coalition_time_zone(request: Request, form: FormDep, coalition: CoalitionDep, session: SessionDep,
+                            admin: AdminDep) -> Response:
+    zone = text(form, "time_zone")
+    try:
+        coalitions.set_time_zone(session, coalition=coalition, actor=admin.username, time_zone=zone)
+    except DomainError as error:
+        session.rollback()
+        return _page(request, session, coalition, values={"time_zone": zone},
+                     errors={"time_zone": {"time_zone": error_text(request, error)}}, status=422)
+    return see_other(f"/c/{coalition.slug}/admin/rules#time-zone")

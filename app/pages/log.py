@@ -1,20 +1,24 @@
-"""The public log: events page by page, the latest signed checkpoint, the public key, how to verify."""
+"""The public log: each entry as a sentence (filtered, paged), its technical view, the signed checkpoint, how to verify."""
 
 from datetime import UTC, datetime
+from urllib.parse import urlencode
 
 from fastapi import Request
 from fastapi.responses import Response
-from sqlmodel import select
+from sqlmodel import Session, col, select
 
 from app.deps import SessionDep
 from app.pages.common import CoalitionDep, coalition_pages
-from app.templating import render
-from governance.log import store
-from governance.log.canonical import parse_event
-from governance.models import Checkpoint, LogEntry
+from app.pages.story import Teller, label, tell
+from app.templating import display_zone, moment, render, translator
+from governance.log import browse, store
+from governance.models import Account, Checkpoint, Coalition, Member, Proposal
 
 router = coalition_pages()
-PAGE_SIZE = 50
+PAGE_SIZE = 20
+INLINE_JSON = 1000
+"""Entries up to this many bytes show their JSON on the page; longer ones (a ballot's opening or count) a beginning
+and a link to the whole entry, so a page of the log stays light on a phone."""
 
 
 def export_url(request: Request, slug: str) -> str:
@@ -22,27 +26,73 @@ def export_url(request: Request, slug: str) -> str:
     return str(request.app.url_path_for("export_log", slug=slug))
 
 
-def _summary(event: dict) -> dict:
-    body = event["body"]
-    when = datetime.fromtimestamp(event["ts"] / 1000, tz=UTC)
-    facts = {key: body[key] for key in ("number", "member", "account", "kind", "actor") if body.get(key) is not None}
-    return {"index": event["idx"], "type": event["type"], "when": when, "facts": facts}
+def _moment(value: object) -> datetime | None:
+    if isinstance(value, str):
+        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return value if isinstance(value, datetime) else None
+
+
+def _teller(request: Request, session: Session, coalition: Coalition, events: list[dict]) -> Teller:
+    """A teller that knows the names behind the slugs, usernames and proposal numbers of ``events``."""
+    bodies = [event.get("body") or {} for event in events]
+    usernames = {str(body["actor"]) for body in bodies if body.get("actor")}
+    numbers = {body["number"] for body in bodies if isinstance(body.get("number"), int)}
+    members = {slug: name for slug, name in session.exec(select(Member.slug, Member.name).where(
+        Member.coalition_id == coalition.id))}
+    member_ids = {mid: slug for mid, slug in session.exec(select(Member.id, Member.slug).where(
+        Member.coalition_id == coalition.id))}
+    accounts = {name: (role, member_ids.get(mid)) for name, role, mid in session.exec(
+        select(Account.username, Account.role, Account.member_id).where(
+            Account.coalition_id == coalition.id, col(Account.username).in_(usernames)))} if usernames else {}
+    closed = set(session.exec(select(Proposal.number).where(
+        Proposal.coalition_id == coalition.id, col(Proposal.number).in_(numbers), Proposal.state == "closed"))
+    ) if numbers else set()
+    gettext, _ = translator(request.state.locale)
+    members_page = request.app.url_path_for("members_page", slug=coalition.slug)
+    return Teller(
+        locale=request.state.locale, gettext=gettext,
+        when=lambda value: moment(_moment(value), locale=request.state.locale, zone=display_zone(request, coalition)),
+        proposal_url=lambda number: request.app.url_path_for("proposal_page", slug=coalition.slug, number=str(number)),
+        member_url=lambda slug: f"{members_page}#member-{slug}",
+        member_names=members, accounts=accounts, closed_numbers=frozenset(closed))
+
+
+def _filter(proposal: str, member: str, kind: str) -> browse.EntryFilter:
+    number = int(proposal) if proposal.isdigit() else None
+    return browse.EntryFilter(type=kind or None, number=number, member=member or None)
+
+
+def _choices(request: Request, session: Session, coalition: Coalition) -> dict:
+    gettext, _ = translator(request.state.locale)
+    return {
+        "proposals": session.exec(select(Proposal.number, Proposal.title).where(
+            Proposal.coalition_id == coalition.id).order_by(Proposal.number)).all(),
+        "members": session.exec(select(Member.slug, Member.name).where(
+            Member.coalition_id == coalition.id).order_by(Member.name)).all(),
+        "kinds": [(kind, label(kind, gettext)) for kind in browse.entry_types(session, coalition)],
+    }
 
 
 @router.get("/log", name="log_page")
-def log_page(request: Request, coalition: CoalitionDep, session: SessionDep, page: int = 1) -> Response:
+def log_page(request: Request, coalition: CoalitionDep, session: SessionDep, page: int = 1, proposal: str = "",
+             member: str = "", kind: str = "") -> Response:
+    wanted = _filter(proposal, member, kind)
+    page = max(page, 1)
+    found = browse.read_page(session, coalition=coalition, wanted=wanted, page=page, size=PAGE_SIZE)
     size = store.log_size(session, coalition)
-    pages = max(1, -(-size // PAGE_SIZE))
-    page = min(max(page, 1), pages)
-    top = size - (page - 1) * PAGE_SIZE
-    rows = session.exec(select(LogEntry).where(LogEntry.coalition_id == coalition.id, LogEntry.idx < top,
-                                               LogEntry.idx >= top - PAGE_SIZE).order_by(LogEntry.idx.desc()))
+    teller = _teller(request, session, coalition, [event for _, event in found.entries])
+    entries = [{"index": row.idx, "type": row.type, "when": datetime.fromtimestamp(event["ts"] / 1000, tz=UTC),
+                "sentence": tell(event, teller), "json": row.data.decode(), "leaf": row.leaf_hash.hex()}
+               for row, event in found.entries]
     checkpoint = session.exec(select(Checkpoint).where(Checkpoint.coalition_id == coalition.id)
                               .order_by(Checkpoint.size.desc()).limit(1)).first()
+    kept = {key: value for key, value in (("proposal", proposal), ("member", member), ("kind", kind)) if value}
     htmx = request.headers.get("hx-request") == "true"
     return render(request, "log/index.html", {
-        "coalition": coalition, "entries": [_summary(parse_event(row.data)) for row in rows], "size": size,
-        "page": page, "pages": pages, "checkpoint": checkpoint, "export_url": export_url(request, coalition.slug),
+        "coalition": coalition, "entries": entries, "size": size, "page": page, "has_older": found.has_older,
+        "filters": kept, "page_query": lambda n: "?" + urlencode({**kept, "page": n}),
+        "proof_size": checkpoint.size if checkpoint else size, **_choices(request, session, coalition),
+        "checkpoint": checkpoint, "export_url": export_url(request, coalition.slug),
         "public_key": request.app.state.log_keys.verifier_key(coalition.slug),
-        "site_url": str(request.base_url).rstrip("/"),
+        "site_url": str(request.base_url).rstrip("/"), "INLINE_JSON": INLINE_JSON,
     }, block="entries" if htmx else None)

@@ -4,20 +4,23 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
+from babel.dates import format_date
 from fastapi import Request
 from fastapi.responses import Response
 from markupsafe import Markup
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from app.budget import game_key, power_reports
 from app.deps import SessionDep
 from app.pages.charts import BANZHAF, SHAPLEY_SHUBIK, WEIGHT, Bar, bar_chart
+from app.pages import power_glance as glance
+from app.pages.power_history import power_steps, steps_chart
 from app.pages.common import CoalitionDep, coalition_pages
 from app.pages.words import CHOICES, KIND_NAMES, N_, describe_rule
 from app.templating import render
 from governance import coalitions, members, power, rules
-from governance.models import Ballot, Coalition, Vote
-from voting.power import concentration
+from governance.models import Ballot, Coalition, Proposal, Vote
+from voting.power import PowerError, concentration
 
 __all__ = ["PowerRow", "ReportView", "ballot_power", "pivot_sentences", "power_chart",
            "report_view", "router"]
@@ -162,7 +165,43 @@ def _rule_groups(request: Request, session: Session, coalition: Coalition,
     for group in groups:
         titles = [_(KIND_NAMES[kind]) for kind in group["kinds"]]
         group["title"] = _(" and ").join(titles[:1] + [title.lower() for title in titles[1:]])
+    groups += _ballot_rule_groups(request, session, coalition, eligible, [group["rule"] for group in groups])
+    for group in groups:
+        _glance(group, eligible)
+    return sorted(groups, key=lambda group: -group["divergence"])
+
+
+def _ballot_rule_groups(request: Request, session: Session, coalition: Coalition, eligible: list[dict],
+                        known: list[dict]) -> list[dict]:
+    """The yes/no rules ballots were opened with that are no default rule (a budget decision's double majority),
+    each under the title of the latest proposal that used it, with today's members and weights."""
+    _ = request.state.translate
+    groups: list[dict] = []
+    found = session.exec(select(Ballot.rule, Proposal.number, Proposal.title).join(Proposal).where(
+        Ballot.coalition_id == coalition.id).order_by(Proposal.number.desc())).all()
+    for rule, number, title in found:
+        if rule.get("type") != "majority" or rule in known or any(group["rule"] == rule for group in groups):
+            continue
+        group = {"kinds": [f"ballot-{number}"], "rule": rule, "view": None, "error": None,
+                 "words": describe_rule(_, rule, request.state.locale),
+                 "title": _("The rule of #%(number)s, %(title)s", number=number, title=title)}
+        try:
+            group["view"] = report_view(power.power_report(rule, eligible), eligible)
+        except PowerError as error:
+            group["error"] = str(error)
+        groups.append(group)
     return groups
+
+
+def _glance(group: dict, eligible: list[dict]) -> None:
+    """What a reader should see first: how far power strays from the counting, who gains, who can block."""
+    view, counting = group["view"], str(group["rule"].get("counting", "equal"))
+    if view is None or not view.exact:
+        group.update(divergence=Fraction(0), findings=[], blockers=None)
+        return
+    group.update(divergence=glance.divergence(view, counting),
+                 findings=glance.findings(view) if counting != "equal" else [],
+                 blockers=glance.blockers(group["rule"], eligible, view.smallest_blocking))
 
 
 def _history(_: Gettext, session: Session, coalition: Coalition) -> dict:
@@ -179,5 +218,9 @@ def _history(_: Gettext, session: Session, coalition: Coalition) -> dict:
 def power_page(request: Request, coalition: CoalitionDep, session: SessionDep) -> Response:
     eligible = power.eligible_rows(session, coalition=coalition)
     groups = _rule_groups(request, session, coalition, eligible) if eligible else []
+    featured = groups[0] if groups and groups[0].get("findings") else None
+    steps = power_steps(session, coalition, featured["rule"]) if featured else []
     return render(request, "power/index.html", {
-        "coalition": coalition, "groups": groups, "history": _history(request.state.translate, session, coalition)})
+        "coalition": coalition, "groups": groups, "history": _history(request.state.translate, session, coalition),
+        "steps": steps, "stepped": [(f.slug, f.name) for f in featured["findings"]] if featured else [],
+        "steps_chart": steps_chart, "day": lambda moment: format_date(moment, "medium", locale=request.state.locale)})

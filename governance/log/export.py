@@ -1,7 +1,9 @@
-"""Build a coalition log's export archive from the database: entries, latest checkpoint, verifier key, RULES.md."""
+"""Build a coalition log's export archive from the database: entries, latest and earlier checkpoints, verifier key,
+RULES.md."""
 
 import base64
 import io
+import json
 import tarfile
 import time
 import zipfile
@@ -17,8 +19,8 @@ from governance.log.store import EVENT_VERSION
 from governance.log.verify import COUNTING_RULES_VERSION
 from governance.models import Checkpoint, Coalition, LogEntry
 
-__all__ = ["FORMATS", "ExportArchive", "build_export", "entries_jsonl", "latest_checkpoint", "rules_markdown",
-           "texts_jsonl"]
+__all__ = ["FORMATS", "ExportArchive", "build_export", "checkpoints_jsonl", "entries_jsonl", "latest_checkpoint",
+           "rules_markdown", "texts_jsonl"]
 
 FORMATS = {"tar.gz": "application/gzip", "zip": "application/zip"}
 BATCH = 5000
@@ -62,6 +64,20 @@ def texts_jsonl(session: Session, coalition: Coalition, size: int) -> Iterator[b
     (comments, amendments, moderators' reasons); an erased text is left out, its commitment stays in the log."""
     for text in texts.published_texts(session, coalition=coalition, size=size):
         yield canonical_bytes({"index": text.log_idx, "salt": text.salt, "text": text.content}) + b"\n"
+
+def checkpoints_jsonl(session: Session, coalition: Coalition, size: int) -> Iterator[bytes]:
+    """One line ``{"size":n,"note":"<signed note>"}`` per checkpoint signed before the one of ``size``, oldest first:
+    with them the verifier names the first entry that differs from what was signed (``blame``)."""
+    after = 0
+    while True:
+        rows = session.exec(select(Checkpoint.size, Checkpoint.note).where(
+            Checkpoint.coalition_id == coalition.id, Checkpoint.size > after, Checkpoint.size < size)
+            .order_by(Checkpoint.size).limit(BATCH)).all()
+        for found, note in rows:
+            yield json.dumps({"size": found, "note": note}, separators=(",", ":")).encode() + b"\n"
+        if len(rows) < BATCH:
+            return
+        after = rows[-1][0]
 
 
 def rules_markdown(session: Session, coalition: Coalition, size: int) -> str:
@@ -115,6 +131,7 @@ def build_export(session: Session, *, coalition: Coalition, verifier_key: str, f
     files = {
         "entries.jsonl": b"".join(entries_jsonl(session, coalition, checkpoint.size)),
         "checkpoint": checkpoint.note.encode("utf-8"),
+        "checkpoints.jsonl": b"".join(checkpoints_jsonl(session, coalition, checkpoint.size)),
         "key": (verifier_key + "\n").encode("utf-8"),
         "RULES.md": rules_markdown(session, coalition, checkpoint.size).encode("utf-8"),
         "texts.jsonl": b"".join(texts_jsonl(session, coalition, checkpoint.size)),

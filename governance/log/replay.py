@@ -307,6 +307,11 @@ def _consequence(log: ReplayedLog, proposal: ReplayedProposal) -> tuple[str, dic
     return None
 
 
+def _time_zone_set(log: ReplayedLog, index: int, body: dict) -> None:
+    _require(isinstance(body["time_zone"], str) and body["time_zone"], index, "the time zone is not a name")
+    _actor(log, index, body["actor"])
+
+
 def _rules_changed(log: ReplayedLog, index: int, body: dict) -> None:
     _require(body["kind"] in log.rules, index, f"unknown proposal kind {body['kind']!r}")
     _actor(log, index, body["actor"])
@@ -328,6 +333,8 @@ HANDLERS: dict[str, Callable[..., None]] = {
     "ballot.closed": _ballot_closed,
     "rules.changed": _rules_changed,
     **deliberation.HANDLERS,
+
+    "coalition.time_zone_set": _time_zone_set,
 }
 EVENT_TYPES = frozenset(HANDLERS) | {"coalition.created", "ballot.opened"}
 

@@ -14,6 +14,8 @@ import urllib.request
 import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+
+from functools import partial
 from pathlib import Path
 from typing import TextIO
 
@@ -24,6 +26,8 @@ __all__ = ["ENTRIES_FILE", "PAGE", "TEXTS_FILE", "LogSource", "SourceError", "lo
 
 ENTRIES_FILE, CHECKPOINT_FILE, KEY_FILE, RULES_FILE = "entries.jsonl", "checkpoint", "key", "RULES.md"
 TEXTS_FILE = "texts.jsonl"
+CHECKPOINTS_FILE = "checkpoints.jsonl"
+"""Every checkpoint signed before the latest, one ``{"size": n, "note": text}`` a line: they name a changed entry."""
 PAGE = 1000
 
 
@@ -41,6 +45,9 @@ class LogSource:
     rules: str | None
     where: str
     texts: list[dict] = field(default_factory=list)  # the texts still published: {"index", "salt", "text"}
+    earlier_checkpoints: list[str] = field(default_factory=list)
+    fetch_checkpoint: Callable[[int], str | None] | None = None
+    """For a log read from its server: the signed checkpoint of a size, None where none was signed."""
 
 
 def parse_entries_jsonl(lines: Iterable[bytes | str]) -> list[bytes]:
@@ -74,10 +81,11 @@ def _from_files(read: Callable[[str], bytes | None], where: str) -> LogSource:
     entries, checkpoint = read(ENTRIES_FILE), read(CHECKPOINT_FILE)
     if entries is None or checkpoint is None:
         raise SourceError(f"{where} has no {ENTRIES_FILE} or no {CHECKPOINT_FILE}; is it a Concord log export?")
-    key, rules, texts = read(KEY_FILE), read(RULES_FILE), read(TEXTS_FILE)
+    key, rules, texts, earlier = read(KEY_FILE), read(RULES_FILE), read(TEXTS_FILE), read(CHECKPOINTS_FILE)
     return LogSource(parse_entries_jsonl(entries.splitlines()), checkpoint.decode("utf-8"),
                      key.decode("utf-8").strip() if key else None, rules.decode("utf-8") if rules else None, where,
-                     parse_texts_jsonl(texts.splitlines()) if texts else [])
+                     texts=parse_texts_jsonl(texts.splitlines()) if texts else [],
+                     earlier_checkpoints=_notes(earlier.splitlines()) if earlier else [])
 
 
 def parse_texts_jsonl(lines: Iterable[bytes | str]) -> list[dict]:
@@ -98,6 +106,19 @@ def parse_texts_jsonl(lines: Iterable[bytes | str]) -> list[dict]:
             raise VerifyError("format", f"line {number} of {TEXTS_FILE} is not {{\"index\", \"salt\", \"text\"}}")
         texts.append(record)
     return texts
+
+
+def _notes(lines: Iterable[bytes]) -> list[str]:
+    """The signed notes of ``checkpoints.jsonl``; a line that is not one is left out (the signature decides)."""
+    notes = []
+    for line in lines:
+        try:
+            note = json.loads(line)["note"]
+        except (ValueError, KeyError, TypeError):
+            continue
+        if isinstance(note, str):
+            notes.append(note)
+    return notes
 
 
 def _member_reader(names: list[str], open_member: Callable[[str], bytes]) -> Callable[[str], bytes | None]:
@@ -162,7 +183,8 @@ def _download(base: str, progress: Callable[[int, int], None] | None) -> LogSour
         entries.extend(_page_leaves(items[: size - len(entries)], len(entries)))
         if progress:
             progress(len(entries), size)
-    return LogSource(entries, checkpoint, key, None, base, _download_texts(base, size))
+    return LogSource(entries, checkpoint, key, None, base, texts=_download_texts(base, size),
+                     fetch_checkpoint=partial(_checkpoint_of, base))
 
 
 def _download_texts(base: str, size: int) -> list[dict]:
@@ -176,6 +198,18 @@ def _download_texts(base: str, size: int) -> list[dict]:
         raise SourceError(f"cannot download {base}/log/texts: {error}") from None
     except (urllib.error.URLError, OSError) as error:
         raise SourceError(f"cannot download {base}/log/texts: {error}") from None
+
+
+def _checkpoint_of(base: str, size: int) -> str | None:
+    try:
+        with urllib.request.urlopen(f"{base}/log/checkpoint/{size}", timeout=60) as response:
+            return response.read().decode("utf-8")
+    except urllib.error.HTTPError as error:
+        if error.code == 404:
+            return None
+        raise SourceError(f"cannot download {base}/log/checkpoint/{size}: {error}") from None
+    except (urllib.error.URLError, OSError) as error:
+        raise SourceError(f"cannot download {base}/log/checkpoint/{size}: {error}") from None
 
 
 def _page_leaves(items: list[dict], start: int) -> list[bytes]:

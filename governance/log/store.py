@@ -172,7 +172,8 @@ def stage_appends(session: Session, batches: Batches,
         raise ValueError("append_to_logs needs at least one event for each log, each log once")
     heads = lock_heads(session, [coalition for coalition, _ in batches])  # held already: no query
     signer: LogSigner | None = session.info.get("log_signer")
-    now_ms = int(time.time() * 1000)
+    clock = session.info.get("log_clock")  # a history built after the fact (the demo) gives its own time, in ms
+    now_ms = clock() if clock is not None else int(time.time() * 1000)
     entry_rows, node_rows, head_rows, checkpoint_rows, appended = [], [], [], [], {}
     for coalition, events in batches:
         head, known = heads[coalition.id], dict(frontiers[coalition.id])

@@ -8,10 +8,11 @@ import gc
 import hashlib
 import json
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from governance.log.blame import first_changed_entry
 from governance.log.canonical import EVENT_KEYS, canonical_text
 from governance.log.commitments import text_commitment
 from governance.log.merkle import root_hash
@@ -22,6 +23,7 @@ __all__ = ["COUNTING_RULES_VERSION", "FAILURE_KINDS", "VOTE_CAST", "VerifyError"
            "decode_event", "verify_log"]
 
 COUNTING_RULES_VERSION = "concord-recount/1"
+PROGRESS_STEP = 20_000
 FAILURE_KINDS = ("format", "index", "canonical", "position", "log", "time", "signature", "origin", "size", "root",
                  "key", "rollback", "fork", "replay", "recount", "text")
 
@@ -127,12 +129,13 @@ class _EntryReader:
         self.replayer = Replayer(leaf_hashes=self.leaf_hashes)
         self.replay_error: ReplayError | None = None
 
-    def read(self, entries: Sequence[bytes]) -> None:
-        """Every entry in order: a canonical ``vote.cast`` text (matched by VOTE_CAST) straight from its fields,
-        any other entry, or one the quick path declines, through ``check`` and ``Replayer.apply``."""
+    def read(self, entries: Sequence[bytes], start: int = 0) -> None:
+        """Every entry in order (the first being entry ``start``, so a long log can be read in parts): a canonical
+        ``vote.cast`` text (matched by VOTE_CAST) straight from its fields, any other entry, or one the quick path
+        declines, through ``check`` and ``Replayer.apply``."""
         append, sha256, match, cast = self.leaf_hashes.append, hashlib.sha256, VOTE_CAST.fullmatch, self.replayer.cast
         slug, last_ts, replaying = self.slug, self.last_ts, self.replay_error is None
-        for position, data in enumerate(entries):
+        for position, data in enumerate(entries, start):
             if not isinstance(data, bytes):
                 raise VerifyError("format", "a leaf must be bytes", index=position)
             append(sha256(b"\x00" + data).digest())
@@ -218,13 +221,24 @@ def _signed_checkpoint(note: str, key: str, slug: str | None, what: str = "the c
     return checkpoint
 
 
-def _check_tree(checkpoint: Checkpoint, leaf_hashes: list[bytes]) -> None:
+def _check_tree(checkpoint: Checkpoint, leaf_hashes: list[bytes], earlier: Sequence[str], key: str,
+                fetch: Callable[[int], str | None] | None) -> None:
     if checkpoint.size != len(leaf_hashes):
         raise VerifyError("size", f"the signed checkpoint covers {checkpoint.size} entries but the log has "
                                   f"{len(leaf_hashes)}")
     if root_hash(leaf_hashes) != checkpoint.root:
-        raise VerifyError("root", f"the root of the {len(leaf_hashes)} entries is not the signed root "
-                                  f"{checkpoint.root.hex()}: an entry was changed, dropped, added or reordered")
+        message = (f"the root of the {len(leaf_hashes)} entries is not the signed root {checkpoint.root.hex()}: "
+                   "an entry was changed, dropped, added or reordered")
+        if not earlier and fetch is None:
+            raise VerifyError("root", message)
+        blame = first_changed_entry(leaf_hashes, earlier, key, latest=checkpoint, fetch=fetch)
+        if blame.first == blame.last:
+            raise VerifyError("root", f"{message}; the first {blame.good_size} entries have the root signed for "
+                                      f"them and the first {blame.bad_size} do not, so this entry differs from what "
+                                      "was signed", index=blame.first)
+        raise VerifyError("root", f"{message}; the first change is in entries {blame.first} to {blame.last} (the "
+                                  f"first {blame.good_size} have their signed root, the first {blame.bad_size} do "
+                                  "not)")
 
 
 def _check_since(since_note: str, key: str, slug: str | None, note: str, checkpoint: Checkpoint,
@@ -274,12 +288,15 @@ def check_texts(state: ReplayedLog, texts: Sequence[Mapping]) -> int:
 
 
 def verify_log(entries: Sequence[bytes], checkpoint_note: str, key: str, *, since: str | None = None,
-               texts: Sequence[Mapping] = ()) -> VerifyReport:
+               texts: Sequence[Mapping] = (), earlier_checkpoints: Sequence[str] = (), fetch_checkpoint: Callable[[int], str | None] | None = None,
+               progress: Callable[[int, int], None] | None = None) -> VerifyReport:
     """Verify a log against its signed checkpoint and ``key``, then replay it and recount every closed ballot.
 
     Checks, in this order, and raises VerifyError at the first that fails: each entry canonical, its
     ``idx`` its position, its ``log`` the coalition, its time not before the previous one; the
-    checkpoint's signature with ``key`` and its origin; the size and the RFC 9162 root of the entries;
+    checkpoint's signature with ``key`` and its origin; the size and the RFC 9162 root of the entries (when it
+    fails, ``earlier_checkpoints``, signed notes of smaller sizes, name the first entry that differs from what they
+    signed, or ``fetch_checkpoint(size)`` from the log's server: ``blame.first_changed_entry``);
     ``key`` equal to the ``log_key`` of entry 0; consistency with the ``since`` checkpoint (signed
     earlier with the same key); and the replay of every event (``replay.replay``), which recounts
     every closed ballot with ``voting/`` and compares each recorded result exactly; then each published text
@@ -292,12 +309,17 @@ def verify_log(entries: Sequence[bytes], checkpoint_note: str, key: str, *, sinc
     """
     reader = _EntryReader()
     with _collector_paused():
-        reader.read(entries)
+        if progress is None:
+            reader.read(entries)
+        else:  # in parts, each reported as read (``progress(done, total)``)
+            for start in range(0, len(entries), PROGRESS_STEP):
+                reader.read(entries[start:start + PROGRESS_STEP], start)
+                progress(min(start + PROGRESS_STEP, len(entries)), len(entries))
         state = reader.state()
     if not reader.leaf_hashes:
         raise VerifyError("size", "the log is empty")
     checkpoint = _signed_checkpoint(checkpoint_note, key, reader.slug)
-    _check_tree(checkpoint, reader.leaf_hashes)
+    _check_tree(checkpoint, reader.leaf_hashes, earlier_checkpoints, key, fetch_checkpoint)
     if reader.log_key is not None and reader.log_key != key:
         raise VerifyError("key", f"the key {key!r} is not the log key {reader.log_key!r} published in entry 0",
                           index=0)

@@ -59,8 +59,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the verifier: exit 0 with a summary, 1 naming the first failure, 2 when the input cannot be read."""
     args = build_parser().parse_args(argv)
+    progress = progress_bar(sys.stderr) if sys.stderr.isatty() else None  # a bar only for a person watching
     try:
-        source = load_source(args.source, progress=progress_bar(sys.stderr))
+        source = load_source(args.source, progress=progress)
         key, warnings = choose_key(args.key, source)
         since = Path(args.since).read_text(encoding="utf-8") if args.since else None
     except (SourceError, OSError) as error:
@@ -71,9 +72,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     for warning in warnings + _rules_warning(source):
         print(warning, file=sys.stderr)
     try:
-        report = verify_log(source.entries, source.checkpoint, key, since=since, texts=source.texts)
+        report = verify_log(source.entries, source.checkpoint, key, since=since, texts=source.texts,
+                            earlier_checkpoints=source.earlier_checkpoints, fetch_checkpoint=source.fetch_checkpoint,
+                            progress=progress)
     except VerifyError as error:
         return _failed(error)
+    except SourceError as error:  # a checkpoint the search for a changed entry needed could not be downloaded
+        print(f"concord verify: {error}", file=sys.stderr)
+        return 2
     print(f"OK {report.summary()}")
     if since is not None:
         print(f"consistent with the earlier checkpoint in {args.since}")

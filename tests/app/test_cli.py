@@ -54,15 +54,15 @@ def test_concord_demo_creates_the_demo_coalition_with_results_and_an_open_ballot
     assert state["coalitions"] == 1 and state["members"] == 12
     # demo.CLOSED: 10 yes 1 no 1 abstain under a simple majority; 9 of 12 members yes but only 59.1% of the weight
     # where 65% is needed; 3 of 12 took part where half must; then a weighted instant-runoff choice; app.demo_deliberation:
-    # the spring agenda's approval ballot (#6) and the ballot that passed an amendment to the training proposal (#9)
-    assert state["closed"] == [(1, "passed"), (2, "rejected"), (3, "no_quorum"), (4, "decided"), (6, "decided"),
-                               (9, "passed")]
+    # the spring agenda's approval ballot (#5) and the ballot that passed an amendment to the training proposal (#8)
+    assert state["closed"] == [(1, "passed"), (2, "rejected"), (3, "no_quorum"), (4, "decided"), (5, "decided"),
+                               (8, "passed")]
     assert state["results"] == [outcome for _, outcome in state["closed"]]
     assert state["open"] == ["decision"]
     assert (demo_folder / "keys" / "wpn.key").exists()
     replayed = replay(state["events"])
-    assert replayed.proposals[8].version == 3 and "six online sessions" in replayed.proposals[8].body
-    assert len([c for c in replayed.comments.values() if c.proposal == 8]) == 6
+    assert replayed.proposals[7].version == 3 and "six online sessions" in replayed.proposals[7].body
+    assert len([c for c in replayed.comments.values() if c.proposal == 7]) == 6
     assert [c.hidden for c in replayed.comments.values()].count(True) == 1
 
 
@@ -73,7 +73,7 @@ def test_the_demo_agenda_is_agreed_in_the_order_of_the_approvals(demo_folder) ->
     state = demo_state(demo_folder)
     approvals = sorted(TOPICS, key=lambda topic: -len(topic[3]))
 
-    closing = [e for e in state["events"] if e["type"] == "ballot.closed" and e["body"]["number"] == 6][0]
+    closing = [e for e in state["events"] if e["type"] == "ballot.closed" and e["body"]["number"] == 5][0]
     assert closing["body"]["result"]["ranking"] == [[title] for _, title, _, _ in approvals]
 
 

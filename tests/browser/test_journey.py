@@ -69,7 +69,7 @@ def test_admin_opens_two_representatives_vote_one_changes_and_an_observer_reads_
     download.value.save_as(archive)
     key = observer.locator("h2:has-text('Public key') + pre").inner_text().strip()
     assert verify_cli.main([str(archive), "--key", key]) == 0
-    assert observer.locator("pre").first.inner_text().startswith("concord.test/wpn")
+    assert observer.locator("h2:has-text('Latest signed checkpoint') + pre").inner_text().startswith("concord.test/wpn")
     assert [error for errors in csp for error in errors] == []
     for context in contexts.values():
         context.close()

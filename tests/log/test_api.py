@@ -142,8 +142,8 @@ def test_the_export_holds_entries_checkpoint_key_and_rules_and_verifies(client, 
             names = archive.getnames()
     else:
         names = zipfile.ZipFile(io.BytesIO(response.content)).namelist()
-    assert sorted(name.split("/")[-1] for name in names) == ["RULES.md", "checkpoint", "entries.jsonl", "key",
-                                                             "texts.jsonl"]
+    assert sorted(name.split("/")[-1] for name in names) == ["RULES.md", "checkpoint", "checkpoints.jsonl",
+                                                             "entries.jsonl", "key", "texts.jsonl"]
     source = read_archive_bytes(response.content)
     assert source.key == key and source.checkpoint == client.get(fixture.url("/log/checkpoint")).text
     assert f"Counting rules version: {COUNTING_RULES_VERSION}" in source.rules

@@ -183,6 +183,7 @@ def test_verify_downloads_a_live_servers_log_page_by_page_with_a_progress_bar(hi
     from governance.log import sources
 
     monkeypatch.setattr(sources, "PAGE", 64)
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)  # the bar is drawn for a person at a terminal
     server = uvicorn.Server(uvicorn.Config(history.app, host="127.0.0.1", port=0, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

@@ -25,6 +25,8 @@ EXPECTED = {
     ("GET", W): (200, 200, 200, 200, 200),
     ("GET", W + "/rules"): (200, 200, 200, 200, 200),
     ("PUT", W + "/rules/{kind}"): (401, 403, 403, 403, 200),
+    ("PUT", W + "/time-zone"): (401, 403, 403, 403, 200),
+    ("GET", W + "/exports/{filename}"): (200, 200, 200, 200, 200),
     ("GET", W + "/members"): (200, 200, 200, 200, 200),
     ("POST", W + "/members"): (401, 403, 403, 403, 201),
     ("GET", W + "/members/{member}"): (200, 200, 200, 200, 200),
@@ -66,7 +68,7 @@ QUERIES = {"inclusion": "?index=1&size=3", "consistency": "?old=2&new=4"}
 SHARED = ("openapi.json", "docs", "redoc", "oauth2-redirect")
 
 PARAMS = {  # the path parameters each endpoint is called with
-    "slug": "wpn", "kind": "decision", "username": "spare",
+    "slug": "wpn", "kind": "decision", "username": "spare", "filename": "votes.csv",
 }
 MEMBER_FOR = {"suspend": "gamma", "readmit": "delta", "leave": "gamma", "weight": "gamma", "votes": "alpha"}
 
@@ -104,6 +106,7 @@ def request_for(method: str, template: str, role: str, world) -> tuple[str, dict
         ("POST", "/api/v1/coalitions"): {"slug": f"new-{role.replace('_', '-')}", "name": "New",
                                          "admin": {"username": f"new-{role}-admin", "password": PASSWORD}},
         ("PUT", W + "/rules/{kind}"): RULE,
+        ("PUT", W + "/time-zone"): {"time_zone": "Asia/Baghdad"},
         ("POST", W + "/members"): {"name": "New Org", "slug": "new-org"},
         ("PUT", W + "/members/{member}/weight"): {"weight": "4", "reason": "audit"},
         ("POST", W + "/accounts"): {"username": "newrep", "password": PASSWORD, "role": "representative",

@@ -175,7 +175,8 @@ def test_cli_reads_a_game_file_with_two_criteria(tmp_path: Path, capsys: pytest.
 def test_cli_text_lists_every_measure_and_rejects_bad_input(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--weights", "4,4,4,2,2,1", "--quota", "12", "--names", "FR,DE,IT,BE,NL,LU"]) == 0
     text = capsys.readouterr().out
-    assert "dummies (no power at all): LU" in text and "7/30" in text
+    assert "dummies (no power at all): LU" in text and "23.3%" in text and "7/30" not in text
+    assert main(["--weights", "4,4,4,2,2,1", "--quota", "12", "--exact"]) == 0 and "7/30" in capsys.readouterr().out
 
     assert main(["--weights", "1,x", "--quota", "1"]) == 2
     assert "not a number" in capsys.readouterr().err

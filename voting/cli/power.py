@@ -4,6 +4,7 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from decimal import ROUND_HALF_EVEN, Decimal
 from fractions import Fraction
 
 from voting.exact import ExactNumberError, format_exact, parse_exact, truncate
@@ -22,6 +23,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--names", help="comma-separated member names")
     parser.add_argument("--min-no-to-block", type=int, help="a coalition also wins if fewer members are outside it")
     parser.add_argument("--json", action="store_true", help="print JSON with exact fraction strings")
+    parser.add_argument("--exact", action="store_true", help="print exact fractions instead of percentages")
     return parser
 
 
@@ -63,15 +65,29 @@ def _game_from_flags(args: argparse.Namespace) -> Game:
     return Game(names, tuple(criteria), args.min_no_to_block)
 
 
-def _fmt(value: Fraction | None) -> str:
-    return "undefined" if value is None else f"{value} (~{format_exact(truncate(value, 4))})"
+def _fmt(value: Fraction | None, exact: bool = True) -> str:
+    """An index exactly ("5/12 (~0.4166)") or as a percentage to one decimal ("41.7%").
+
+    >>> _fmt(Fraction(5, 12), exact=False), _fmt(Fraction(1, 4), exact=False)
+    ('41.7%', '25.0%')
+    """
+    if value is None:
+        return "undefined"
+    if not exact:
+        percent = Decimal(value.numerator * 100) / Decimal(value.denominator)
+        return f"{percent.quantize(Decimal('0.1'), rounding=ROUND_HALF_EVEN)}%"
+    return f"{value} (~{format_exact(truncate(value, 4))})"
 
 
-def render_text(report: PowerReport) -> str:
-    """A plain-text table of every member's indices followed by the game-wide measures."""
+def render_text(report: PowerReport, *, exact: bool = True) -> str:
+    """A plain-text table of every member's indices followed by the game-wide measures: exact fractions, or
+    percentages when ``exact`` is false."""
+    def show(value: Fraction | None) -> str:
+        return _fmt(value, exact)
+
     lines = [f"{'member':<12} {'swings':>8}  {'Banzhaf':<22} {'Penrose':<22} Shapley-Shubik"]
     for m in report.members:
-        lines.append(f"{m.name:<12} {m.swings:>8}  {_fmt(m.banzhaf):<22} {_fmt(m.penrose):<22} {_fmt(m.shapley_shubik)}")
+        lines.append(f"{m.name:<12} {m.swings:>8}  {show(m.banzhaf):<22} {show(m.penrose):<22} {show(m.shapley_shubik)}")
     lines += [
         "",
         f"veto players: {', '.join(report.veto) or 'none'}",
@@ -81,7 +97,7 @@ def render_text(report: PowerReport) -> str:
         f"minimal winning coalitions: {report.minimal_winning_coalitions if report.minimal_winning_coalitions is not None else 'not computed'}",
         f"smallest number of members that can pass: {report.smallest_winning if report.smallest_winning is not None else 'none can'}",
         f"smallest number of members that can block: {report.smallest_blocking if report.smallest_blocking is not None else 'none can'}",
-        f"Coleman power of the collectivity to act: {_fmt(report.coleman_act)}",
+        f"Coleman power of the collectivity to act: {show(report.coleman_act)}",
     ]
     lines += [f"note: {note}" for note in report.undefined]
     lines.append(f"method: exact ({report.method}); weights scaled by {', '.join(map(str, report.scales))}")
@@ -106,5 +122,5 @@ def main(argv: Sequence[str]) -> int:
     except (PowerError, OSError, json.JSONDecodeError) as error:
         print(f"concord power: {error}", file=sys.stderr)
         return 2
-    print(json.dumps(report.to_dict(), indent=2) if args.json else render_text(report))
+    print(json.dumps(report.to_dict(), indent=2) if args.json else render_text(report, exact=args.exact))
     return 0

@@ -1,0 +1,221 @@
+"""The log as a story: each entry one sentence in the visitor's language, built from its event's fields, with links.
+
+One table, ``STORIES``, keyed by event type: a label for the filter and the function that tells the event. A type
+the table does not know (a new kind of event) gets ``GENERIC``, so the log page never fails on it; adding a type is
+one entry here and its messages in the catalog.
+"""
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+from markupsafe import Markup, escape
+
+from app.i18n import format_number
+from app.pages.words import KIND_NAMES, OUTCOMES
+from governance.errors import N_
+
+__all__ = ["GENERIC", "STORIES", "Story", "Teller", "tell"]
+
+
+@dataclass(frozen=True)
+class Teller:
+    """What a sentence needs beyond its event: the language, names behind slugs and usernames, where links go."""
+
+    locale: str
+    gettext: Callable[[str], str]
+    when: Callable[[object], str]
+    proposal_url: Callable[[int], str]
+    member_url: Callable[[str], str]
+    member_names: Mapping[str, str] = field(default_factory=dict)
+    accounts: Mapping[str, tuple[str, str | None]] = field(default_factory=dict)  # username: (role, member slug)
+    closed_numbers: frozenset[int] = frozenset()
+
+    def say(self, template: str, **values: object) -> Markup:
+        """``template`` translated, its values escaped unless already markup (links)."""
+        return Markup(escape(self.gettext(template))) % {
+            name: value if isinstance(value, Markup) else self.isolated(str(value)) for name, value in values.items()}
+
+    def isolated(self, text: str) -> Markup:
+        return Markup("<bdi>%s</bdi>") % text
+
+    def member(self, slug: object) -> Markup:
+        name = self.member_names.get(str(slug), str(slug))
+        return Markup('<a href="%s">%s</a>') % (self.member_url(str(slug)), self.isolated(name))
+
+    def proposal(self, number: object, anchor: str = "") -> Markup:
+        text = self.gettext("#%(number)s") % {"number": format_number(number, self.locale)}
+        return Markup('<a href="%s%s">%s</a>') % (self.proposal_url(int(number)), anchor, text)
+
+    def ballot(self, number: object) -> Markup:
+        return self.proposal(number, "#votes")
+
+    def actor(self, username: object) -> Markup | str:
+        """Who acted: the secretariat for an admin, the member for its representative, else the username."""
+        role, member = self.accounts.get(str(username), (None, None))
+        if role == "admin":
+            return self.gettext("The secretariat")
+        if member is not None:
+            return self.member(member)
+        return self.isolated(str(username)) if username else self.gettext("Concord")
+
+    def number(self, value: object) -> str:
+        return format_number(value, self.locale)
+
+    def word(self, table: Mapping[str, str], value: object) -> str:
+        return self.gettext(table[str(value)]) if str(value) in table else str(value)
+
+
+Tell = Callable[[Mapping, Teller], Markup]
+
+
+@dataclass(frozen=True)
+class Story:
+    label: str
+    tell: Tell
+
+
+def _coalition_created(body: Mapping, t: Teller) -> Markup:
+    return t.say(N_("%(coalition)s began its public log."), coalition=body.get("name", ""))
+
+
+def _time_zone_set(body: Mapping, t: Teller) -> Markup:
+    return t.say(N_("%(actor)s set the coalition's time zone to %(zone)s."), actor=t.actor(body.get("actor")),
+                 zone=body["time_zone"])
+
+
+def _account_granted(body: Mapping, t: Teller) -> Markup:
+    if body.get("member"):
+        return t.say(N_("%(actor)s gave %(account)s an account to act for %(member)s."), actor=t.actor(body.get("actor")),
+                     account=body["account"], member=t.member(body["member"]))
+    return t.say(N_("%(actor)s gave %(account)s a secretariat account."), actor=t.actor(body.get("actor")),
+                 account=body["account"])
+
+
+def _account_revoked(body: Mapping, t: Teller) -> Markup:
+    return t.say(N_("%(actor)s revoked the account %(account)s."), actor=t.actor(body.get("actor")),
+                 account=body["account"])
+
+
+def _rules_changed(body: Mapping, t: Teller) -> Markup:
+    kind = t.word(KIND_NAMES, body.get("kind"))
+    if body.get("proposal") is not None:
+        return t.say(N_("The rule for proposals of the kind %(kind)s changed, as %(proposal)s decided."), kind=kind,
+                     proposal=t.proposal(body["proposal"]))
+    return t.say(N_("%(actor)s changed the rule for proposals of the kind %(kind)s (reason: %(reason)s)."),
+                 actor=t.actor(body.get("actor")), kind=kind, reason=body.get("reason") or "—")
+
+
+def _member_admitted(body: Mapping, t: Teller) -> Markup:
+    values = {"member": t.member(body["member"]), "country": body.get("country") or "—",
+              "weight": t.number(body.get("weight")), "basis": body.get("basis") or "—"}
+    if body.get("proposal") is not None:
+        return t.say(N_("%(member)s (%(country)s) joined with a weight of %(weight)s (basis: %(basis)s), as "
+                        "%(proposal)s decided."), proposal=t.proposal(body["proposal"]), **values)
+    return t.say(N_("%(actor)s admitted %(member)s (%(country)s) with a weight of %(weight)s (basis: %(basis)s)."),
+                 actor=t.actor(body.get("actor")), **values)
+
+
+def _member_suspended(body: Mapping, t: Teller) -> Markup:
+    return t.say(N_("%(actor)s suspended %(member)s (reason: %(reason)s)."), actor=t.actor(body.get("actor")),
+                 member=t.member(body["member"]), reason=body.get("reason") or "—")
+
+
+def _member_readmitted(body: Mapping, t: Teller) -> Markup:
+    return t.say(N_("%(actor)s readmitted %(member)s (reason: %(reason)s)."), actor=t.actor(body.get("actor")),
+                 member=t.member(body["member"]), reason=body.get("reason") or "—")
+
+
+def _member_left(body: Mapping, t: Teller) -> Markup:
+    return t.say(N_("%(member)s left the coalition (reason: %(reason)s)."), member=t.member(body["member"]),
+                 reason=body.get("reason") or "—")
+
+
+def _weight_changed(body: Mapping, t: Teller) -> Markup:
+    values = {"member": t.member(body["member"]), "old": t.number(body.get("old")), "new": t.number(body.get("new"))}
+    if body.get("reason"):
+        return t.say(N_("Weight of %(member)s: %(old)s → %(new)s (reason: %(reason)s)."), reason=body["reason"],
+                     **values)
+    return t.say(N_("Weight of %(member)s: %(old)s → %(new)s."), **values)
+
+
+def _proposal_created(body: Mapping, t: Teller) -> Markup:
+    author = t.member(body["member"]) if body.get("member") else t.actor(body.get("actor"))
+    return t.say(N_("%(actor)s proposed %(proposal)s: %(title)s."), actor=author,
+                 proposal=t.proposal(body["number"]), title=body.get("title", ""))
+
+
+def _proposal_edited(body: Mapping, t: Teller) -> Markup:
+    return t.say(N_("%(actor)s edited %(proposal)s: %(title)s."), actor=t.actor(body.get("actor")),
+                 proposal=t.proposal(body["number"]), title=body.get("title", ""))
+
+
+def _proposal_withdrawn(body: Mapping, t: Teller) -> Markup:
+    if body.get("reason"):
+        return t.say(N_("%(actor)s withdrew %(proposal)s (reason: %(reason)s)."), actor=t.actor(body.get("actor")),
+                     proposal=t.proposal(body["number"]), reason=body["reason"])
+    return t.say(N_("%(actor)s withdrew %(proposal)s."), actor=t.actor(body.get("actor")),
+                 proposal=t.proposal(body["number"]))
+
+
+def _ballot_opened(body: Mapping, t: Teller) -> Markup:
+    return t.say(N_("%(actor)s opened the ballot on %(proposal)s; it closes %(closes)s."),
+                 actor=t.actor(body.get("actor")), proposal=t.ballot(body["number"]), closes=t.when(body.get("closes_at")))
+
+
+def _vote_cast(body: Mapping, t: Teller) -> Markup:
+    if body["number"] in t.closed_numbers:
+        return t.say(N_("%(member)s voted on %(proposal)s (sealed until the ballot closed, then revealed in its "
+                        "count)."), member=t.member(body["member"]), proposal=t.ballot(body["number"]))
+    return t.say(N_("%(member)s voted on %(proposal)s (sealed until the ballot closes)."),
+                 member=t.member(body["member"]), proposal=t.ballot(body["number"]))
+
+
+def _ballot_closed(body: Mapping, t: Teller) -> Markup:
+    result = body.get("result") or {}
+    values = {"proposal": t.ballot(body["number"]), "outcome": t.word(OUTCOMES, result.get("outcome")),
+              "count": t.number(len(body.get("votes") or {}))}
+    if body.get("actor"):
+        return t.say(N_("%(actor)s closed the ballot on %(proposal)s: %(outcome)s (votes counted: %(count)s)."),
+                     actor=t.actor(body["actor"]), **values)
+    return t.say(N_("The ballot on %(proposal)s closed at its closing time: %(outcome)s (votes counted: %(count)s)."),
+                 **values)
+
+
+GENERIC = N_("An event of the type %(type)s was recorded.")
+"""The sentence of an event type ``STORIES`` does not know yet."""
+
+STORIES: dict[str, Story] = {
+    "coalition.created": Story(N_("Coalition created"), _coalition_created),
+    "coalition.time_zone_set": Story(N_("Time zone set"), _time_zone_set),
+    "account.granted": Story(N_("Accounts granted"), _account_granted),
+    "account.revoked": Story(N_("Accounts revoked"), _account_revoked),
+    "rules.changed": Story(N_("Rule changes"), _rules_changed),
+    "member.admitted": Story(N_("Members admitted"), _member_admitted),
+    "member.suspended": Story(N_("Members suspended"), _member_suspended),
+    "member.readmitted": Story(N_("Members readmitted"), _member_readmitted),
+    "member.left": Story(N_("Members who left"), _member_left),
+    "weight.changed": Story(N_("Weight changes"), _weight_changed),
+    "proposal.created": Story(N_("Proposals made"), _proposal_created),
+    "proposal.edited": Story(N_("Proposals edited"), _proposal_edited),
+    "proposal.withdrawn": Story(N_("Proposals withdrawn"), _proposal_withdrawn),
+    "ballot.opened": Story(N_("Ballots opened"), _ballot_opened),
+    "vote.cast": Story(N_("Votes cast"), _vote_cast),
+    "ballot.closed": Story(N_("Ballots closed"), _ballot_closed),
+}
+
+
+def tell(event: Mapping, teller: Teller) -> Markup:
+    """The sentence of ``event``; the generic one when its type is unknown or its fields are not the expected ones."""
+    story = STORIES.get(event.get("type", ""))
+    if story is not None:
+        try:
+            return story.tell(event.get("body") or {}, teller)
+        except (KeyError, TypeError, ValueError):  # an older or newer shape of the event: say what is certain
+            pass
+    return teller.say(GENERIC, type=event.get("type", ""))
+
+
+def label(event_type: str, gettext: Callable[[str], str]) -> str:
+    """The name of a kind of event in the filter: the table's label, else the type itself."""
+    story = STORIES.get(event_type)
+    return gettext(story.label) if story else event_type
