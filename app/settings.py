@@ -45,6 +45,7 @@ class Settings(BaseSettings):
     smtp_security: Literal["starttls", "tls", "none"] = "starttls"
     smtp_user: str = ""
     smtp_password: str = ""
+    smtp_ca_file: Path | None = None
     smtp_timeout: float = Field(default=20.0, gt=0, le=300)
     mail_sender: str = "Concord <concord@localhost>"
     mail_dir: Path | None = None

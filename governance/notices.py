@@ -3,7 +3,7 @@ those notifications as outbox rows in the event's own transaction (the transacti
 with its cause or not at all; a worker sends it later, never the request)."""
 
 import hashlib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 
 from sqlalchemy import insert
@@ -13,7 +13,7 @@ from governance.clock import iso
 from governance.models import (Account, Ballot, Coalition, Member, Notification, NotificationPreference, Proposal,
                                Vote, WebhookEndpoint)
 
-__all__ = ["CAUSES", "CHANNELS", "KINDS", "PUBLIC_KINDS", "notification_key", "reminder_due", "stage", "stage_for_event",
+__all__ = ["CAUSES", "CHANNELS", "KINDS", "PUBLIC_KINDS", "facts_of", "notification_key", "reminder_due", "stage", "stage_for_event",
            "stage_reminders"]
 
 KINDS = ("proposal.submitted", "ballot.opened", "ballot.reminder", "ballot.closed")
@@ -23,35 +23,37 @@ PUBLIC_KINDS = ("proposal.submitted", "ballot.opened", "ballot.closed")
 CHANNELS = ("email", "webhook")
 
 
-def _proposal_facts(session: Session, coalition: Coalition, body: Mapping[str, object]) -> dict:
-    proposal = session.exec(select(Proposal).where(Proposal.coalition_id == coalition.id,
-                                                   Proposal.number == body["number"])).one()
-    return {"number": proposal.number, "title": proposal.title, "proposal_kind": proposal.kind}
-
-
-def _submitted(session: Session, coalition: Coalition, body: Mapping[str, object]) -> dict:
-    return {"number": body["number"], "title": body["title"], "proposal_kind": body["kind"]}
-
-
-def _opened(session: Session, coalition: Coalition, body: Mapping[str, object]) -> dict:
-    return {**_proposal_facts(session, coalition, body), "closes_at": body["closes_at"]}
-
-
-def _closed(session: Session, coalition: Coalition, body: Mapping[str, object]) -> dict:
-    result = body["result"]
-    counts = result.get("members") if isinstance(result.get("members"), dict) else {}
-    return {**_proposal_facts(session, coalition, body), "outcome": result["outcome"],
-            "winners": list(result.get("winners") or []), "counts": {k: counts[k] for k in sorted(counts)},
-            "voted": len(body.get("votes", {})), "eligible": result.get("eligible")}
-
-
-CAUSES: dict[str, tuple[str, Callable[[Session, Coalition, Mapping[str, object]], dict]]] = {
-    "proposal.created": ("proposal.submitted", _submitted),
-    "ballot.opened": ("ballot.opened", _opened),
-    "ballot.closed": ("ballot.closed", _closed),
+CAUSES: dict[str, str] = {
+    "proposal.created": "proposal.submitted",
+    "ballot.opened": "ballot.opened",
+    "ballot.closed": "ballot.closed",
 }
-"""A logged event's type -> the kind of notification it causes and the facts the notification carries (read from
-the event's body, in the event's transaction). Events not named here cause none (a vote causes none)."""
+"""A logged event's type -> the kind of notification it causes. Events not named here cause none (a vote causes
+none); ``facts_of`` says what each carries."""
+
+
+def facts_of(type: str, body: Mapping[str, object], *, title: str) -> dict:
+    """What a notification caused by a ``type`` event says, from the event's body and its proposal's title."""
+    facts = {"number": body["number"], "title": title}
+    if type == "proposal.created":
+        facts["proposal_kind"] = body["kind"]
+    elif type == "ballot.opened":
+        facts.update(proposal_kind=body["kind"], closes_at=body["closes_at"])
+    elif type == "ballot.closed":
+        result = body["result"]
+        members = result.get("members") if isinstance(result.get("members"), dict) else {}
+        counts = {choice: members[choice] for choice in ("yes", "no", "abstain", "block")
+                  if choice in members and (members[choice] or choice != "block")}
+        facts.update(outcome=result["outcome"], winners=list(result.get("winners") or []), counts=counts,
+                     voted=len(body.get("votes", {})), eligible=members.get("eligible", result.get("eligible")))
+    return facts
+
+
+def _title(session: Session, coalition: Coalition, body: Mapping[str, object]) -> str:
+    if "title" in body:
+        return str(body["title"])
+    return session.exec(select(Proposal.title).where(Proposal.coalition_id == coalition.id,
+                                                     Proposal.number == body["number"])).one()
 
 
 def notification_key(*parts: object) -> str:
@@ -63,11 +65,11 @@ def notification_key(*parts: object) -> str:
 def stage_for_event(session: Session, *, coalition: Coalition, type: str, body: Mapping[str, object], idx: int,
                     now: datetime) -> int:
     """Stage the notifications a logged event causes (none for most events); how many."""
-    cause = CAUSES.get(type)
-    if cause is None:
+    kind = CAUSES.get(type)
+    if kind is None:
         return 0
-    kind, facts = cause
-    return stage(session, coalition=coalition, kind=kind, facts=facts(session, coalition, body), cause=idx, now=now)
+    facts = facts_of(type, body, title=_title(session, coalition, body))
+    return stage(session, coalition=coalition, kind=kind, facts=facts, cause=idx, now=now)
 
 
 def _accounts(session: Session, coalition: Coalition, members: Iterable[int] | None) -> list[

@@ -81,7 +81,12 @@ def checked_url(request: Request, url: str) -> str:
     try:
         check_destination(url.strip(), allow_private=request.app.state.settings.webhook_allow_private)
     except Refused as refused:
-        raise RuleViolation("url: %(why)s.", why=str(refused)) from None
+        if refused.reason == "private":
+            raise RuleViolation("url: %(host)s is a private, loopback or link-local address; webhooks go to public "
+                                "addresses only.", host=refused.host) from None
+        if refused.reason == "unresolved":
+            raise RuleViolation("url: the host %(host)s is not found.", host=refused.host) from None
+        raise RuleViolation("url: a webhook URL starts with https:// (or http://) and names a host.") from None
     return url.strip()
 
 

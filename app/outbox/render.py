@@ -4,11 +4,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from babel.dates import format_datetime
+from babel.dates import format_date, format_time
 from markupsafe import escape
 
 from app.i18n import LOCALES, direction, format_number, join_names, translations
-from app.pages.words import CHOICES, OUTCOMES
 from governance.errors import N_
 
 __all__ = ["Rendered", "link_of", "render"]
@@ -68,12 +67,15 @@ def _zone(name: str) -> ZoneInfo:
 
 
 def when(text: str, *, locale: str, time_zone: str) -> str:
-    """An ISO moment in the recipient's time zone, in words of their language, with the zone named."""
-    return format_datetime(datetime.fromisoformat(text), "long", tzinfo=_zone(time_zone), locale=locale)
+    """An ISO moment in the recipient's time zone: the locale's long date and short time, and the zone's name."""
+    moment = datetime.fromisoformat(text).astimezone(_zone(time_zone))
+    return f"{format_date(moment, 'long', locale=locale)} {format_time(moment, 'short', locale=locale)} ({time_zone})"
 
 
 def result_line(payload: dict, gettext, locale: str) -> str:  # noqa: ANN001
     """A result in one line: the votes by choice (or the winners) and how many took part."""
+    from app.pages.words import CHOICES  # not at import: app.pages imports the feeds, which import this module
+
     parts = []
     if payload.get("winners"):
         parts.append(gettext(WINNERS_LINE) % {"names": join_names(payload["winners"], locale)})
@@ -95,6 +97,8 @@ def render(payload: dict, *, locale: str, time_zone: str, public_url: str) -> Re
     if "closes_at" in payload:
         values["closes"] = when(payload["closes_at"], locale=locale, time_zone=time_zone)
     if kind == "ballot.closed":
+        from app.pages.words import OUTCOMES
+
         values["outcome"] = gettext(OUTCOMES.get(payload["outcome"], payload["outcome"]))
         values["line"] = result_line(payload, gettext, locale)
     link = link_of(payload, public_url)

@@ -20,7 +20,12 @@ SECRET_PREFIX = "whsec_"
 
 
 class Refused(Exception):
-    """A destination Concord will not call (retrying would not help)."""
+    """A destination Concord will not call (retrying would not help): ``reason`` is "scheme", "unresolved" or
+    "private", ``host`` the host named."""
+
+    def __init__(self, message: str, *, reason: str, host: str = "") -> None:
+        super().__init__(message)
+        self.reason, self.host = reason, host
 
 
 class WebhookFailed(Exception):
@@ -52,17 +57,19 @@ def check_destination(url: str, *, allow_private: bool) -> None:
     ``allow_private``); checked again at each delivery, as names can move."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise Refused(f"a webhook URL is http:// or https:// with a host name; got {url!r}")
+        raise Refused(f"a webhook URL is http:// or https:// with a host name; got {url!r}", reason="scheme")
     if allow_private:
         return
     try:
         port = parts.port or (443 if parts.scheme == "https" else 80)
         found = {info[4][0] for info in socket.getaddrinfo(parts.hostname, port, proto=socket.IPPROTO_TCP)}
     except (socket.gaierror, ValueError) as error:
-        raise Refused(f"{parts.hostname} does not resolve: {error}") from None
+        raise Refused(f"{parts.hostname} does not resolve: {error}", reason="unresolved",
+                      host=parts.hostname) from None
     for address in sorted(found):
         if not _public(ipaddress.ip_address(address.split("%")[0])):
-            raise Refused(f"{parts.hostname} resolves to {address}, a private, loopback or link-local address")
+            raise Refused(f"{parts.hostname} resolves to {address}, a private, loopback or link-local address",
+                          reason="private", host=parts.hostname)
 
 
 @dataclass(frozen=True)

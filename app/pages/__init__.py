@@ -3,8 +3,8 @@
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from app.pages import (admin, admin_rules, auth, charts, dashboard, errors, home, log, members, power, propose, proposals,
-                       whatif, words)
+from app.pages import (admin, admin_rules, auth, charts, dashboard, errors, feeds, home, log, members, notifications, power,
+                       propose, proposals, whatif, words)
 from app.pages.middleware import PageMiddleware
 from app.pages.sessions import SessionCodec, session_secret
 from app.templating import STATIC_DIR, environment
@@ -23,7 +23,8 @@ def install_pages(app: FastAPI) -> None:
     settings = app.state.settings
     app.state.session_codec = SessionCodec(session_secret(settings), secure=settings.secure_cookies)
     for router in (home.router, auth.router, home.scoped, members.router, propose.router, proposals.router,
-                   log.router, dashboard.router, admin.router, admin_rules.router, power.router, whatif.router):
+                   log.router, dashboard.router, admin.router, admin_rules.router, power.router, whatif.router,
+                   notifications.router, notifications.public, feeds.router):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     errors.install_page_errors(app)

@@ -1,6 +1,7 @@
 """Real receivers for delivery tests: an HTTP server that records webhooks (and can fail on purpose), and an SMTP
 server (aiosmtpd) that keeps every message it is handed."""
 
+import ssl
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -8,8 +9,10 @@ from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
 
 from tests.ports import free_port
 
@@ -78,10 +81,26 @@ class Inbox:
 
 
 @contextmanager
-def smtp_server() -> Iterator[tuple[Inbox, int]]:
+def smtp_server(*, security: str = "none", cert: Path | None = None, key: Path | None = None,
+                login: tuple[str, str] | None = None, port: int | None = None) -> Iterator[tuple[Inbox, int]]:
+    """A real SMTP server on 127.0.0.1: plain, STARTTLS required (``security="starttls"``) or implicit TLS
+    (``"tls"``), with AUTH required when ``login`` is given."""
     inbox = Inbox()
-    port = free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    port = port or free_port()
+    options: dict = {}
+    if security != "none":
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(cert, key)
+        options["ssl_context" if security == "tls" else "tls_context"] = context
+        if security == "starttls":
+            options["require_starttls"] = True
+    if login is not None:
+        def authenticator(server, session, envelope, mechanism, data) -> AuthResult:  # noqa: ANN001
+            ok = isinstance(data, LoginPassword) and (data.login.decode(), data.password.decode()) == login
+            return AuthResult(success=ok)
+
+        options.update(authenticator=authenticator, auth_required=True, auth_require_tls=security == "starttls")  # aiosmtpd counts only STARTTLS as TLS here
+    controller = Controller(inbox, hostname="127.0.0.1", port=port, server_hostname="127.0.0.1", **options)
     controller.start()
     try:
         yield inbox, port

@@ -117,7 +117,7 @@ def test_loopback_and_private_destinations_are_refused_unless_allowed(app, clien
                            "http://[::1]/x", "ftp://example.org/x")]
 
     assert [a.status_code for a in answers] == [422] * 5
-    assert "private, loopback or link-local" in answers[2].json()["detail"]
+    assert "169.254.169.254 is a private, loopback or link-local address" in answers[2].json()["detail"]
     assert snapshot(app.state.engine) == before
 
 

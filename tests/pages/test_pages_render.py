@@ -11,8 +11,9 @@ from tests.pages.pagekit import busy_coalition, post_form, set_language, sign_in
 ROOT = Path(__file__).resolve().parents[2]
 PUBLIC = ["/", "/c/wpn", "/c/wpn/members", "/c/wpn/proposals", "/c/wpn/proposals?status=passed", "/c/wpn/log",
           "/sign-in"]
-ADMIN = ["/c/wpn/me", "/c/wpn/admin", "/c/wpn/admin/accounts", "/c/wpn/admin/rules", "/c/wpn/proposals/new"]
-REPRESENTATIVE = ["/c/wpn/me"]
+ADMIN = ["/c/wpn/me", "/c/wpn/admin", "/c/wpn/admin/accounts", "/c/wpn/admin/rules", "/c/wpn/proposals/new",
+         "/c/wpn/notifications", "/c/wpn/webhooks", "/c/wpn/admin/outbox"]
+REPRESENTATIVE = ["/c/wpn/me", "/c/wpn/notifications", "/c/wpn/webhooks"]
 LIMIT = 100_000
 
 
