@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import update
+from sqlalchemy.orm import defer
 from sqlmodel import Session, func, select
 
 from governance import notices
@@ -13,7 +14,8 @@ from governance.errors import Conflict, Forbidden, NotFound
 from governance.models import (Account, Ballot, BallotReminder, Coalition, DeliveryAttempt, Notification,
                                NotificationSettings, Proposal)
 
-__all__ = ["DEFAULT_REMINDER_HOURS", "attempts_of", "backoff_seconds", "dead_letters", "due", "get_reminder_hours",
+__all__ = ["DEFAULT_REMINDER_HOURS", "attempts_of", "backoff_seconds", "dead_letters", "digests_due", "due",
+           "due_reminders", "get_reminder_hours",
            "next_digest_cutoff", "record_attempt", "send_again", "set_reminder_hours", "stage_digests",
            "stage_due_reminders"]
 
@@ -95,21 +97,36 @@ def set_reminder_hours(session: Session, *, coalition: Coalition, actor: Account
     session.add(found)
 
 
-def stage_due_reminders(session: Session, *, now: datetime) -> int:
-    """Stage the reminder of every open ballot that is now within its coalition's reminder time, once per ballot
-    (its ``BallotReminder`` row, whose key a second writer would collide on); how many ballots."""
-    rows = session.exec(select(Ballot, Proposal, Coalition).join(Proposal, Proposal.id == Ballot.proposal_id)
-                        .join(Coalition, Coalition.id == Ballot.coalition_id)
+def due_reminders(session: Session, *, now: datetime) -> list[int]:
+    """The open ballots whose reminder is due now (within their coalition's reminder time) and not yet staged."""
+    rows = session.exec(select(Ballot, Coalition).join(Coalition, Coalition.id == Ballot.coalition_id)
                         .outerjoin(BallotReminder, BallotReminder.ballot_id == Ballot.id)
-                        .where(Ballot.status == "open", Ballot.closes_at > now, BallotReminder.ballot_id.is_(None)))
+                        .where(Ballot.status == "open", Ballot.closes_at > now, BallotReminder.ballot_id.is_(None))
+                        .options(defer(Ballot.power), defer(Ballot.result)))
+    return [ballot.id for ballot, coalition in rows.all()
+            if notices.reminder_due(ballot, hours=get_reminder_hours(session, coalition), now=now)]
+
+
+def stage_due_reminders(session: Session, *, ballot_ids: Sequence[int], now: datetime) -> int:
+    """Stage the reminder of each of ``ballot_ids`` still open and without one, once per ballot (its
+    ``BallotReminder`` row, whose key a second writer would collide on); how many ballots."""
     staged = 0
-    for ballot, proposal, coalition in rows.all():
-        if notices.reminder_due(ballot, hours=get_reminder_hours(session, coalition), now=now):
-            session.add(BallotReminder(ballot_id=ballot.id, staged_at=now))
-            session.flush()
-            notices.stage_reminders(session, coalition=coalition, ballot=ballot, proposal=proposal, now=now)
-            staged += 1
+    for ballot_id in ballot_ids:
+        ballot = session.get(Ballot, ballot_id)
+        if ballot is None or ballot.status != "open" or session.get(BallotReminder, ballot_id) is not None:
+            continue
+        session.add(BallotReminder(ballot_id=ballot.id, staged_at=now))
+        session.flush()
+        notices.stage_reminders(session, coalition=session.get(Coalition, ballot.coalition_id), ballot=ballot,
+                                proposal=session.get(Proposal, ballot.proposal_id), now=now)
+        staged += 1
     return staged
+
+
+def digests_due(session: Session, *, cutoff: datetime) -> bool:
+    """Whether any e-mail held for a digest was staged before ``cutoff``."""
+    return session.exec(select(Notification.id).where(Notification.status == "held",
+                                                      Notification.created_at <= cutoff).limit(1)).first() is not None
 
 
 def stage_digests(session: Session, *, now: datetime, cutoff: datetime) -> int:

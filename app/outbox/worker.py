@@ -122,12 +122,16 @@ class Worker:
     def tick(self, now: datetime | None = None) -> dict[str, int]:
         """Close due ballots, stage reminders and digests, deliver what is due: what it did, by step."""
         now = now or utcnow()
-        done = {"closed": self.close_due(now)}
-        with write_session(self.engine) as session:
-            done["reminders"] = outbox.stage_due_reminders(session, now=now)
-            cutoff = outbox.next_digest_cutoff(now, self.settings.digest_hour)
-            done["digests"] = outbox.stage_digests(session, now=now, cutoff=cutoff)
-            session.commit()
+        done = {"closed": self.close_due(now), "reminders": 0, "digests": 0}
+        cutoff = outbox.next_digest_cutoff(now, self.settings.digest_hour)
+        with read_session(self.engine) as session:  # a write transaction only when there is something to write
+            reminders = outbox.due_reminders(session, now=now)
+            digests = outbox.digests_due(session, cutoff=cutoff)
+        if reminders or digests:
+            with write_session(self.engine) as session:
+                done["reminders"] = outbox.stage_due_reminders(session, ballot_ids=reminders, now=now)
+                done["digests"] = outbox.stage_digests(session, now=now, cutoff=cutoff) if digests else 0
+                session.commit()
         done["tried"] = self.courier.deliver_due(now=now)
         return done
 
