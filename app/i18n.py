@@ -20,7 +20,7 @@ __all__ = ["DEFAULT_LOCALE", "LOCALES", "direction", "format_number", "format_sh
            "join_names", "negotiate", "translations"]
 
 LOCALES_DIR = Path(__file__).parent / "locales"
-LOCALES = {"en": "English", "ar": "العربية"}
+LOCALES = {"en": "English", "ar": "العربية", "sv": "Svenska"}
 DEFAULT_LOCALE = "en"
 RTL = frozenset({"ar"})
 LANGUAGE_COOKIE = "concord_lang"

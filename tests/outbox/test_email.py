@@ -94,6 +94,23 @@ def test_an_arabic_mail_for_an_arabic_speaking_member(app, client, clock) -> Non
     assert 'dir="rtl"' in parts(message)["text/html"]
 
 
+def test_a_swedish_mail_for_a_swedish_speaking_member_with_its_closing_time_in_stockholm(app, client, clock) -> None:
+    fixture = quick_coalition(app, members={"aden": 1})
+    subscribe(client, fixture, "aden", email="rep@aden.example", language="sv", zone="Europe/Stockholm")
+    number = make_proposal(client, fixture, title="Öppna kontoret i Aden")
+    closes = clock.now.replace(month=1, day=15, hour=12, minute=0, second=0) + timedelta(days=366)
+    client.post(fixture.url(f"/proposals/{number}/ballot"), headers=fixture.admin, json={"closes_at": closes.isoformat()})
+    with smtp_server() as (inbox, port):
+        worker_with(app, smtp_host="127.0.0.1", smtp_port=port, smtp_security="none").tick()
+
+    subjects = sorted(m["Subject"] for m in inbox.messages)
+    opened = next(m for m in inbox.messages if "Omröstning öppen" in m["Subject"])
+    assert all(m["Content-Language"] == "sv" for m in inbox.messages)
+    assert subjects[0] == "[Women Peacebuilders Network] Nytt förslag nr 1: Öppna kontoret i Aden"
+    assert "13:00 (Europe/Stockholm)" in parts(opened)["text/plain"]  # noon UTC in January: 13:00 in Stockholm
+    assert "Rösta: https://concord.example/c/wpn/proposals/1" in parts(opened)["text/plain"]
+
+
 def test_one_click_unsubscribe_stops_that_kind_of_mail(app, client, clock) -> None:
     fixture = quick_coalition(app, members={"aden": 1})
     subscribe(client, fixture, "aden", email="rep@aden.example")

@@ -135,6 +135,16 @@ def test_a_proposal_feed_in_arabic_has_only_that_proposals_events(client, clock)
     assert "أُقرّ" in parsed.entries[0].title
 
 
+def test_a_coalition_feed_in_swedish(client, clock) -> None:
+    _closed_coalition(client, clock)
+
+    parsed = feedparser.parse(client.get("/c/wpn/feed.atom", headers={"Accept-Language": "sv"}).content)
+
+    assert not parsed.bozo and parsed.feed.language == "sv"
+    assert parsed.feed.title == "Women Peacebuilders Network: förslag, omröstningar och resultat"
+    assert parsed.entries[1].title == "[Women Peacebuilders Network] Resultat för nr 1: Antaget"
+
+
 def test_a_feed_of_a_missing_proposal_is_a_404(client, clock) -> None:
     make_coalition(client, members={"aden": 1})
 
