@@ -38,6 +38,7 @@ class Settings(BaseSettings):
     worker_in_server: bool = True
     worker_poll_seconds: float = Field(default=1.0, gt=0, le=60)
     delivery_max_attempts: int = Field(default=8, ge=1, le=100)
+    delivery_concurrency: int = Field(default=4, ge=1, le=64)
     delivery_backoff_seconds: float = Field(default=30.0, ge=0, le=86400)
     delivery_backoff_max_seconds: float = Field(default=3600.0, ge=0, le=7 * 86400)
     smtp_host: str = ""

@@ -2,6 +2,9 @@
 retried with backoff until the settings' limit, then a dead letter."""
 
 import json
+import threading
+from concurrent import futures
+from concurrent.futures import ThreadPoolExecutor
 import logging
 import time
 from dataclasses import dataclass
@@ -36,14 +39,43 @@ class Courier:
 
     def __post_init__(self) -> None:
         self.mailer = mailer_for(self.settings)
+        self.pool = ThreadPoolExecutor(max_workers=self.settings.delivery_concurrency,
+                                       thread_name_prefix="concord-courier")
+        self.in_flight: set[int] = set()
+        self.lock = threading.Lock()
 
-    def deliver_due(self, *, now: datetime | None = None, limit: int = 50) -> int:
-        """Try every pending notification that is due (up to ``limit``); how many were tried."""
+    def deliver_due(self, *, now: datetime | None = None, limit: int = 50, wait: bool = True) -> int:
+        """Start delivering the pending notifications that are due, ``delivery_concurrency`` at a time, keeping at
+        most ``limit`` in hand (a slow receiver holds up only its own); how many were started. ``wait``: return once
+        they are done."""
+        with self.lock:
+            room = limit - len(self.in_flight)
+        if room <= 0:
+            return 0
         with read_session(self.engine) as session:
             batch = outbox.due(session, now=now or utcnow(), limit=limit)
+        started = []
         for notification in batch:
+            with self.lock:
+                if notification.id in self.in_flight or len(started) >= room:
+                    continue
+                self.in_flight.add(notification.id)
+            started.append(self.pool.submit(self._deliver_in_hand, notification))
+        if wait:
+            futures.wait(started)
+        return len(started)
+
+    def _deliver_in_hand(self, notification: Notification) -> None:
+        try:
             self.deliver(notification)
-        return len(batch)
+        except Exception:  # the database went away mid-attempt: the row is still pending and will be tried again
+            logger.exception("delivering notification %s failed", notification.key)
+        finally:
+            with self.lock:
+                self.in_flight.discard(notification.id)
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=False, cancel_futures=True)
 
     def deliver(self, notification: Notification) -> str | None:
         """One attempt, recorded; the error, or None when delivered."""

@@ -119,8 +119,9 @@ class Worker:
         self.thread: threading.Thread | None = None
         self.leading = False
 
-    def tick(self, now: datetime | None = None) -> dict[str, int]:
-        """Close due ballots, stage reminders and digests, deliver what is due: what it did, by step."""
+    def tick(self, now: datetime | None = None, *, wait: bool = True) -> dict[str, int]:
+        """Close due ballots, stage reminders and digests, start delivering what is due (``wait``: and wait for
+        it; the background loop does not, so a slow receiver never delays a closing): what it did, by step."""
         now = now or utcnow()
         done = {"closed": self.close_due(now), "reminders": 0, "digests": 0}
         cutoff = outbox.next_digest_cutoff(now, self.settings.digest_hour)
@@ -132,7 +133,7 @@ class Worker:
                 done["reminders"] = outbox.stage_due_reminders(session, ballot_ids=reminders, now=now)
                 done["digests"] = outbox.stage_digests(session, now=now, cutoff=cutoff) if digests else 0
                 session.commit()
-        done["tried"] = self.courier.deliver_due(now=now)
+        done["tried"] = self.courier.deliver_due(now=now, wait=wait)
         return done
 
     def close_due(self, now: datetime) -> int:
@@ -153,7 +154,7 @@ class Worker:
         self.leading = self.leadership.hold()
         if self.leading:
             try:
-                self.tick()
+                self.tick(wait=False)
             except Exception:  # a bad pass is logged and the next one tries again
                 logger.exception("worker pass failed")
         return self.leading
@@ -163,6 +164,7 @@ class Worker:
             self.run_once_if_leading()
             self.stopping.wait(self.settings.worker_poll_seconds)
         self.leadership.release()
+        self.courier.close()
 
     def start(self) -> "Worker":
         self.thread = threading.Thread(target=self.run, name="concord-worker", daemon=True)
@@ -173,3 +175,4 @@ class Worker:
         self.stopping.set()
         if self.thread is not None:
             self.thread.join(timeout)
+        self.courier.close()

@@ -3,6 +3,7 @@ server (aiosmtpd) that keeps every message it is handed."""
 
 import ssl
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -30,6 +31,7 @@ class WebhookReceiver:
     statuses: list[int] = field(default_factory=list)
     received: list[Hook] = field(default_factory=list)
     port: int = 0
+    delay: float = 0
 
     @property
     def url(self) -> str:
@@ -40,12 +42,14 @@ class WebhookReceiver:
 
 
 @contextmanager
-def webhook_receiver(*statuses: int) -> Iterator[WebhookReceiver]:
-    receiver = WebhookReceiver(statuses=list(statuses))
+def webhook_receiver(*statuses: int, delay: float = 0) -> Iterator[WebhookReceiver]:
+    """A receiver on 127.0.0.1 that answers after ``delay`` seconds."""
+    receiver = WebhookReceiver(statuses=list(statuses), delay=delay)
 
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:  # noqa: N802
             body = self.rfile.read(int(self.headers.get("content-length", 0)))
+            time.sleep(receiver.delay)
             status = receiver.statuses.pop(0) if receiver.statuses else 204
             if 200 <= status < 300:
                 receiver.received.append(Hook({k.lower(): v for k, v in self.headers.items()}, body))

@@ -152,3 +152,29 @@ def test_the_secretariat_chooses_public_events_only(app, client, events) -> None
                          json={"url": "http://127.0.0.1:9/x", "events": events, "secretariat": True})
 
     assert answer.status_code == 422
+
+
+def test_a_slow_receiver_delays_neither_a_closing_nor_other_deliveries(app, client, clock, worker, session) -> None:
+    fixture = quick_coalition(app, members={"a": 1})
+    number = make_proposal(client, fixture)
+    open_ballot(client, fixture, number, now=clock.now, days=1)
+    with webhook_receiver(delay=2) as slow, webhook_receiver() as quick:
+        client.post(fixture.url("/webhooks"), headers=fixture.admin,
+                    json={"url": slow.url, "events": ["ballot.closed"], "secretariat": True})
+        register(client, fixture, quick.url, events=["proposal.submitted"])
+        clock.advance(days=1, seconds=1)
+        started = time.monotonic()
+        closing = worker.tick(now=clock.now, wait=False)  # closes the ballot and starts the slow webhook
+
+        first = worker.tick(wait=False)
+        make_proposal(client, fixture)
+        second = worker.tick(wait=False)
+        elapsed = time.monotonic() - started
+        time.sleep(0.5)
+
+        assert elapsed < 1
+        assert (closing["closed"], closing["tried"]) == (1, 1)
+        assert first["tried"] == 0 and second["tried"] == 1  # the slow one is in hand once, not started again
+        assert len(quick.received) == 1 and slow.received == []
+        worker.courier.pool.shutdown(wait=True)
+    assert len(slow.received) == 1

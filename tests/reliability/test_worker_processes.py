@@ -145,7 +145,7 @@ def test_a_kill_while_sending_loses_nothing_and_a_deduplicating_receiver_sees_ea
             wait_for(lambda: len(set(seen)) >= 12 and delivered_count_any(url) == 12, 60)
 
         assert len(set(seen)) == 12  # every notification arrived ...
-        assert len(seen) - 12 <= 1  # ... and at most the one in flight at the kill twice
+        assert len(seen) - 12 <= 4  # ... and at most those in flight at the kill (CONCORD_DELIVERY_CONCURRENCY) twice
         assert api_seconds < 12 * 0.3  # the requests never waited for the slow receiver
         print(f"{backend}: 12 webhooks, {len(seen)} requests, killed after {in_flight}; API 12 proposals in "
               f"{api_seconds:.2f} s")
