@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-__all__ = ["Refused", "WebhookFailed", "check_destination", "new_secret", "post", "sign"]
+__all__ = ["Refused", "WebhookFailed", "check_destination", "new_secret", "pinned", "post", "sign"]
 
 SECRET_PREFIX = "whsec_"
 
@@ -52,14 +52,15 @@ def _public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
                 or address.is_reserved or address.is_unspecified)
 
 
-def check_destination(url: str, *, allow_private: bool) -> None:
+def check_destination(url: str, *, allow_private: bool) -> str | None:
     """Refuse a URL that is not http(s), has no host, or whose host resolves to a non-public address (unless
-    ``allow_private``); checked again at each delivery, as names can move."""
+    ``allow_private``); checked again at each delivery, as names can move. The address checked (None when private
+    ones are allowed and nothing was resolved), for the request to connect to that one and no other."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise Refused(f"a webhook URL is http:// or https:// with a host name; got {url!r}", reason="scheme")
     if allow_private:
-        return
+        return None
     try:
         port = parts.port or (443 if parts.scheme == "https" else 80)
         found = {info[4][0] for info in socket.getaddrinfo(parts.hostname, port, proto=socket.IPPROTO_TCP)}
@@ -70,6 +71,22 @@ def check_destination(url: str, *, allow_private: bool) -> None:
         if not _public(ipaddress.ip_address(address.split("%")[0])):
             raise Refused(f"{parts.hostname} resolves to {address}, a private, loopback or link-local address",
                           reason="private", host=parts.hostname)
+    return sorted(found)[0]
+
+
+def pinned(url: str, address: str) -> tuple[str, dict[str, str], dict[str, str]]:
+    """``url`` aimed at ``address`` (so a name that resolves elsewhere a moment later, DNS rebinding, cannot redirect
+    the request), with the Host header and the TLS server name (SNI, and the certificate's name to verify) of the
+    original: (url, headers, httpx request extensions).
+
+    >>> pinned("https://hooks.example.org:8443/in?x=1", "2001:db8::1")
+    ('https://[2001:db8::1]:8443/in?x=1', {'host': 'hooks.example.org:8443'}, {'sni_hostname': 'hooks.example.org'})
+    """
+    parts = urlsplit(url)
+    literal = f"[{address}]" if ":" in address else address
+    netloc = f"{literal}:{parts.port}" if parts.port else literal
+    host = f"{parts.hostname}:{parts.port}" if parts.port else parts.hostname
+    return parts._replace(netloc=netloc).geturl(), {"host": host}, {"sni_hostname": parts.hostname}
 
 
 @dataclass(frozen=True)
@@ -80,13 +97,17 @@ class Delivered:
 def post(url: str, *, secret: str, msg_id: str, timestamp: int, body: bytes, timeout: float,
          allow_private: bool) -> Delivered:
     """POST one signed webhook; a 2xx answer delivers it, anything else raises ``WebhookFailed``."""
-    check_destination(url, allow_private=allow_private)
+    address = check_destination(url, allow_private=allow_private)
     headers = {"content-type": "application/json", "user-agent": "Concord-Webhooks/1",
                "webhook-id": msg_id, "webhook-timestamp": str(timestamp),
                "webhook-signature": sign(secret, msg_id=msg_id, timestamp=timestamp, body=body)}
+    extensions: dict[str, str] = {}
+    if address is not None:
+        url, host, extensions = pinned(url, address)
+        headers.update(host)
     try:
         with httpx.Client(timeout=timeout, follow_redirects=False, trust_env=False) as client:
-            response = client.post(url, content=body, headers=headers)
+            response = client.post(url, content=body, headers=headers, extensions=extensions)
     except httpx.HTTPError as error:
         raise WebhookFailed(f"{type(error).__name__}: {error}") from None
     if not 200 <= response.status_code < 300:
