@@ -4,7 +4,7 @@ with its cause or not at all; a worker sends it later, never the request)."""
 
 import hashlib
 from collections.abc import Iterable, Mapping
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import insert
 from sqlmodel import Session, select
@@ -13,7 +13,7 @@ from governance.clock import iso
 from governance.models import (Account, Ballot, Coalition, Member, Notification, NotificationPreference, Proposal,
                                Vote, WebhookEndpoint)
 
-__all__ = ["CAUSES", "CHANNELS", "KINDS", "PUBLIC_KINDS", "facts_of", "notification_key", "reminder_due", "stage", "stage_for_event",
+__all__ = ["CAUSES", "CHANNELS", "KINDS", "PUBLIC_KINDS", "facts_of", "notification_key", "stage", "stage_for_event",
            "stage_reminders"]
 
 KINDS = ("proposal.submitted", "ballot.opened", "ballot.reminder", "ballot.closed")
@@ -133,7 +133,3 @@ def stage_reminders(session: Session, *, coalition: Coalition, ballot: Ballot, p
     return stage(session, coalition=coalition, kind="ballot.reminder", facts=facts, cause=f"r{ballot.id}", now=now,
                  members=waiting)
 
-
-def reminder_due(ballot: Ballot, *, hours: int, now: datetime) -> bool:
-    """Whether an open ballot is within ``hours`` of its close (and not past it)."""
-    return ballot.closes_at - timedelta(hours=hours) <= now < ballot.closes_at
