@@ -2,6 +2,9 @@
 within seconds of a kill -9, a due ballot closes by itself exactly once, and a kill -9 in the middle of sending loses
 nothing: a receiver that deduplicates by webhook-id sees every notification once."""
 
+import os
+import signal
+import subprocess
 import threading
 import time
 from collections.abc import Iterator
@@ -163,3 +166,29 @@ def delivered_count_any(url: str) -> int:
 
     with sqlite3.connect(make_url(url).database) as connection:
         return connection.execute("SELECT count(*) FROM notification WHERE status = 'delivered'").fetchone()[0]
+
+
+def test_concord_worker_alone_closes_a_due_ballot_for_servers_that_run_none(pg_url, key_dir, tmp_path: Path) -> None:
+    quiet = {**FAST, "CONCORD_WORKER_IN_SERVER": "false"}
+    environment = {**os.environ, **quiet, "CONCORD_DATABASE_URL": pg_url, "CONCORD_KEY_DIR": str(key_dir),
+                   "CONCORD_LOG_HOST": "concord.test"}
+    with servers.Server(pg_url, key_dir, extra_env=quiet, log_path=tmp_path / "server.log") as server:
+        with httpx.Client(base_url=server.url, timeout=30) as client:
+            fixture = make_coalition(client, members={"aden": 1})
+            number = make_proposal(client, fixture)
+            closes = datetime.now(UTC) + timedelta(seconds=2)
+            assert client.post(fixture.url(f"/proposals/{number}/ballot"), headers=fixture.admin,
+                               json={"closes_at": closes.isoformat()}).status_code == 201
+        time.sleep(3)
+        untouched = log_types(pg_url, fixture.slug).count("ballot.closed")
+        worker = subprocess.Popen([servers.PYTHON, "-m", "app.cli", "worker"], cwd=servers.ROOT, env=environment,
+                                  stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        try:
+            wait_for(lambda: "ballot.closed" in log_types(pg_url, fixture.slug), 30)
+        finally:
+            worker.send_signal(signal.SIGTERM)
+            ended = worker.wait(timeout=15)
+
+    assert untouched == 0  # nobody closed it while no worker ran
+    assert log_types(pg_url, fixture.slug).count("ballot.closed") == 1
+    assert ended == 0
