@@ -1,12 +1,12 @@
-"""Deliver what the outbox holds: one notification at a time, each attempt recorded in a transaction of its own,
-retried with backoff until the settings' limit, then a dead letter."""
+"""Deliver what the outbox holds: a few notifications at a time on threads of their own, each attempt recorded in a
+transaction of its own, retried with backoff until the settings' limit, then a dead letter."""
 
 import json
+import logging
 import threading
+import time
 from concurrent import futures
 from concurrent.futures import ThreadPoolExecutor
-import logging
-import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -89,6 +89,9 @@ class Courier:
             error = str(failed)
         except webhooks.Refused as refused:
             error, permanent = f"refused: {refused}", True
+        except Exception as failed:  # a bug or a slip in a translation: counted as an attempt, so it backs off
+            logger.exception("sending notification %s failed", notification.key)
+            error = f"{type(failed).__name__}: {failed}"
         milliseconds = int((time.perf_counter() - clock) * 1000)
         with write_session(self.engine) as session:
             current = session.get(Notification, notification.id)
