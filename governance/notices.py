@@ -28,8 +28,9 @@ CAUSES: dict[str, str] = {
     "ballot.opened": "ballot.opened",
     "ballot.closed": "ballot.closed",
 }
-"""A logged event's type -> the kind of notification it causes. Events not named here cause none (a vote causes
-none); ``facts_of`` says what each carries."""
+"""A logged event's type -> the kind of notification it causes. Events not named here cause none; ``facts_of``
+says what each carries. ``store.append_to_logs`` stages them for every event it appends; the votes' group commit
+(governance/casting.py) appends ``vote.cast`` through ``store.stage_appends`` alone, as a vote causes none."""
 
 
 def facts_of(type: str, body: Mapping[str, object], *, title: str) -> dict:
