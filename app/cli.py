@@ -1,5 +1,5 @@
-"""The ``concord`` command: serve, demo, db upgrade|downgrade|roles, close-due, create-admin, tally, power, design,
-verify, export."""
+"""The ``concord`` command: serve, worker, demo, db upgrade|downgrade|roles, close-due, create-admin, tally, power,
+design, verify, export."""
 
 import argparse
 import os
@@ -91,6 +91,25 @@ def _close_due(args: argparse.Namespace) -> int:
     return 0
 
 
+def _worker(args: argparse.Namespace) -> int:
+    import signal
+
+    from app import migrate
+    from app.db import make_engine
+    from app.outbox.worker import Worker
+
+    settings = get_settings()
+    migrate.upgrade(settings.database_url)
+    worker = Worker(make_engine(settings.database_url, **settings.pool_options()), settings)
+    signal.signal(signal.SIGTERM, lambda *_: worker.stopping.set())
+    print("concord worker: closing due ballots and delivering notifications (Ctrl-C stops)", flush=True)
+    try:
+        worker.run()
+    except KeyboardInterrupt:
+        worker.leadership.release()
+    return 0
+
+
 def _create_admin(args: argparse.Namespace) -> int:
     from app.tasks import create_admin
 
@@ -117,6 +136,8 @@ def build_parser() -> argparse.ArgumentParser:
     demo.set_defaults(run=_demo)
     close = commands.add_parser("close-due", help="close every ballot whose closing time has passed")
     close.set_defaults(run=_close_due)
+    worker = commands.add_parser("worker", help="only the worker: close due ballots, deliver notifications")
+    worker.set_defaults(run=_worker)
     admin = commands.add_parser("create-admin", help="create a coalition and its first admin")
     admin.add_argument("coalition", help="the coalition's slug")
     admin.add_argument("--name", required=True, help="the coalition's name")

@@ -9,9 +9,11 @@ from app.db import make_engine, read_session
 from app.logkeys import LogKeys
 from app.settings import Settings
 from app.tasks import signed_write_session
-from governance import accounts, ballots, coalitions, members, proposals
+from app.i18n import LOCALES
+from governance import accounts, ballots, coalitions, members, proposals, subscriptions
 from governance.clock import utcnow
 from governance.models import Coalition, metadata
+from governance.notices import CHANNELS, KINDS
 
 SLUG = "wpn"
 ADMIN = ("secretariat", "demo-secretariat-2026")
@@ -49,6 +51,9 @@ CLOSED = [  # kind, title, body, one letter per organization (yes, no, abstain, 
 ]
 
 
+TIME_ZONES = {"Iraq": "Asia/Baghdad", "Sudan": "Africa/Khartoum", "Yemen": "Asia/Aden", "Libya": "Africa/Tripoli",
+              "Syria": "Asia/Damascus", "Somalia": "Africa/Mogadishu", "Lebanon": "Asia/Beirut"}
+SOON_MINUTES = 5
 RANKINGS = ["012", "102", "210", "102", "201", "21", "2", "012", "120", "021", "", "201"]  # theme indexes
 
 
@@ -82,7 +87,9 @@ def run(settings: Settings, *, reset: bool = True) -> str:
         _populate(session, keys)
         session.commit()
     return (f"Demo coalition {SLUG!r} ready. Admin: {ADMIN[0]} / {ADMIN[1]}; each organization's representative: "
-            f"rep-<member-slug> / {REP_PASSWORD} (for example rep-aden-peace-circle).")
+            f"rep-<member-slug> / {REP_PASSWORD} (for example rep-aden-peace-circle). "
+            + (f"Mail goes to {settings.mail_dir}/ (a .eml file per message)." if settings.mail_dir else
+               "Set CONCORD_MAIL_DIR (or CONCORD_SMTP_HOST) to see the mail it sends."))
 
 
 class HistoryClock:
@@ -159,6 +166,23 @@ def _story(session, keys: LogKeys, clock: HistoryClock, start: datetime) -> None
     ballots.open_ballot(session, coalition=coalition, actor=admin, proposal=opened,
                         now=clock.at(proposed + timedelta(hours=20)), closes_at=now + timedelta(days=10))
     _vote(session, coalition, opened, orgs, "yyn.ya......", proposed + timedelta(days=1), clock)
+    _subscribe(session, orgs, now=clock.at(now - timedelta(hours=12)))
+    soon = proposals.create_proposal(
+        session, coalition=coalition, author=orgs[11][1], kind="decision", title="Adopt the 2027 meeting calendar",
+        body="Four online meetings and one assembly. This ballot closes a few minutes after the demo starts: the "
+             "worker closes it by itself and mails the result.", now=clock.at(now - timedelta(hours=12)))
+    ballots.open_ballot(session, coalition=coalition, actor=admin, proposal=soon,
+                        now=clock.at(now - timedelta(hours=12)), closes_at=now + timedelta(minutes=SOON_MINUTES))
+    _vote(session, coalition, soon, orgs, "yyyy.y.nyy.a", now - timedelta(hours=11), clock)
+
+
+def _subscribe(session, orgs, *, now) -> None:  # noqa: ANN001
+    """Every representative hears by e-mail, in Arabic (English for the Beirut lab), in its country's time zone."""
+    for member, rep in orgs:
+        subscriptions.save_preference(session, account=rep, email=f"{member.slug}@example.org",
+                                      language="en" if member.country == "Lebanon" else "ar",
+                                      languages=LOCALES, time_zone=TIME_ZONES[member.country], digest=False,
+                                      on=[f"{kind}:{channel}" for kind in KINDS for channel in CHANNELS], now=now)
 
 
 def _vote(session, coalition, proposal, orgs, pattern: str, start: datetime, clock: HistoryClock) -> None:  # noqa: ANN001

@@ -22,7 +22,7 @@ __all__ = ["DEFAULT_LOCALE", "LOCALES", "direction", "exact_text", "format_numbe
            "format_when", "isolate", "join_names", "negotiate", "share_places", "translations", "zone_name"]
 
 LOCALES_DIR = Path(__file__).parent / "locales"
-LOCALES = {"en": "English", "ar": "العربية"}
+LOCALES = {"en": "English", "ar": "العربية", "sv": "Svenska"}
 DEFAULT_LOCALE = "en"
 RTL = frozenset({"ar"})
 LANGUAGE_COOKIE = "concord_lang"

@@ -1,19 +1,22 @@
 """The application factory: ``create_app(engine)`` wires settings, database, log keys, routes and pages."""
 
 import logging
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from datetime import datetime
 
 from fastapi import FastAPI
 from starlette.middleware.gzip import GZipMiddleware
 from sqlalchemy.engine import Engine
 
-from app.api import accounts, agenda, coalitions, deliberation, design, exports, log, members, power, proposals, votes
+from app.api import (accounts, agenda, coalitions, deliberation, design, exports, log, members, notifications, power,
+                     proposals, votes)
 from app.budget import ComputeBudget
 from app.db import make_engine
 from app.errors import install_error_handlers
 from app.limits import BodyLimit
 from app.logkeys import LogKeys
+from app.outbox.worker import Worker
 from app.pages import install_pages
 from app.ratelimit import AddressLimiter, LoginLimiter, PostLimiter
 from app.settings import Settings, get_settings
@@ -25,9 +28,11 @@ a finite decimal such as `"12.5"` where the number has one, else a fraction `"p/
 
 
 def create_app(engine: Engine | None = None, *, settings: Settings | None = None,
-               clock: Callable[[], datetime] = utcnow) -> FastAPI:
+               clock: Callable[[], datetime] = utcnow, worker: bool = False) -> FastAPI:
+    """The app; with ``worker``, the outbox worker runs on a thread of the process while the app is up."""
     settings = settings or get_settings()
-    app = FastAPI(title="Concord", version="0.1.0", description=API_DESCRIPTION, docs_url="/docs")
+    app = FastAPI(title="Concord", version="0.1.0", description=API_DESCRIPTION, docs_url="/docs",
+                  lifespan=_with_worker if worker else None)
     app.state.settings = settings
     app.state.engine = engine if engine is not None else make_engine(settings.database_url, **settings.pool_options())
     app.state.clock = clock
@@ -40,7 +45,8 @@ def create_app(engine: Engine | None = None, *, settings: Settings | None = None
     app.state.post_limiter = PostLimiter(per_window=settings.posts_per_minute)
     install_error_handlers(app)
     # Routes match in the order they are included: the busiest one, casting a vote, first.
-    for module in (votes, coalitions, members, accounts, proposals, deliberation, agenda, power, design, log, exports):
+    for module in (votes, coalitions, members, accounts, proposals, deliberation, agenda, power, design, log, exports,
+                   notifications):
         for name in ("router", "scoped", "auth"):
             if hasattr(module, name):
                 app.include_router(getattr(module, name))
@@ -49,3 +55,12 @@ def create_app(engine: Engine | None = None, *, settings: Settings | None = None
     logging.getLogger("concord").setLevel(logging.INFO)
     install_pages(app)
     return app
+
+
+@asynccontextmanager
+async def _with_worker(app: FastAPI) -> AsyncIterator[None]:
+    running = Worker(app.state.engine, app.state.settings).start()
+    try:
+        yield
+    finally:
+        running.stop()

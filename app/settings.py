@@ -2,6 +2,7 @@
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -59,6 +60,26 @@ class Settings(BaseSettings):
 
     comment_max_length: int = Field(default=5000, ge=1, le=100_000)
     posts_per_minute: int = Field(default=10, ge=1, le=10_000)  # comments, edits and amendments, per account
+
+    public_url: str = "http://127.0.0.1:8000"
+    worker_in_server: bool = True
+    worker_poll_seconds: float = Field(default=1.0, gt=0, le=60)
+    delivery_max_attempts: int = Field(default=8, ge=1, le=100)
+    delivery_concurrency: int = Field(default=4, ge=1, le=64)
+    delivery_backoff_seconds: float = Field(default=30.0, ge=0, le=86400)
+    delivery_backoff_max_seconds: float = Field(default=3600.0, ge=0, le=7 * 86400)
+    smtp_host: str = ""
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_security: Literal["starttls", "tls", "none"] = "starttls"
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_ca_file: Path | None = None
+    smtp_timeout: float = Field(default=20.0, gt=0, le=300)
+    mail_sender: str = "Concord <concord@localhost>"
+    mail_dir: Path | None = None
+    webhook_timeout: float = Field(default=10.0, gt=0, le=120)
+    webhook_allow_private: bool = False
+    digest_hour: int = Field(default=7, ge=0, le=23)
 
     def pool_options(self) -> dict[str, float]:
         """The pool keywords of ``app.db.make_engine``."""

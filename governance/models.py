@@ -347,6 +347,84 @@ class AgendaTopic(SQLModel, table=True):
     proposal_id: int | None = Field(default=None, foreign_key="proposal.id")
     created_at: datetime = Field(sa_column=utc_column())
 
+class Notification(SQLModel, table=True):
+    """One message to one recipient on one channel, written in the transaction of the event that causes it (the
+    transactional outbox); the delivery worker sends it at least once. ``key`` is its idempotency key (the webhook-id,
+    the e-mail's Message-ID)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=64, unique=True)
+    coalition_id: int = Field(foreign_key="coalition.id", index=True)
+    kind: str = Field(max_length=40)
+    channel: str = Field(max_length=16)  # "email" or "webhook"
+    account_id: int | None = Field(default=None, foreign_key="account.id", index=True)
+    endpoint_id: int | None = Field(default=None, foreign_key="webhook_endpoint.id", index=True)
+    payload: dict = Field(sa_column=Column(JSON, nullable=False))
+    status: str = Field(default="pending", max_length=16, index=True)  # pending, held (digest), delivered, digested, dead
+    attempts: int = 0
+    next_attempt_at: datetime = Field(sa_column=utc_column())
+    created_at: datetime = Field(sa_column=utc_column())
+    delivered_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    last_error: str = Field(default="", max_length=500)
+
+
+class DeliveryAttempt(SQLModel, table=True):
+    """One try to deliver a notification, whatever came of it."""
+
+    __tablename__ = "delivery_attempt"
+    id: int | None = Field(default=None, primary_key=True)
+    notification_id: int = Field(foreign_key="notification.id", index=True)
+    number: int
+    started_at: datetime = Field(sa_column=utc_column())
+    milliseconds: int
+    ok: bool
+    detail: str = Field(default="", max_length=500)
+
+
+class WebhookEndpoint(SQLModel, table=True):
+    """Where webhooks go: the secretariat's (``account_id`` None: the coalition's events it names) or one account's
+    (its own notifications)."""
+
+    __tablename__ = "webhook_endpoint"
+    id: int | None = Field(default=None, primary_key=True)
+    coalition_id: int = Field(foreign_key="coalition.id", index=True)
+    account_id: int | None = Field(default=None, foreign_key="account.id", index=True)
+    url: str = Field(max_length=2000)
+    secret: str = Field(max_length=100)  # whsec_<base64>: signs, so it is kept; shown once to whoever registers it
+    kinds: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    active: bool = True
+    created_at: datetime = Field(sa_column=utc_column())
+
+
+class NotificationPreference(SQLModel, table=True):
+    """What one account hears about, where, in which language and time zone."""
+
+    __tablename__ = "notification_preference"
+    account_id: int = Field(foreign_key="account.id", primary_key=True)
+    email: str = Field(default="", max_length=320)
+    language: str = Field(default="en", max_length=8)
+    time_zone: str = Field(default="UTC", max_length=64)
+    digest: bool = False
+    off: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))  # ["ballot.opened:email", ...]
+    unsubscribe_token: str = Field(max_length=64, unique=True)
+    updated_at: datetime = Field(sa_column=utc_column())
+
+
+class NotificationSettings(SQLModel, table=True):
+    """A coalition's notification settings: how long before a ballot closes its reminder goes out."""
+
+    __tablename__ = "notification_settings"
+    coalition_id: int = Field(foreign_key="coalition.id", primary_key=True)
+    reminder_hours: int = 24
+
+
+class BallotReminder(SQLModel, table=True):
+    """That a ballot's reminder was staged: one row per ballot, so it goes out once."""
+
+    __tablename__ = "ballot_reminder"
+    ballot_id: int = Field(foreign_key="ballot.id", primary_key=True)
+    staged_at: datetime = Field(sa_column=utc_column())
+
 
 def exact_text(value: Fraction) -> str:
     """How a weight is stored: the exact decimal (or p/q) text."""

@@ -1,6 +1,7 @@
 """Append events to a coalition's log under the lock of its head row, in the caller's transaction."""
 
 import time
+from datetime import UTC, datetime
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -8,6 +9,7 @@ from sqlalchemy import bindparam, insert, tuple_, update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, select
 
+from governance import notices
 from governance.log import merkle, tree
 from governance.log.canonical import canonical_bytes
 from governance.models import Checkpoint, Coalition, LogEntry, LogHead, LogNode
@@ -160,7 +162,18 @@ def append_to_logs(session: Session, batches: Batches) -> dict[int, Appended]:
     appended, writes = stage_appends(session, batches, read_frontiers(session, {c.id: heads[c.id].size
                                                                                 for c, _ in batches}))
     write_all(session, writes)
+    _stage_notifications(session, batches, appended)
     return appended
+
+
+def _stage_notifications(session: Session, batches: Batches, appended: Mapping[int, Appended]) -> None:
+    """The notifications the new events cause (governance.notices.CAUSES), in the same transaction."""
+    now = None
+    for coalition, events in batches:
+        for (type_, body), entry in zip(events, appended[coalition.id].entries, strict=True):
+            if type_ in notices.CAUSES:
+                now = now or datetime.fromtimestamp(time.time(), UTC)
+                notices.stage_for_event(session, coalition=coalition, type=type_, body=body, idx=entry.idx, now=now)
 
 
 def stage_appends(session: Session, batches: Batches,

@@ -1,6 +1,8 @@
 """The ``concord`` command: ``demo`` builds (or resets) the demo coalition; ``close-due`` finds nothing overdue in it."""
 
 from collections.abc import Iterator
+from datetime import timedelta
+from email import message_from_bytes, policy
 from pathlib import Path
 
 import pytest
@@ -9,7 +11,9 @@ from sqlmodel import select
 from app import demo
 from app.cli import main
 from app.db import make_engine, read_session
+from app.outbox.worker import Worker
 from app.settings import get_settings
+from governance.clock import utcnow
 from governance import coalitions
 from governance.log.canonical import parse_event
 from governance.log.replay import replay
@@ -58,7 +62,7 @@ def test_concord_demo_creates_the_demo_coalition_with_results_and_an_open_ballot
     assert state["closed"] == [(1, "passed"), (2, "rejected"), (3, "no_quorum"), (4, "decided"), (5, "decided"),
                                (8, "passed")]
     assert state["results"] == [outcome for _, outcome in state["closed"]]
-    assert state["open"] == ["decision"]
+    assert state["open"] == ["decision", "decision"]
     assert (demo_folder / "keys" / "wpn.key").exists()
     replayed = replay(state["events"])
     assert replayed.proposals[7].version == 3 and "six online sessions" in replayed.proposals[7].body
@@ -105,3 +109,30 @@ def test_a_reader_that_stops_early_ends_the_command_without_a_traceback() -> Non
 
     assert "Traceback" not in errors and "BrokenPipeError" not in errors
     assert process.returncode == 1
+
+
+def test_the_demo_mails_a_folder_and_its_short_ballot_closes_by_itself(demo_folder, monkeypatch) -> None:
+    monkeypatch.setenv("CONCORD_MAIL_DIR", str(demo_folder / "mail"))
+    get_settings.cache_clear()
+    main(["demo"])
+    settings = get_settings()
+    worker = Worker(make_engine(settings.database_url), settings)
+
+    worker.tick()
+    worker.tick()  # the worker sends at most 50 a pass
+    opened = sorted((demo_folder / "mail").glob("*.eml"))
+    closing = worker.tick(now=utcnow() + timedelta(minutes=demo.SOON_MINUTES, seconds=1))
+    worker.tick(now=utcnow() + timedelta(minutes=demo.SOON_MINUTES, seconds=2))
+
+    messages = [message_from_bytes(path.read_bytes(), policy=policy.default) for path in opened]
+    # each representative: two proposals submitted, two ballots opened; the three that have not voted on the ballot
+    # that closes in minutes: a reminder
+    assert len(messages) == 12 * 4 + 3
+    assert {m["To"] for m in messages} == {f"{slug}@example.org" for *_, slug in demo.ORGANIZATIONS}
+    arabic = [m for m in messages if m["To"] == "aden-peace-circle@example.org"]
+    assert all(m["Content-Language"] == "ar" for m in arabic)
+    assert closing["closed"] == 1
+    results = [message_from_bytes(p.read_bytes(), policy=policy.default)
+               for p in sorted((demo_folder / "mail").glob("*.eml")) if p not in opened]
+    assert len(results) == 12
+    assert all("Adopt the 2027 meeting calendar" in m.get_body(("plain",)).get_content() for m in results)

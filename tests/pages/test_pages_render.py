@@ -11,8 +11,9 @@ from tests.pages.pagekit import busy_coalition, post_form, set_language, sign_in
 ROOT = Path(__file__).resolve().parents[2]
 PUBLIC = ["/", "/c/wpn", "/c/wpn/members", "/c/wpn/proposals", "/c/wpn/proposals?status=passed", "/c/wpn/log",
           "/sign-in"]
-ADMIN = ["/c/wpn/me", "/c/wpn/admin", "/c/wpn/admin/accounts", "/c/wpn/admin/rules", "/c/wpn/proposals/new"]
-REPRESENTATIVE = ["/c/wpn/me"]
+ADMIN = ["/c/wpn/me", "/c/wpn/admin", "/c/wpn/admin/accounts", "/c/wpn/admin/rules", "/c/wpn/proposals/new",
+         "/c/wpn/notifications", "/c/wpn/webhooks", "/c/wpn/admin/outbox"]
+REPRESENTATIVE = ["/c/wpn/me", "/c/wpn/notifications", "/c/wpn/webhooks"]
 LIMIT = 100_000
 
 
@@ -22,7 +23,7 @@ def page_weight(client, response) -> int:  # noqa: ANN001
     return len(response.content) + sum(len(client.get(asset).content) for asset in assets)
 
 
-@pytest.mark.parametrize("locale", ["en", "ar"])
+@pytest.mark.parametrize("locale", ["en", "ar", "sv"])
 def test_every_page_renders_light_and_safe_in_both_languages(client, clock, locale) -> None:
     _, numbers = busy_coalition(client, clock.now)
     set_language(client, locale)
@@ -66,14 +67,29 @@ def test_language_choice_is_remembered_and_browser_language_is_the_default(clien
     assert 'lang="ar" dir="rtl"' in remembered
 
 
-def test_every_ui_string_has_an_arabic_translation() -> None:
+@pytest.mark.parametrize("locale", ["ar", "sv"])
+def test_every_ui_string_has_a_translation(locale: str) -> None:
     catalog = template()
 
     assert len(catalog) > 400  # the extraction sees the code and templates it is meant to
-    assert untranslated(catalog, "ar") == []
+    assert untranslated(catalog, locale) == []
 
 
-@pytest.mark.parametrize(("locale", "heading"), [("en", "Page not found"), ("ar", "الصفحة غير موجودة")])
+def test_the_language_picker_offers_swedish_and_swedish_pages_speak_swedish(client, clock) -> None:
+    busy_coalition(client, clock.now)
+
+    picker = client.get("/c/wpn").text
+    by_header = client.get("/c/wpn", headers={"Accept-Language": "sv-SE,sv;q=0.9"}).text
+    set_language(client, "sv")
+    members = client.get("/c/wpn/members").text
+
+    assert '<option value="sv" lang="sv"' in picker and "Svenska" in picker
+    assert '<html lang="sv" dir="ltr">' in members and "Medlemmar och vikter" in members and "Viktregister" in members
+    assert 'lang="sv"' in by_header
+
+
+@pytest.mark.parametrize(("locale", "heading"), [("en", "Page not found"), ("ar", "الصفحة غير موجودة"),
+                                                ("sv", "Sidan hittades inte")])
 def test_missing_pages_answer_404_in_the_visitors_language(client, clock, locale, heading) -> None:
     busy_coalition(client, clock.now)
     set_language(client, locale)

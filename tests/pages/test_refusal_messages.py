@@ -56,9 +56,10 @@ def test_the_scan_catches_a_message_built_in_place_and_a_missing_value() -> None
     assert _problem(extra) == "placeholders [] but values ['slug']"
 
 
-def test_every_arabic_translation_keeps_the_placeholders_of_its_message() -> None:
-    with (ROOT / "app/locales/ar/LC_MESSAGES/messages.po").open("rb") as handle:
-        catalog = read_po(handle, locale="ar")
+@pytest.mark.parametrize("locale", ["ar", "sv"])
+def test_every_translation_keeps_the_placeholders_of_its_message(locale: str) -> None:
+    with (ROOT / f"app/locales/{locale}/LC_MESSAGES/messages.po").open("rb") as handle:
+        catalog = read_po(handle, locale=locale)
     mismatched = []
     for message in catalog:
         if isinstance(message.id, tuple):  # Arabic's zero, one and two forms may say the number in words
@@ -100,6 +101,7 @@ def test_a_refusal_beside_a_field_is_in_arabic_for_an_arabic_visitor(client, clo
 @pytest.mark.parametrize(("locale", "shown", "not_shown"), [
     ("en", "Proposal #4 has no ballot yet; it is draft.", "مسودة"),
     ("ar", "لم يُفتح اقتراع على المقترح رقم \u20684\u2069 بعد؛ وحالته \u2068مسودة\u2069.", "no ballot yet"),
+    ("sv", "Förslag nr 4 har ingen omröstning än; det är Utkast.", "no ballot yet"),
 ])
 def test_an_error_page_naming_a_state_names_it_in_the_visitors_words(client, clock, locale, shown, not_shown) -> None:
     _, numbers = busy_coalition(client, clock.now)

@@ -63,12 +63,21 @@ EXPECTED = {
     ("GET", W + "/power"): (200, 200, 200, 200, 200),
     ("GET", W + "/power/history"): (200, 200, 200, 200, 200),
     ("POST", W + "/power/what-if"): (200, 200, 200, 200, 200),
+    ("GET", W + "/notifications/preferences"): (401, 200, 200, 403, 200),
+    ("PUT", W + "/notifications/preferences"): (401, 200, 200, 403, 200),
+    ("POST", W + "/webhooks"): (401, 201, 201, 403, 201),
+    ("GET", W + "/webhooks"): (401, 200, 200, 403, 200),
+    ("DELETE", W + "/webhooks/{endpoint_id}"): (401, 404, 404, 404, 404),  # the world has no endpoint
+    ("GET", W + "/outbox/dead"): (401, 403, 403, 403, 200),
+    ("POST", W + "/outbox/{notification_id}/send-again"): (401, 403, 403, 403, 404),  # nor a dead letter
 }
 QUERIES = {"inclusion": "?index=1&size=3", "consistency": "?old=2&new=4"}
 SHARED = ("openapi.json", "docs", "redoc", "oauth2-redirect")
 
 PARAMS = {  # the path parameters each endpoint is called with
     "slug": "wpn", "kind": "decision", "username": "spare", "filename": "votes.csv",
+
+    "slug": "wpn", "kind": "decision", "username": "spare", "endpoint_id": 1, "notification_id": 1,
 }
 MEMBER_FOR = {"suspend": "gamma", "readmit": "delta", "leave": "gamma", "weight": "gamma", "votes": "alpha"}
 
@@ -117,6 +126,8 @@ def request_for(method: str, template: str, role: str, world) -> tuple[str, dict
         ("POST", W + "/proposals/{number}/ballot"): {"closes_at": (world.clock.now.replace(year=2027)).isoformat()},
         ("PUT", W + "/proposals/{number}/ballot/votes/{member}"): {"choice": "yes"},
         ("POST", W + "/power/what-if"): {"weights": {"alpha": "1"}},
+        ("PUT", W + "/notifications/preferences"): {"email": f"{role}@example.org", "time_zone": "Asia/Aden"},
+        ("POST", W + "/webhooks"): {"url": "https://93.184.215.14/hooks"},  # a public address, no name to resolve
     }
     body = bodies.get((method, template))
     if body is None and method in ("POST", "PUT", "PATCH") and tail in ("suspend", "readmit", "leave", "withdraw"):

@@ -1,0 +1,151 @@
+"""Deliver what the outbox holds: a few notifications at a time on threads of their own, each attempt recorded in a
+transaction of its own, retried with backoff until the settings' limit, then a dead letter."""
+
+import json
+import logging
+import threading
+import time
+from concurrent import futures
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy.engine import Engine
+
+from app.db import read_session, write_session
+from app.outbox import webhooks
+from app.outbox.mail import MailFailed, compose, mailer_for
+from app.outbox.render import link_of, render, render_digest
+from app.settings import Settings
+from governance import outbox
+from governance.clock import utcnow
+from governance.models import Account, Coalition, Notification, NotificationPreference, WebhookEndpoint
+
+__all__ = ["Courier", "Permanent"]
+
+logger = logging.getLogger("concord.outbox")
+
+
+class Permanent(Exception):
+    """Retrying cannot deliver this notification (no address, no mail transport, a refused destination)."""
+
+
+@dataclass
+class Courier:
+    """Sends notifications with the settings' transports."""
+
+    engine: Engine
+    settings: Settings
+
+    def __post_init__(self) -> None:
+        self.mailer = mailer_for(self.settings)
+        self.pool = ThreadPoolExecutor(max_workers=self.settings.delivery_concurrency,
+                                       thread_name_prefix="concord-courier")
+        self.in_flight: set[int] = set()
+        self.lock = threading.Lock()
+
+    def deliver_due(self, *, now: datetime | None = None, limit: int = 50, wait: bool = True) -> int:
+        """Start delivering the pending notifications that are due, ``delivery_concurrency`` at a time, keeping at
+        most ``limit`` in hand (a slow receiver holds up only its own); how many were started. ``wait``: return once
+        they are done."""
+        with self.lock:
+            room = limit - len(self.in_flight)
+        if room <= 0:
+            return 0
+        with read_session(self.engine) as session:
+            batch = outbox.due(session, now=now or utcnow(), limit=limit)
+        started = []
+        for notification in batch:
+            with self.lock:
+                if notification.id in self.in_flight or len(started) >= room:
+                    continue
+                self.in_flight.add(notification.id)
+            started.append(self.pool.submit(self._deliver_in_hand, notification))
+        if wait:
+            futures.wait(started)
+        return len(started)
+
+    def _deliver_in_hand(self, notification: Notification) -> None:
+        try:
+            self.deliver(notification)
+        except Exception:  # the database went away mid-attempt: the row is still pending and will be tried again
+            logger.exception("delivering notification %s failed", notification.key)
+        finally:
+            with self.lock:
+                self.in_flight.discard(notification.id)
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=False, cancel_futures=True)
+
+    def deliver(self, notification: Notification) -> str | None:
+        """One attempt, recorded; the error, or None when delivered."""
+        started, clock = utcnow(), time.perf_counter()
+        error, permanent = None, False
+        try:
+            self._send(notification)
+        except Permanent as refused:
+            error, permanent = str(refused), True
+        except (webhooks.WebhookFailed, MailFailed) as failed:
+            error = str(failed)
+        except webhooks.Refused as refused:
+            error, permanent = f"refused: {refused}", True
+        except Exception as failed:  # a bug or a slip in a translation: counted as an attempt, so it backs off
+            logger.exception("sending notification %s failed", notification.key)
+            error = f"{type(failed).__name__}: {failed}"
+        milliseconds = int((time.perf_counter() - clock) * 1000)
+        with write_session(self.engine) as session:
+            current = session.get(Notification, notification.id)
+            if current is None or current.status != "pending":
+                return error
+            retry_at = None
+            if error is not None and not permanent and current.attempts + 1 < self.settings.delivery_max_attempts:
+                delay = outbox.backoff_seconds(current.attempts + 1, base=self.settings.delivery_backoff_seconds,
+                                               cap=self.settings.delivery_backoff_max_seconds)
+                retry_at = utcnow() + timedelta(seconds=delay)
+            outbox.record_attempt(session, notification=current, started_at=started, milliseconds=milliseconds,
+                                  error=error, retry_at=retry_at, now=utcnow())
+            session.commit()
+        if error is not None:
+            logger.info("notification %s (%s) not delivered: %s", notification.key, notification.channel, error)
+        return error
+
+    def _send(self, notification: Notification) -> None:
+        if notification.channel == "webhook":
+            self._send_webhook(notification)
+        else:
+            self._send_email(notification)
+
+    def _send_webhook(self, notification: Notification) -> None:
+        with read_session(self.engine) as session:
+            endpoint = session.get(WebhookEndpoint, notification.endpoint_id)
+        if endpoint is None or not endpoint.active:
+            raise Permanent("the webhook endpoint was removed")
+        payload = {**notification.payload, "url": link_of(notification.payload, self.settings.public_url)}
+        body = json.dumps({"type": notification.kind, "timestamp": notification.created_at.isoformat(),
+                           "data": payload}, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+        webhooks.post(endpoint.url, secret=endpoint.secret, msg_id=notification.key, timestamp=int(time.time()),
+                      body=body, timeout=self.settings.webhook_timeout,
+                      allow_private=self.settings.webhook_allow_private)
+
+    def _send_email(self, notification: Notification) -> None:
+        if self.mailer is None:
+            raise Permanent("no mail transport is configured (CONCORD_SMTP_HOST or CONCORD_MAIL_DIR)")
+        with read_session(self.engine) as session:
+            preference = session.get(NotificationPreference, notification.account_id)
+            account = session.get(Account, notification.account_id)
+            coalition = session.get(Coalition, notification.coalition_id)
+        if preference is None or not preference.email or account is None or not account.active:
+            raise Permanent("the account has no e-mail address (any more)")
+        public = self.settings.public_url.rstrip("/")
+        options = {"locale": preference.language, "time_zone": preference.time_zone, "public_url": public}
+        if notification.kind == "digest":
+            rendered = render_digest(notification.payload["items"], **options)
+        else:
+            rendered = render(notification.payload, **options)
+        kind = "" if notification.kind == "digest" else f"?kind={notification.kind}"
+        message = compose(rendered, sender=self.settings.mail_sender, to=preference.email, msg_id=notification.key,
+                          host=self.settings.log_host, coalition=coalition.name,
+                          preferences_url=f"{public}/c/{coalition.slug}/notifications",
+                          unsubscribe_url=f"{public}/unsubscribe/{preference.unsubscribe_token}{kind}")
+        self.mailer.send(message)
+

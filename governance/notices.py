@@ -1,0 +1,136 @@
+"""What members hear about: the one table from a logged event to the notifications it causes, and the staging of
+those notifications as outbox rows in the event's own transaction (the transactional outbox pattern: a row commits
+with its cause or not at all; a worker sends it later, never the request)."""
+
+import hashlib
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+
+from sqlalchemy import insert
+from sqlmodel import Session, select
+
+from governance.clock import iso
+from governance.models import (Account, Ballot, Coalition, Member, Notification, NotificationPreference, Proposal,
+                               Vote, WebhookEndpoint)
+
+__all__ = ["CAUSES", "CHANNELS", "KINDS", "PUBLIC_KINDS", "facts_of", "notification_key", "stage", "stage_for_event",
+           "stage_reminders"]
+
+KINDS = ("proposal.submitted", "ballot.opened", "ballot.reminder", "ballot.closed")
+"""Every kind of notification, in the order the preferences page shows them."""
+PUBLIC_KINDS = ("proposal.submitted", "ballot.opened", "ballot.closed")
+"""The kinds about public facts: what the secretariat's webhooks and the feeds carry."""
+CHANNELS = ("email", "webhook")
+
+
+CAUSES: dict[str, str] = {
+    "proposal.created": "proposal.submitted",
+    "ballot.opened": "ballot.opened",
+    "ballot.closed": "ballot.closed",
+}
+"""A logged event's type -> the kind of notification it causes. Events not named here cause none; ``facts_of``
+says what each carries. ``store.append_to_logs`` stages them for every event it appends; the votes' group commit
+(governance/casting.py) appends ``vote.cast`` through ``store.stage_appends`` alone, as a vote causes none."""
+
+
+def facts_of(type: str, body: Mapping[str, object], *, title: str) -> dict:
+    """What a notification caused by a ``type`` event says, from the event's body and its proposal's title."""
+    facts = {"number": body["number"], "title": title}
+    if type == "proposal.created":
+        facts["proposal_kind"] = body["kind"]
+    elif type == "ballot.opened":
+        facts.update(proposal_kind=body["kind"], closes_at=body["closes_at"])
+    elif type == "ballot.closed":
+        result = body["result"]
+        members = result.get("members") if isinstance(result.get("members"), dict) else {}
+        counts = {choice: members[choice] for choice in ("yes", "no", "abstain", "block")
+                  if choice in members and (members[choice] or choice != "block")}
+        facts.update(outcome=result["outcome"], winners=list(result.get("winners") or []), counts=counts,
+                     voted=len(body.get("votes", {})), eligible=members.get("eligible", result.get("eligible")))
+    return facts
+
+
+def _title(session: Session, coalition: Coalition, body: Mapping[str, object]) -> str:
+    if "title" in body:
+        return str(body["title"])
+    return session.exec(select(Proposal.title).where(Proposal.coalition_id == coalition.id,
+                                                     Proposal.number == body["number"])).one()
+
+
+def notification_key(*parts: object) -> str:
+    """A notification's idempotency key (its webhook-id and Message-ID): the same cause, kind, recipient and channel
+    always give the same key, so the outbox can hold each notification once."""
+    return "msg_" + hashlib.sha256(":".join(str(p) for p in parts).encode()).hexdigest()[:32]
+
+
+def stage_for_event(session: Session, *, coalition: Coalition, type: str, body: Mapping[str, object], idx: int,
+                    now: datetime) -> int:
+    """Stage the notifications a logged event causes (none for most events); how many."""
+    kind = CAUSES.get(type)
+    if kind is None:
+        return 0
+    facts = facts_of(type, body, title=_title(session, coalition, body))
+    return stage(session, coalition=coalition, kind=kind, facts=facts, cause=idx, now=now)
+
+
+def _accounts(session: Session, coalition: Coalition, members: Iterable[int] | None) -> list[
+        tuple[Account, NotificationPreference | None]]:
+    query = (select(Account, NotificationPreference)
+             .outerjoin(NotificationPreference, NotificationPreference.account_id == Account.id)
+             .outerjoin(Member, Member.id == Account.member_id)
+             .where(Account.coalition_id == coalition.id, Account.active)
+             .where((Account.member_id.is_(None)) | (Member.status == "active")).order_by(Account.id))
+    if members is not None:
+        query = query.where(Account.member_id.in_(list(members)))
+    return list(session.exec(query))
+
+
+def stage(session: Session, *, coalition: Coalition, kind: str, facts: Mapping[str, object], cause: object,
+          now: datetime, members: Iterable[int] | None = None) -> int:
+    """Stage one ``kind`` notification carrying ``facts`` for every account that hears about it (the accounts of
+    ``members`` only, if given), on each channel it keeps on, and for the secretariat's webhooks that take ``kind``;
+    an account that asked for a daily digest gets its e-mail held for the digest. How many rows."""
+    endpoints = list(session.exec(select(WebhookEndpoint).where(WebhookEndpoint.coalition_id == coalition.id,
+                                                                WebhookEndpoint.active)))
+    own: dict[int, list[WebhookEndpoint]] = {}
+    for endpoint in endpoints:
+        if endpoint.account_id is not None:
+            own.setdefault(endpoint.account_id, []).append(endpoint)
+    payload = {**facts, "coalition": coalition.slug, "coalition_name": coalition.name, "kind": kind, "at": iso(now)}
+    rows = []
+
+    def add(channel: str, *, account: int | None = None, endpoint: int | None = None, held: bool = False) -> None:
+        rows.append({"key": notification_key(coalition.id, cause, kind, channel, account, endpoint),
+                     "coalition_id": coalition.id, "kind": kind, "channel": channel, "account_id": account,
+                     "endpoint_id": endpoint, "payload": payload, "status": "held" if held else "pending",
+                     "attempts": 0, "next_attempt_at": now, "created_at": now, "last_error": ""})
+
+    for account, preference in _accounts(session, coalition, members):
+        off = set(preference.off) if preference else set()
+        if preference and preference.email and f"{kind}:email" not in off:
+            add("email", account=account.id, held=preference.digest)
+        if f"{kind}:webhook" not in off:
+            for endpoint in own.get(account.id, []):
+                add("webhook", account=account.id, endpoint=endpoint.id)
+    if members is None:
+        for endpoint in endpoints:
+            if endpoint.account_id is None and kind in endpoint.kinds:
+                add("webhook", endpoint=endpoint.id)
+    if rows:
+        session.execute(insert(Notification.__table__), rows)
+    return len(rows)
+
+
+def stage_reminders(session: Session, *, coalition: Coalition, ballot: Ballot, proposal: Proposal,
+                    now: datetime) -> int:
+    """Remind the members of an open ballot that have not voted (their accounts), once per ballot."""
+    voted = set(session.exec(select(Vote.member_id).where(Vote.ballot_id == ballot.id)))
+    eligible = {row["member"] for row in ballot.eligible}
+    waiting = [m.id for m in session.exec(select(Member).where(Member.coalition_id == coalition.id,
+                                                               Member.slug.in_(sorted(eligible))))
+               if m.id not in voted]
+    facts = {"number": proposal.number, "title": proposal.title, "proposal_kind": proposal.kind,
+             "closes_at": iso(ballot.closes_at)}
+    return stage(session, coalition=coalition, kind="ballot.reminder", facts=facts, cause=f"r{ballot.id}", now=now,
+                 members=waiting)
+
