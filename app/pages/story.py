@@ -181,6 +181,76 @@ def _ballot_closed(body: Mapping, t: Teller) -> Markup:
                  **values)
 
 
+def _comment_posted(body: Mapping, t: Teller) -> Markup:
+    values = {"member": t.member(body["member"]), "proposal": t.proposal(body["number"]),
+              "comment": t.number(body["comment"])}
+    if body.get("parent") is not None:
+        return t.say(N_("%(member)s replied to comment %(parent)s on %(proposal)s (comment %(comment)s; the log keeps "
+                        "a commitment to the text, not the text)."), parent=t.number(body["parent"]), **values)
+    return t.say(N_("%(member)s commented on %(proposal)s (comment %(comment)s; the log keeps a commitment to the "
+                    "text, not the text)."), **values)
+
+
+def _comment_edited(body: Mapping, t: Teller) -> Markup:
+    return t.say(N_("%(actor)s edited comment %(comment)s on %(proposal)s."), actor=t.actor(body.get("actor")),
+                 comment=t.number(body["comment"]), proposal=t.proposal(body["number"]))
+
+
+def _comment_hidden(body: Mapping, t: Teller) -> Markup:
+    return t.say(N_("%(actor)s hid comment %(comment)s on %(proposal)s, with a public reason."),
+                 actor=t.actor(body.get("actor")), comment=t.number(body["comment"]),
+                 proposal=t.proposal(body["number"]))
+
+
+def _comment_shown(body: Mapping, t: Teller) -> Markup:
+    return t.say(N_("%(actor)s showed comment %(comment)s on %(proposal)s again."), actor=t.actor(body.get("actor")),
+                 comment=t.number(body["comment"]), proposal=t.proposal(body["number"]))
+
+
+def _amendment_proposed(body: Mapping, t: Teller) -> Markup:
+    return t.say(N_("%(member)s proposed amendment %(amendment)s to %(proposal)s."), member=t.member(body["member"]),
+                 amendment=t.number(body["amendment"]), proposal=t.proposal(body["number"]))
+
+
+def _amendment_declined(body: Mapping, t: Teller) -> Markup:
+    return t.say(N_("%(actor)s declined amendment %(amendment)s to %(proposal)s."), actor=t.actor(body.get("actor")),
+                 amendment=t.number(body["amendment"]), proposal=t.proposal(body["number"]))
+
+
+def _amendment_balloted(body: Mapping, t: Teller) -> Markup:
+    return t.say(N_("%(actor)s put amendment %(amendment)s to %(proposal)s to its own ballot, %(ballot)s."),
+                 actor=t.actor(body.get("actor")), amendment=t.number(body["amendment"]),
+                 proposal=t.proposal(body["number"]), ballot=t.ballot(body["proposal"]))
+
+
+def _amendment_merged(body: Mapping, t: Teller) -> Markup:
+    return t.say(N_("Amendment %(amendment)s was merged into %(proposal)s, now at version %(version)s."),
+                 amendment=t.number(body["amendment"]), proposal=t.proposal(body["number"]),
+                 version=t.number(body["version"]))
+
+
+def _text_erased(body: Mapping, t: Teller) -> Markup:
+    return t.say(N_("%(actor)s erased the text behind %(count)s log entries (reason: %(reason)s); their commitments "
+                    "stay in the log."), actor=t.actor(body.get("actor")), count=t.number(len(body["entries"])),
+                 reason=body.get("reason") or "—")
+
+
+def _agenda_opened(body: Mapping, t: Teller) -> Markup:
+    return t.say(N_("%(actor)s opened agenda round %(round)s: %(title)s."), actor=t.actor(body.get("actor")),
+                 round=t.number(body["round"]), title=body.get("title", ""))
+
+
+def _agenda_topic(body: Mapping, t: Teller) -> Markup:
+    author = t.member(body["member"]) if body.get("member") else t.actor(body.get("actor"))
+    return t.say(N_("%(actor)s put a topic on agenda round %(round)s: %(title)s."), actor=author,
+                 round=t.number(body["round"]), title=body.get("title", ""))
+
+
+def _agenda_voting(body: Mapping, t: Teller) -> Markup:
+    return t.say(N_("%(actor)s put the topics of agenda round %(round)s to the vote, %(ballot)s."),
+                 actor=t.actor(body.get("actor")), round=t.number(body["round"]), ballot=t.ballot(body["proposal"]))
+
+
 GENERIC = N_("An event of the type %(type)s was recorded.")
 """The sentence of an event type ``STORIES`` does not know yet."""
 
@@ -201,6 +271,18 @@ STORIES: dict[str, Story] = {
     "ballot.opened": Story(N_("Ballots opened"), _ballot_opened),
     "vote.cast": Story(N_("Votes cast"), _vote_cast),
     "ballot.closed": Story(N_("Ballots closed"), _ballot_closed),
+    "comment.posted": Story(N_("Comments posted"), _comment_posted),
+    "comment.edited": Story(N_("Comments edited"), _comment_edited),
+    "comment.hidden": Story(N_("Comments hidden"), _comment_hidden),
+    "comment.shown": Story(N_("Comments shown again"), _comment_shown),
+    "amendment.proposed": Story(N_("Amendments proposed"), _amendment_proposed),
+    "amendment.declined": Story(N_("Amendments declined"), _amendment_declined),
+    "amendment.balloted": Story(N_("Amendments put to a ballot"), _amendment_balloted),
+    "amendment.merged": Story(N_("Amendments merged"), _amendment_merged),
+    "text.erased": Story(N_("Texts erased"), _text_erased),
+    "agenda.opened": Story(N_("Agenda rounds opened"), _agenda_opened),
+    "agenda.topic": Story(N_("Agenda topics"), _agenda_topic),
+    "agenda.voting": Story(N_("Agenda votes"), _agenda_voting),
 }
 
 
