@@ -11,10 +11,11 @@ from sqlalchemy.orm import defer, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, select
 
-from governance import coalitions, members, power, rules
+from governance import charter, coalitions, members, power, rules
 from governance.clock import as_utc, iso
 from governance.errors import Conflict, Forbidden, NotFound, RuleViolation
 from governance.log import store
+from governance.log.charter_rules import eligible_rows
 from governance.log.recount import ChoiceError, check_choice, count_ballot, vote_commitment
 from governance.models import Account, Ballot, Coalition, LogEntry, Member, Proposal, Vote
 
@@ -58,10 +59,14 @@ def open_ballot(session: Session, *, coalition: Coalition, actor: Account, propo
         raise RuleViolation("closes_at must be in the future.")
     if closes_at - now > MAX_DURATION:
         raise RuleViolation("A ballot can stay open for at most a year.")
-    frozen_rule = (rules.normalize_rule(proposal.kind, rule) if rule
-                   else coalitions.get_rules(session, coalition)[proposal.kind])
-    eligible = [{"member": m.slug, "name": m.name, "weight": m.weight}
-                for m in members.list_members(session, coalition=coalition, status="active", limit=100_000)]
+    in_force = charter.charter_in_force(session, coalition)
+    if in_force is not None:
+        frozen_rule, eligible = _charter_terms(in_force, proposal, closes_at - now, rule)
+    else:
+        frozen_rule = (rules.normalize_rule(proposal.kind, rule) if rule
+                       else coalitions.get_rules(session, coalition)[proposal.kind])
+        eligible = [{"member": m.slug, "name": m.name, "weight": m.weight}
+                    for m in members.list_members(session, coalition=coalition, status="active", limit=100_000)]
     if not eligible:
         raise Conflict("%(coalition)s has no active members to vote.", coalition=coalition.name)
     entry = store.append(session, coalition=coalition, type="ballot.opened", body={
@@ -76,6 +81,19 @@ def open_ballot(session: Session, *, coalition: Coalition, actor: Account, propo
     session.add_all([ballot, proposal])
     session.flush()
     return ballot
+
+
+def _charter_terms(in_force, proposal: Proposal, duration: timedelta,  # noqa: ANN001
+                   rule: Mapping[str, object] | None) -> tuple[dict, list[dict]]:
+    """The rule the charter in force gives the proposal's kind and its active members with their weights."""
+    terms = charter.settings(in_force)
+    frozen_rule = terms.decision_rule(proposal.kind)
+    if rule and rules.normalize_rule(proposal.kind, rule) != frozen_rule:
+        raise Conflict("Under the charter a %(kind)s is decided by the rule the charter gives it; change that rule "
+                       "by a rule_change proposal.", kind=proposal.kind)
+    if duration < timedelta(hours=terms.minimum_hours):
+        raise RuleViolation("The charter keeps a ballot open for at least %(hours)s hours.", hours=terms.minimum_hours)
+    return frozen_rule, eligible_rows(in_force.rules)
 
 
 def _check_open(ballot: Ballot, proposal: Proposal, now: datetime) -> None:
@@ -211,15 +229,19 @@ def close_ballot(session: Session, *, coalition: Coalition, proposal: Proposal, 
 
 
 def _apply(session: Session, *, coalition: Coalition, proposal: Proposal, now: datetime) -> None:
-    """What a passed rule change or admission does, logged right after the closing."""
+    """What a passed change does, logged right after the closing: a new charter version (or the proposal superseded)
+    once the charter is adopted; in set-up, a rule change or an admission as before."""
     payload = proposal.payload
-    if proposal.kind == "rule_change":
-        coalitions.set_rule(session, coalition=coalition, actor="ballot", kind=payload["kind"], rule=payload["rule"],
-                            now=now, reason=f"Adopted by proposal #{proposal.number}", proposal=proposal.number)
+    if proposal.kind in charter.CHANGE_KINDS and charter.is_constituted(session, coalition):
+        charter.settle_passed(session, coalition=coalition, proposal=proposal, now=now)
+    elif proposal.kind == "rule_change":
+        for kind in sorted(payload["rules"]):  # in the order the verifier expects them
+            coalitions.set_rule(session, coalition=coalition, actor="ballot", kind=kind, rule=payload["rules"][kind], now=now,
+                                reason=f"Adopted by proposal #{proposal.number}", proposal=proposal.number)
     elif proposal.kind == "admission":
         try:
             members.admit_member(session, coalition=coalition, actor="ballot", name=payload["name"],
-                                 weight=payload["weight"], basis=payload.get("basis", ""),
+                                 slug=payload.get("slug"), weight=payload["weight"], basis=payload.get("basis", ""),
                                  country=payload.get("country", ""), reason=f"Admitted by proposal #{proposal.number}",
                                  now=now, proposal=proposal.number)
         except Conflict:

@@ -3,7 +3,7 @@
 from datetime import UTC, datetime
 from fractions import Fraction
 
-from sqlalchemy import JSON, BigInteger, Column, DateTime, LargeBinary, MetaData, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Column, DateTime, LargeBinary, MetaData, Text, UniqueConstraint
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
@@ -87,6 +87,39 @@ class WeightChange(SQLModel, table=True):
     changed_at: datetime = Field(sa_column=utc_column())
 
 
+class Charter(SQLModel, table=True):
+    """One version of a coalition's charter: its text and the structured rules that are the one source of truth for
+    decision rules, weights, membership and settings (Member and CoalitionRule rows are their materialized copy)."""
+
+    __table_args__ = (UniqueConstraint("coalition_id", "version"),)
+    id: int | None = Field(default=None, primary_key=True)
+    coalition_id: int = Field(foreign_key="coalition.id", index=True)
+    version: int
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    rules: dict = Field(sa_column=Column(JSON, nullable=False))
+    sha256: str = Field(max_length=64)
+    adopted_by: int | None = None  # the proposal number; None for the founding act
+    log_idx: int = Field(sa_type=BigInteger)
+    adopted_at: datetime = Field(sa_column=utc_column())
+
+
+class Application(SQLModel, table=True):
+    """An organization's request to join, made on the public page; its secret link digest lets the applicant follow it."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    coalition_id: int = Field(foreign_key="coalition.id", index=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    name: str = Field(max_length=200)
+    country: str = Field(default="", max_length=100)
+    statement: str = Field(default="", max_length=5000)
+    contact: str = Field(max_length=200)
+    status: str = Field(default="received", max_length=16)  # received, proposed, declined
+    decision_reason: str = Field(default="", max_length=1000)
+    proposal_number: int | None = None
+    created_at: datetime = Field(sa_column=utc_column())
+    decided_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+
+
 class Account(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     coalition_id: int = Field(foreign_key="coalition.id", index=True)
@@ -134,6 +167,9 @@ class Proposal(SQLModel, table=True):
     author: str = Field(max_length=80)
     state: str = Field(default="draft", max_length=16, index=True)
     outcome: str | None = Field(default=None, max_length=16)
+    charter_version: int | None = None  # the charter version a change proposal was written against
+    impact: dict | None = Field(default=None, sa_column=Column(JSON, nullable=True))  # power before and after
+    outcome_reason: str = Field(default="", max_length=1000)  # why a passed change was superseded
     created_at: datetime = Field(sa_column=utc_column())
     updated_at: datetime = Field(sa_column=utc_column())
 

@@ -123,7 +123,7 @@ def _scenario(session: Session) -> None:
                               vote=vote, now=at(3))
 
     rule_change = proposal(reps["ferry"], "Weighted decisions", kind="rule_change",
-                           payload={"kind": "decision", "rule": {"counting": "weighted"}})
+                           payload={"rules": {"decision": {"counting": "weighted"}}})
     admission = proposal(admin, "Admit the Mill", kind="admission",
                          payload={"name": "Mill Collective", "weight": "3.25", "country": "Sudan"})
     blocked, withdrawn = proposal(reps["harbour"], "Move office"), proposal(reps["lantern"], "Withdrawn idea")
