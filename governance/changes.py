@@ -100,6 +100,7 @@ def _amendment(payload: Mapping) -> dict:
         if name not in SETTINGS:
             raise RuleViolation("payload.settings.%(name)s: there is no such charter setting; the settings are "
                                 "%(settings)s.", name=name, settings=", ".join(SETTINGS))
+    settings = charter.exact_settings(settings, field="payload.settings")
     return {"text": None if text is None else clean_text(str(text), field="payload.text", max_length=charter.MAX_TEXT),
             "settings": dict(settings), "rules": _rules(payload["rules"], "payload.rules") if payload.get("rules") else {},
             "reason": _reason(payload, required=False)}

@@ -17,8 +17,10 @@ from governance.log.charter_rules import (CHANGE_KINDS, SETTINGS, CharterError, 
                                           founding_rules, settle_change, version_hash)
 from governance.models import Account, Charter, Coalition, CoalitionRule, Member, Proposal, WeightChange
 from governance.text import clean_text
+from voting.exact import ExactNumberError, format_exact, parse_exact
 
-__all__ = ["CHANGE_KINDS", "charter_in_force", "count_versions", "document", "found_charter", "get_version",
+
+__all__ = ["CHANGE_KINDS", "charter_in_force", "exact_settings", "count_versions", "document", "found_charter", "get_version",
            "is_constituted", "list_versions", "refuse_direct_write", "settings", "settle_passed"]
 
 MAX_TEXT = 100_000
@@ -111,11 +113,25 @@ def found_charter(session: Session, *, coalition: Coalition, actor: Account, tex
         raise RuleViolation("settings: unknown charter settings %(names)s.", names=", ".join(sorted(unknown)))
     try:
         rules = founding_rules(decision_rules=_decision_rules_now(session, coalition), members=members,
-                               settings=settings_)
+                               settings=exact_settings(settings_ or {}, field="settings"))
     except CharterError as error:
         raise RuleViolation("settings: %(error)s", error=str(error)) from None
     return _record(session, coalition, {"text": text, "rules": rules}, previous=None, proposal=None,
                    actor=actor.username, fields=[], now=now)
+
+
+def exact_settings(settings: Mapping, *, field: str) -> dict:
+    """Settings with their exact numbers written as the charter stores them (a proxy's weight share as "1/4")."""
+    settings = dict(settings)
+    caps = settings.get("proxy_caps")
+    if isinstance(caps, Mapping) and "max_weight_share" in caps:
+        try:
+            share = format_exact(parse_exact(caps["max_weight_share"]))
+        except ExactNumberError as error:
+            raise RuleViolation("%(field)s.proxy_caps.max_weight_share: %(error)s", field=field,
+                                error=str(error)) from None
+        settings["proxy_caps"] = {**caps, "max_weight_share": share}
+    return settings
 
 
 def _record(session: Session, coalition: Coalition, new: dict, *, previous: Charter | None, proposal: int | None,

@@ -30,7 +30,7 @@ def public(member: Member, total: Fraction) -> MemberPublic:
 
 @router.get("/members", response_model=MemberList)
 def list_members(slug: str, session: SessionDep, offset: Offset = 0, limit: Limit = 100,
-                 status_filter: str | None = Query(None, alias="status", pattern="^(active|suspended|left)$")) -> MemberList:
+                 status_filter: str | None = Query(None, alias="status", pattern="^(active|suspended|left|expelled)$")) -> MemberList:
     """Members with their weights and their share of the active members' total weight."""
     coalition = coalitions.get_coalition(session, slug)
     rows = members.list_members(session, coalition=coalition, status=status_filter, offset=offset, limit=limit)

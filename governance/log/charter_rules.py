@@ -30,7 +30,7 @@ SETTINGS = ("weight_basis", "membership_criteria", "durations", "proxy_caps", "w
             "emergency_suspension", "applications_decided_by")
 DEFAULT_SETTINGS = {
     "weight_basis": "", "membership_criteria": "", "durations": {"minimum_hours": 24, "default_hours": 168},
-    "proxy_caps": {"max_held": 1, "max_weight_share": "1/4"}, "witness_quorum": 0, "moderators": [],
+    "proxy_caps": {"max_held": 1, "max_weight_share": "0.25"}, "witness_quorum": 0, "moderators": [],
     "emergency_suspension": False, "applications_decided_by": "secretariat",
 }
 STATUS_MOVES = {"suspension": (("active",), "suspended"), "readmission": (("suspended",), "active"),

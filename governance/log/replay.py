@@ -336,7 +336,7 @@ def _check_expected(log: ReplayedLog, index: int, event: Mapping) -> None:
     log.consequence = True
     body = event["body"]
     _require(event["type"] == type_ and all(body.get(key) == value for key, value in wanted.items()), index,
-             f"proposal #{wanted['proposal']} passed, so this entry must be its {type_} event")
+             f"proposal #{wanted.get('proposal', wanted.get('number'))} passed, so this entry must be its {type_} event")
 
 
 def _apply(log: ReplayedLog, index: int, event: Mapping, previous_ts: int,
