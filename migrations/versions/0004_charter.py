@@ -26,12 +26,12 @@ QUALIFIED = {**_COMMON, "member_threshold": {"fraction": "2/3", "strict": False,
 
 def _default_rules_for_new_kinds() -> None:
     """Existing coalitions get the default rule of each new proposal kind, as a new coalition does."""
-    rule = sa.table("coalition_rule", sa.column("coalition_id", sa.Integer), sa.column("kind", sa.String),
+    rule = sa.table("coalitionrule", sa.column("coalition_id", sa.Integer), sa.column("kind", sa.String),
                     sa.column("rule", sa.JSON), sa.column("updated_at", sa.DateTime(timezone=True)))
     connection = op.get_bind()
     for coalition_id, created_at in connection.execute(sa.text("SELECT id, created_at FROM coalition")).all():
         have = {row[0] for row in connection.execute(
-            sa.text("SELECT kind FROM coalition_rule WHERE coalition_id = :c"), {"c": coalition_id})}
+            sa.text("SELECT kind FROM coalitionrule WHERE coalition_id = :c"), {"c": coalition_id})}
         rows = [{"coalition_id": coalition_id, "kind": kind, "updated_at": created_at,
                  "rule": SIMPLE if kind in ("suspension", "readmission") else QUALIFIED}
                 for kind in NEW_KINDS if kind not in have]
@@ -87,7 +87,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.execute(sa.text("DELETE FROM coalition_rule WHERE kind IN ('charter_amendment', 'weight_change', "
+    op.execute(sa.text("DELETE FROM coalitionrule WHERE kind IN ('charter_amendment', 'weight_change', "
                        "'suspension', 'readmission', 'expulsion')"))
     with op.batch_alter_table('proposal', schema=None) as batch_op:
         batch_op.drop_column('outcome_reason')
