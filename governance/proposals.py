@@ -5,7 +5,7 @@ from datetime import datetime
 
 from sqlmodel import Session, func, select
 
-from governance import changes, charter, rules
+from governance import changes, charter, impact, rules
 from governance.models import Member
 from governance.errors import Conflict, Forbidden, NotFound, RuleViolation
 from governance.log import store
@@ -88,18 +88,21 @@ def create_proposal(
     store.lock_head(session, coalition)
     extra = changes.normalize_payload(session, coalition, kind, payload or {})
     in_force = charter.charter_in_force(session, coalition) if kind in charter.CHANGE_KINDS else None
+    effect = impact.change_impact(charter.document(in_force), kind, extra) if in_force else None
     number = session.exec(select(func.coalesce(func.max(Proposal.number), 0)).where(
         Proposal.coalition_id == coalition.id)).one() + 1
     proposal = Proposal(coalition_id=coalition.id, number=number, kind=kind, title=title, body=body, options=names,
                         seats=seats, payload=extra, author_member_id=member.id if member else None,
                         author=author.username, created_at=now, updated_at=now,
-                        charter_version=in_force.version if in_force else None)
+                        charter_version=in_force.version if in_force else None, impact=effect)
     session.add(proposal)
     session.flush()
     event = {"number": number, "kind": kind, "title": title, "body": body, "options": names, "seats": seats,
              "payload": extra, "member": member.slug if member else None, "actor": author.username}
     if in_force is not None:  # a change proposal names the charter version it was written against
         event["charter_version"] = in_force.version
+        if effect is not None:
+            event["impact"] = effect
     store.append(session, coalition=coalition, type="proposal.created", body=event)
     return proposal
 

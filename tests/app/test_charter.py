@@ -261,3 +261,19 @@ def test_the_diff_of_two_versions_says_what_changed_in_words(client, clock):
     texts = [change["text"] for change in diff["changes"]]
     assert "Quorum by weight for decision: none -> 60%" in texts
     assert "Counting for decision: equal -> weighted" in texts
+
+
+def test_a_change_shows_each_members_power_before_and_after_frozen_into_its_log_entry(client):
+    fixture = constituted(client, members={"big": 50, "middle": 49, "small": 1})
+
+    number = propose(client, fixture, "rule_change", {"rules": {"decision": {"counting": "weighted"}}})
+
+    impact = client.get(fixture.url(f"/proposals/{number}")).json()["impact"]
+    # 50/49/1 under a weighted simple majority: the 1% member has as much power as the 49% member (Banzhaf 1965)
+    assert impact["rule_kind"] == "decision"
+    assert impact["before"]["banzhaf"] == {"big": "1/3", "middle": "1/3", "small": "1/3"}
+    assert impact["after"]["banzhaf"] == {"big": "3/5", "middle": "1/5", "small": "1/5"}
+    assert impact["after"]["shapley_shubik"] == {"big": "2/3", "middle": "1/6", "small": "1/6"}
+    assert (impact["before"]["veto"], impact["after"]["veto"]) == ([], ["big"])
+    created = [e for e in log_events(client.app.state.engine, "wpn") if e["type"] == "proposal.created"][-1]
+    assert created["body"]["impact"] == impact
