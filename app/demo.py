@@ -9,7 +9,7 @@ from app.db import make_engine, read_session
 from app.logkeys import LogKeys
 from app.settings import Settings
 from app.tasks import signed_write_session
-from governance import accounts, ballots, coalitions, members, proposals
+from governance import accounts, ballots, charter, coalitions, members, proposals
 from governance.clock import utcnow
 from governance.models import Coalition, metadata
 
@@ -48,7 +48,32 @@ CLOSED = [  # kind, title, body, one letter per organization (yes, no, abstain, 
 ]
 
 
-RANKINGS = ["012", "102", "210", "102", "201", "21", "2", "012", "120", "021", "", "201"]  # theme indexes
+RANKINGS = ["012", "102", "210", "102", "201", "21", "2", "012", "120", "021", "", "201", "10"]  # theme indexes
+CHARTER_TEXT = """# Charter of the Women Peacebuilders Network
+
+## Purpose
+We bring women's peace organizations of the region together to advocate, as one voice, for women's full part in
+peace processes, for safe corridors for aid and for justice for survivors.
+
+## Values
+Every member organization is heard. Weight follows membership, so that large constituencies count, but no change of
+the rules, of the weights or of the membership is made without a ballot of all members.
+
+## Procedures
+- Proposals are put to a vote for at least three days, usually a week.
+- Changes of this charter, its rules, the weights and the membership are proposals like any other, decided by the
+  rule this charter gives each kind, and applied by Concord when they pass.
+- The secretariat keeps the accounts of representatives and opens and closes ballots; it decides nothing alone.
+"""
+CHARTER_SETTINGS = {
+    "weight_basis": "Declared individual members, audited every year.",
+    "membership_criteria": "A women-led organization working for peace in the region, independent of any armed "
+                           "group, accepting this charter.",
+    "durations": {"minimum_hours": 72, "default_hours": 168},
+    "proxy_caps": {"max_held": 1, "max_weight_share": "0.15"},
+    "moderators": ["beirut-peace-lab", "aden-peace-circle"],
+}
+NEWCOMER = ("Tripoli Women's Peace Initiative", "Libya", "95", "95 members", "tripoli-peace-initiative")
 
 
 def _reset(engine, settings: Settings) -> None:  # noqa: ANN001
@@ -95,7 +120,10 @@ def _populate(session, keys: LogKeys) -> None:  # noqa: ANN001
                                       password=REP_PASSWORD, role="representative", member=member, now=start)
         orgs.append((member, rep))
     members.change_weight(session, coalition=coalition, actor=admin.username, member=orgs[3][0], weight="1040",
-                          basis="1,040 members", reason="Membership audit of 2026", now=start + timedelta(days=5))
+                          basis="1,040 members", reason="Membership count of 2025", now=start + timedelta(days=5))
+    coalitions.set_rule(session, coalition=coalition, actor=admin.username, kind="choice",
+                        rule={"method": "irv", "counting": "weighted"}, now=start + timedelta(days=5),
+                        reason="Campaign themes are ranked, weighted by membership.")
     for offset, (kind, title, body, pattern, rule) in enumerate(CLOSED):
         opened = start + timedelta(days=10 + offset * 12)
         proposal = proposals.create_proposal(session, coalition=coalition, author=orgs[offset][1], kind=kind,
@@ -104,6 +132,9 @@ def _populate(session, keys: LogKeys) -> None:  # noqa: ANN001
                             closes_at=opened + timedelta(days=7), rule=rule)
         _vote(session, coalition, proposal, orgs, pattern, opened + timedelta(days=1))
         ballots.close_due(session, coalition=coalition, now=opened + timedelta(days=8))
+    charter.found_charter(session, coalition=coalition, actor=admin, text=CHARTER_TEXT, settings_=CHARTER_SETTINGS,
+                          now=start + timedelta(days=36))
+    _self_government(session, coalition, admin, orgs, start + timedelta(days=37))
     themes = ["Women at the negotiating table", "Safe corridors for aid", "Justice for survivors"]
     when = start + timedelta(days=50)
     choice = proposals.create_proposal(
@@ -111,18 +142,61 @@ def _populate(session, keys: LogKeys) -> None:  # noqa: ANN001
         body="Rank the themes; the coalition campaigns on the winner (instant-runoff, weighted by membership).",
         now=when, options=themes)
     ballots.open_ballot(session, coalition=coalition, actor=admin, proposal=choice, now=when,
-                        closes_at=when + timedelta(days=5), rule={"method": "irv", "counting": "weighted"})
+                        closes_at=when + timedelta(days=5))
     for (member, rep), order in zip(orgs, RANKINGS, strict=True):
         if order:
             ballots.cast_vote(session, coalition=coalition, actor=rep, proposal=choice, member=member,
                               vote={"ranking": [themes[int(i)] for i in order]}, now=when + timedelta(days=1))
     ballots.close_due(session, coalition=coalition, now=when + timedelta(days=6))
+    now = utcnow()
     opened = proposals.create_proposal(
         session, coalition=coalition, author=orgs[5][1], kind="decision", title="Fund a shared security fund",
-        body="Set aside 10% of the core budget for the personal security of members' staff.", now=utcnow())
-    ballots.open_ballot(session, coalition=coalition, actor=admin, proposal=opened, now=utcnow(),
-                        closes_at=utcnow() + timedelta(days=10))
-    _vote(session, coalition, opened, orgs, "yyn.ya......", utcnow())
+        body="Set aside 10% of the core budget for the personal security of members' staff.", now=now)
+    ballots.open_ballot(session, coalition=coalition, actor=admin, proposal=opened, now=now,
+                        closes_at=now + timedelta(days=10))
+    _vote(session, coalition, opened, orgs, "yyn.ya.......", now)
+    double = proposals.create_proposal(
+        session, coalition=coalition, author=orgs[7][1], kind="rule_change",
+        title="Admissions need a double majority",
+        body="Admit a new member only when two thirds of the members **and** two thirds of the weight agree, so that "
+             "neither the many small nor the few large organizations decide membership alone.",
+        payload={"rules": {"admission": {"counting": "double", "member_threshold": {"fraction": "2/3", "strict": False},
+                                         "weight_threshold": {"fraction": "2/3", "strict": False},
+                                         "quorum_members": "1/2"}},
+                 "reason": "Membership shapes every later vote."}, now=now)
+    ballots.open_ballot(session, coalition=coalition, actor=admin, proposal=double, now=now,
+                        closes_at=now + timedelta(days=7))
+    _vote(session, coalition, double, orgs, "y.y.n........", now)
+
+
+def _self_government(session, coalition, admin, orgs, start) -> None:  # noqa: ANN001
+    """After the founding act: a passed weight change, a rejected rule change, an admission with its representative."""
+    audit = proposals.create_proposal(
+        session, coalition=coalition, author=orgs[9][1], kind="weight_change", title="Weights after the 2026 audit",
+        body="The audit found more members in Syria and fewer in Baghdad than declared.",
+        payload={"weights": {"syrian-peace-table": "1010", "baghdad-dialogue": "1100"}, "reason": "Audit of 2026",
+                 "basis": "Audited members, 2026"}, now=start)
+    weighted = proposals.create_proposal(
+        session, coalition=coalition, author=orgs[0][1], kind="rule_change", title="Count decisions by weight",
+        body="Decisions would pass with more than half of the weight voting yes or no, instead of half the members.",
+        payload={"rules": {"decision": {"counting": "weighted", "quorum_members": "1/2"}},
+                 "reason": "Larger constituencies should count for more."}, now=start)
+    name, country, weight, basis, slug = NEWCOMER
+    admission = proposals.create_proposal(
+        session, coalition=coalition, author=orgs[8][1], kind="admission", title=f"Admit {name}",
+        body="A network of women mediators in western Libya, working with local councils since 2019.",
+        payload={"name": name, "slug": slug, "country": country, "weight": weight, "basis": basis,
+                 "reason": "Meets the membership criteria; recommended by the Benghazi group."}, now=start)
+    for proposal, pattern in ((audit, "yyyyyyyynyay"), (weighted, "ynnynnnnnynn"), (admission, "yyyyyayyyyyy")):
+        ballots.open_ballot(session, coalition=coalition, actor=admin, proposal=proposal, now=start,
+                            closes_at=start + timedelta(days=7))
+        _vote(session, coalition, proposal, orgs, pattern, start + timedelta(days=1))
+    ballots.close_due(session, coalition=coalition, now=start + timedelta(days=8))
+    member = members.get_member(session, coalition=coalition, slug=slug)
+    rep = accounts.create_account(session, coalition=coalition, actor=admin.username, username=f"rep-{slug}",
+                                  password=REP_PASSWORD, role="representative", member=member,
+                                  now=start + timedelta(days=8))
+    orgs.append((member, rep))
 
 
 def _vote(session, coalition, proposal, orgs, pattern: str, now) -> None:  # noqa: ANN001

@@ -277,3 +277,21 @@ def test_a_change_shows_each_members_power_before_and_after_frozen_into_its_log_
     assert (impact["before"]["veto"], impact["after"]["veto"]) == ([], ["big"])
     created = [e for e in log_events(client.app.state.engine, "wpn") if e["type"] == "proposal.created"][-1]
     assert created["body"]["impact"] == impact
+
+
+def test_the_demo_coalition_is_constituted_and_refuses_a_direct_weight_change(client, app):
+    from app import demo
+    from app.tasks import signed_write_session
+
+    with signed_write_session(app.state.engine, app.state.log_keys) as session:
+        demo._populate(session, app.state.log_keys)
+        session.commit()
+    token = client.post("/api/v1/auth/tokens", json={"username": demo.ADMIN[0], "password": demo.ADMIN[1]}).json()
+
+    response = client.put("/api/v1/coalitions/wpn/members/aden-peace-circle/weight",
+                          headers={"Authorization": f"Bearer {token['token']}"},
+                          json={"weight": "500", "reason": "Because the secretariat says so"})
+
+    assert response.status_code == 409 and "weight_change" in response.json()["detail"]
+    assert client.get("/api/v1/coalitions/wpn/charter").json()["version"] == 3
+    assert client.get("/api/v1/coalitions/wpn/members/syrian-peace-table").json()["weight"] == "1010"

@@ -51,12 +51,16 @@ def test_concord_demo_creates_the_demo_coalition_with_results_and_an_open_ballot
     state = demo_state(demo_folder)
     assert status == 0 and "Demo coalition 'wpn' ready" in printed
     assert nothing_due == 0 and capsys.readouterr().out.strip() == "0 ballot(s) closed"
-    assert state["coalitions"] == 1 and state["members"] == 12
+    assert state["coalitions"] == 1 and state["members"] == 13
     # demo.CLOSED: 10 yes 1 no 1 abstain under a simple majority; 9 of 12 members yes but only 59.1% of the weight
-    # where 65% is needed; 3 of 12 took part where half must; then a weighted instant-runoff choice
-    assert state["closed"] == [(1, "passed"), (2, "rejected"), (3, "no_quorum"), (4, "decided")]
+    # where 65% is needed; 3 of 12 took part where half must; after the founding act a weight change passes (10 of
+    # 11 yes), a rule change fails (3 of 12 yes where two thirds are needed), an admission passes; then a weighted
+    # instant-runoff choice
+    assert state["closed"] == [(1, "passed"), (2, "rejected"), (3, "no_quorum"), (4, "passed"), (5, "rejected"),
+                               (6, "passed"), (7, "decided")]
     assert state["results"] == [outcome for _, outcome in state["closed"]]
-    assert state["open"] == ["decision"]
+    assert state["open"] == ["decision", "rule_change"]
+    assert [e["body"]["version"] for e in state["events"] if e["type"] == "charter.version"] == [1, 2, 3]
     assert (demo_folder / "keys" / "wpn.key").exists()
     replay(state["events"])
 

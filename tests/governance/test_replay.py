@@ -42,7 +42,8 @@ def tables(session: Session, coalition: Coalition) -> dict:
         "accounts": {a.username: ReplayedAccount(a.username, a.role, slug_of.get(a.member_id), a.active)
                      for a in session.exec(select(Account).where(Account.coalition_id == coalition.id))},
         "proposals": {p.number: ReplayedProposal(p.number, p.kind, p.title, p.body, p.options, p.seats, p.payload,
-                                                 slug_of.get(p.author_member_id), p.author, p.state, p.outcome)
+                                                 slug_of.get(p.author_member_id), p.author, p.state, p.outcome,
+                                                 p.charter_version)
                       for p in proposal_rows},
         "weights": [WeightRecord(w.log_idx, slug_of[w.member_id], w.old_weight, w.new_weight, w.basis, w.reason,
                                  w.actor) for w in session.exec(select(WeightChange).where(
@@ -87,7 +88,7 @@ def test_the_demo_coalition_replays_to_exactly_its_tables(engine, settings) -> N
         events, state = stored_events(session, coalition), tables(session, coalition)
 
     assert replayed(events) == state
-    assert len(state["members"]) == 12 and [b["status"] for b in state["ballots"].values()].count("closed") == 4
+    assert len(state["members"]) == 13 and [b["status"] for b in state["ballots"].values()].count("closed") == 7
     assert replay(events).log_key == keys.verifier_key(demo.SLUG)
 
 
