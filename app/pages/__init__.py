@@ -3,8 +3,8 @@
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from app.pages import (admin, admin_rules, auth, charts, dashboard, errors, home, log, members, power, propose, proposals,
-                       whatif, words)
+from app.pages import (admin, admin_rules, auth, charter, charts, dashboard, errors, home, impact, log, members, power,
+                       propose, proposals, whatif, words)
 from app.pages.middleware import PageMiddleware
 from app.pages.sessions import SessionCodec, session_secret
 from app.templating import STATIC_DIR, environment
@@ -15,7 +15,8 @@ environment.globals.update(OUTCOMES=words.OUTCOMES, CHOICES=words.CHOICES, KIND_
                            STATES=words.STATES, STATUSES=words.STATUSES, METHOD_NAMES=words.METHOD_NAMES,
                            describe_vote=words.describe_vote, criterion_name=words.criterion_name)
 environment.globals.update(ballot_power=power.ballot_power, power_chart=power.power_chart,
-                           rounds_chart=charts.rounds_chart)
+                           rounds_chart=charts.rounds_chart, impact_chart=impact.impact_chart,
+                           impact_rows=impact.impact_rows, describe_rule=words.describe_rule)
 
 
 def install_pages(app: FastAPI) -> None:
@@ -23,7 +24,8 @@ def install_pages(app: FastAPI) -> None:
     settings = app.state.settings
     app.state.session_codec = SessionCodec(session_secret(settings), secure=settings.secure_cookies)
     for router in (home.router, auth.router, home.scoped, members.router, propose.router, proposals.router,
-                   log.router, dashboard.router, admin.router, admin_rules.router, power.router, whatif.router):
+                   log.router, dashboard.router, admin.router, admin_rules.router, power.router, whatif.router,
+                   charter.router):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     errors.install_page_errors(app)
