@@ -124,6 +124,11 @@ def _populate(session, keys: LogKeys) -> None:  # noqa: ANN001
     coalitions.set_rule(session, coalition=coalition, actor=admin.username, kind="choice",
                         rule={"method": "irv", "counting": "weighted"}, now=start + timedelta(days=5),
                         reason="Campaign themes are ranked, weighted by membership.")
+    coalitions.set_rule(session, coalition=coalition, actor=admin.username, kind="weight_change",
+                        rule={"counting": "double", "member_threshold": {"fraction": "2/3", "strict": False},
+                              "weight_threshold": {"fraction": "2/3", "strict": False}, "quorum_members": "1/2"},
+                        now=start + timedelta(days=5),
+                        reason="A change of weights needs two thirds of the members and two thirds of the weight.")
     for offset, (kind, title, body, pattern, rule) in enumerate(CLOSED):
         opened = start + timedelta(days=10 + offset * 12)
         proposal = proposals.create_proposal(session, coalition=coalition, author=orgs[offset][1], kind=kind,

@@ -26,16 +26,27 @@ def _side(rule: Mapping, rules: Mapping) -> dict:
     return side
 
 
+def _weighing_kind(rules: Mapping) -> str:
+    """Ordinary decisions, or where they count one vote per member (so weights change nothing there), the first
+    yes/no kind whose rule counts weight."""
+    decision_rules = rules["decision_rules"]
+    if decision_rules["decision"].get("counting") in ("weighted", "double"):
+        return "decision"
+    return next((kind for kind, rule in decision_rules.items()
+                 if rule.get("type") == "majority" and rule.get("counting") in ("weighted", "double")), "decision")
+
+
 def change_impact(document: Mapping, kind: str, payload: Mapping) -> dict | None:
     """Banzhaf and Shapley-Shubik power, veto players and the smallest blocking coalition of every member, before
-    and after the change, under the rule that decides ``rule_kind`` (the rule changed, or ordinary decisions)."""
+    and after the change, under the rule that decides ``rule_kind`` (the rule changed; else ordinary decisions, or
+    where they count one vote per member, the first kind whose rule counts weight)."""
     if kind not in IMPACT_KINDS:
         return None
     try:
         after = apply_change(document, kind, payload)
     except CharterError:
         return None
-    rule_kind = sorted(payload["rules"])[0] if kind == "rule_change" else "decision"
+    rule_kind = sorted(payload["rules"])[0] if kind == "rule_change" else _weighing_kind(document["rules"])
     before_rule = document["rules"]["decision_rules"][rule_kind]
     after_rule = after["rules"]["decision_rules"][rule_kind]
     if before_rule.get("type") != "majority" or after_rule.get("type") != "majority":
