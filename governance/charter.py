@@ -11,7 +11,7 @@ from datetime import datetime
 from sqlmodel import Session, func, select
 
 from governance import rules as rules_
-from governance.errors import Conflict, Forbidden, NotFound, RuleViolation
+from governance.errors import N_, Conflict, Forbidden, NotFound, RuleViolation
 from governance.log import store
 from governance.log.charter_rules import (CHANGE_KINDS, SETTINGS, CharterError, CharterSettings, changed_fields,
                                           founding_rules, settle_change, version_hash)
@@ -25,12 +25,12 @@ __all__ = ["CHANGE_KINDS", "charter_in_force", "exact_settings", "count_versions
 
 MAX_TEXT = 100_000
 DIRECT_WRITES = {
-    "weight": "Weights change only by a passed weight_change proposal.",
-    "rule": "Decision rules change only by a passed rule_change proposal.",
-    "admission": "Members join only by a passed admission proposal.",
-    "suspend": "A member is suspended only by a passed suspension proposal.",
-    "readmit": "A member is readmitted only by a passed readmission proposal.",
-    "leave": "A member leaves only by a passed expulsion proposal.",
+    "weight": N_("Weights change only by a passed weight_change proposal."),
+    "rule": N_("Decision rules change only by a passed rule_change proposal."),
+    "admission": N_("Members join only by a passed admission proposal."),
+    "suspend": N_("A member is suspended only by a passed suspension proposal."),
+    "readmit": N_("A member is readmitted only by a passed readmission proposal."),
+    "leave": N_("A member leaves only by a passed expulsion proposal."),
 }
 
 
