@@ -14,7 +14,7 @@ from app.errors import install_error_handlers
 from app.limits import BodyLimit
 from app.logkeys import LogKeys
 from app.pages import install_pages
-from app.ratelimit import LoginLimiter
+from app.ratelimit import ApplicationLimiter, LoginLimiter
 from app.settings import Settings, get_settings
 from governance.clock import utcnow
 
@@ -33,6 +33,7 @@ def create_app(engine: Engine | None = None, *, settings: Settings | None = None
     app.state.log_keys = LogKeys(settings.key_dir, settings.log_host)
     app.state.log_signer = app.state.log_keys.signer()
     app.state.login_limiter = LoginLimiter()
+    app.state.application_limiter = ApplicationLimiter()
     install_error_handlers(app)
     # Routes match in the order they are included: the busiest one, casting a vote, first.
     for module in (votes, coalitions, members, accounts, proposals, charter, power, log):

@@ -3,8 +3,8 @@
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from app.pages import (admin, admin_rules, auth, charter, charts, dashboard, errors, home, impact, log, members, power,
-                       propose, proposals, whatif, words)
+from app.pages import (admin, admin_rules, applications, auth, charter, charts, dashboard, errors, home, impact, log,
+                       members, power, propose, proposals, whatif, words)
 from app.pages.middleware import PageMiddleware
 from app.pages.sessions import SessionCodec, session_secret
 from app.templating import STATIC_DIR, environment
@@ -25,7 +25,7 @@ def install_pages(app: FastAPI) -> None:
     app.state.session_codec = SessionCodec(session_secret(settings), secure=settings.secure_cookies)
     for router in (home.router, auth.router, home.scoped, members.router, propose.router, proposals.router,
                    log.router, dashboard.router, admin.router, admin_rules.router, power.router, whatif.router,
-                   charter.router):
+                   charter.router, applications.router):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     errors.install_page_errors(app)
