@@ -8,7 +8,7 @@ from fastapi import FastAPI
 from starlette.middleware.gzip import GZipMiddleware
 from sqlalchemy.engine import Engine
 
-from app.api import accounts, charter, coalitions, log, members, power, proposals, votes
+from app.api import accounts, applications, charter, coalitions, log, members, power, proposals, votes
 from app.db import make_engine
 from app.errors import install_error_handlers
 from app.limits import BodyLimit
@@ -36,7 +36,7 @@ def create_app(engine: Engine | None = None, *, settings: Settings | None = None
     app.state.application_limiter = ApplicationLimiter()
     install_error_handlers(app)
     # Routes match in the order they are included: the busiest one, casting a vote, first.
-    for module in (votes, coalitions, members, accounts, proposals, charter, power, log):
+    for module in (votes, coalitions, members, accounts, proposals, charter, applications, power, log):
         for name in ("router", "scoped", "auth"):
             if hasattr(module, name):
                 app.include_router(getattr(module, name))

@@ -82,3 +82,15 @@ def test_an_application_without_a_contact_is_refused_beside_the_field(client):
     response = apply(client, contact="")
 
     assert response.status_code == 422 and 'id="apply-contact-error"' in response.text
+
+
+def test_the_api_takes_an_application_without_an_account_and_shows_its_status_by_its_secret(client):
+    constituted(client)
+
+    sent = client.post("/api/v1/coalitions/wpn/applications", json=APPLICATION)
+
+    assert sent.status_code == 201
+    status = client.get(f"/api/v1/coalitions/wpn/applications/{sent.json()['token']}").json()
+    assert (status["name"], status["status"], status["proposal"]) == ("Mill Collective", "received", None)
+    assert "contact" not in status
+    assert client.get("/api/v1/coalitions/wpn/applications/guess").status_code == 404
