@@ -61,12 +61,19 @@ EXPECTED = {
     ("GET", W + "/power"): (200, 200, 200, 200, 200),
     ("GET", W + "/power/history"): (200, 200, 200, 200, 200),
     ("POST", W + "/power/what-if"): (200, 200, 200, 200, 200),
+    ("GET", W + "/charter"): (404, 404, 404, 404, 404),  # the world is in set-up: no charter yet
+    ("POST", W + "/charter"): (401, 403, 403, 403, 201),
+    ("GET", W + "/charter/versions"): (200, 200, 200, 200, 200),
+    ("GET", W + "/charter/versions/{version}"): (404, 404, 404, 404, 404),
+    ("GET", W + "/charter/diff"): (404, 404, 404, 404, 404),
+    ("POST", W + "/applications"): (201, 201, 201, 201, 201),
+    ("GET", W + "/applications/{token}"): (404, 404, 404, 404, 404),
 }
-QUERIES = {"inclusion": "?index=1&size=3", "consistency": "?old=2&new=4"}
+QUERIES = {"inclusion": "?index=1&size=3", "consistency": "?old=2&new=4", "diff": "?from=1&to=2"}
 SHARED = ("openapi.json", "docs", "redoc", "oauth2-redirect")
 
 PARAMS = {  # the path parameters each endpoint is called with
-    "slug": "wpn", "kind": "decision", "username": "spare",
+    "slug": "wpn", "kind": "decision", "username": "spare", "version": 1, "token": "not-a-secret",
 }
 MEMBER_FOR = {"suspend": "gamma", "readmit": "delta", "leave": "gamma", "weight": "gamma", "votes": "alpha"}
 
@@ -114,6 +121,8 @@ def request_for(method: str, template: str, role: str, world) -> tuple[str, dict
         ("POST", W + "/proposals/{number}/ballot"): {"closes_at": (world.clock.now.replace(year=2027)).isoformat()},
         ("PUT", W + "/proposals/{number}/ballot/votes/{member}"): {"choice": "yes"},
         ("POST", W + "/power/what-if"): {"weights": {"alpha": "1"}},
+        ("POST", W + "/charter"): {"text": "# Our charter"},
+        ("POST", W + "/applications"): {"name": f"Applicant {role}", "contact": "applicant@example.org"},
     }
     body = bodies.get((method, template))
     if body is None and method in ("POST", "PUT", "PATCH") and tail in ("suspend", "readmit", "leave", "withdraw"):
