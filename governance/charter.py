@@ -13,15 +13,16 @@ from sqlmodel import Session, func, select
 from governance import rules as rules_
 from governance.errors import N_, Conflict, Forbidden, NotFound, RuleViolation
 from governance.log import store
-from governance.log.charter_rules import (CHANGE_KINDS, SETTINGS, CharterError, CharterSettings, changed_fields,
-                                          founding_rules, settle_change, version_hash)
+from governance.log.charter_rules import (CHANGE_KINDS, SETTINGS, CharterError, CharterSettings, apply_change,
+                                          changed_fields, founding_rules, settle_change, version_hash)
 from governance.models import Account, Charter, Coalition, CoalitionRule, Member, Proposal, WeightChange
 from governance.text import clean_text
 from voting.exact import ExactNumberError, format_exact, parse_exact
 
 
-__all__ = ["CHANGE_KINDS", "charter_in_force", "exact_settings", "count_versions", "document", "found_charter", "get_version",
-           "is_constituted", "list_versions", "refuse_direct_write", "settings", "settle_passed"]
+__all__ = ["CHANGE_KINDS", "charter_in_force", "count_versions", "document", "exact_settings", "found_charter",
+           "get_version", "is_constituted", "list_versions", "record_emergency_suspension", "refuse_direct_write",
+           "settings", "settle_passed"]
 
 MAX_TEXT = 100_000
 DIRECT_WRITES = {
@@ -135,13 +136,14 @@ def exact_settings(settings: Mapping, *, field: str) -> dict:
 
 
 def _record(session: Session, coalition: Coalition, new: dict, *, previous: Charter | None, proposal: int | None,
-            actor: str, fields: list[str], now: datetime) -> Charter:
+            actor: str, fields: list[str], now: datetime, extra: Mapping[str, str] | None = None) -> Charter:
     version = previous.version + 1 if previous else 1
     digest = version_hash(coalition=coalition.slug, version=version, previous=previous.sha256 if previous else None,
                           document=new)
     entry = store.append(session, coalition=coalition, type="charter.version", body={
         "version": version, "previous": previous.sha256 if previous else None, "sha256": digest,
         "text": new["text"], "rules": new["rules"], "proposal": proposal, "fields": fields, "actor": actor,
+        **(extra or {}),
     })
     row = Charter(coalition_id=coalition.id, version=version, text=new["text"], rules=new["rules"], sha256=digest,
                   adopted_by=proposal, log_idx=entry.idx, adopted_at=now)
@@ -181,6 +183,22 @@ def _materialize(session: Session, coalition: Coalition, old: dict | None, new: 
         member.name, member.country, member.status = data["name"], data["country"], data["status"]
         member.weight, member.weight_basis = data["weight"], data["basis"]
         session.add(member)
+
+
+def record_emergency_suspension(session: Session, *, coalition: Coalition, actor: Account, member: str,
+                                reason: str, now: datetime) -> Charter:
+    """A version suspending ``member`` at once, by the secretariat, where the charter in force allows it; logged with
+    its reason (``emergency``). The caller opens the review ballot the charter then requires."""
+    current = charter_in_force(session, coalition)
+    if current is None or not settings(current).emergency_suspension:
+        raise Conflict(DIRECT_WRITES["suspend"])
+    try:
+        new = apply_change(document(current), "suspension", {"member": member, "reason": reason})
+    except CharterError as error:
+        raise Conflict("%(error)s", error=str(error)) from None
+    return _record(session, coalition, new, previous=current, proposal=None, actor=actor.username,
+                   fields=changed_fields(document(current), new), now=now,
+                   extra={"emergency": reason, "member": member})
 
 
 def settle_passed(session: Session, *, coalition: Coalition, proposal: Proposal, now: datetime) -> Charter | None:

@@ -6,8 +6,8 @@ the service applied, and requires the same document and SHA-256 at the same plac
 
 from collections.abc import Callable
 
-from governance.log.charter_rules import (CHANGE_KINDS, CharterError, check_settings, eligible_rows, settle_change,
-                                          version_hash)
+from governance.log.charter_rules import (CHANGE_KINDS, CharterError, apply_change, changed_fields, check_settings,
+                                          eligible_rows, settle_change, version_hash)
 from governance.log.replayed import ReplayedLog, ReplayedMember, ReplayedProposal, ReplayError, WeightRecord
 
 __all__ = ["CHARTER_HANDLERS", "change_consequences", "check_change_proposal", "check_charter_ballot",
@@ -20,6 +20,7 @@ DIRECT_EVENTS = {"member.admitted": "a member joins only by a passed admission p
                  "member.left": "a member leaves only by a passed expulsion proposal",
                  "rules.changed": "decision rules change only by a passed rule_change proposal"}
 SETUP_KINDS = ("rule_change", "admission")
+REVIEW_PREFIX = "Review of an emergency suspension: "
 
 
 def _require(condition: bool, index: int, message: str) -> None:
@@ -96,8 +97,39 @@ def _founding(log: ReplayedLog, index: int, body: dict) -> None:
              "the founding charter's sha256 is not the hash of its text and rules")
 
 
+def _emergency(log: ReplayedLog, index: int, body: dict) -> None:
+    """A suspension by the secretariat that the charter in force allows, with its reason; the review must follow:
+    a readmission proposal by the same admin, its ballot opened at once."""
+    previous = log.charters[-1]
+    _require(previous["rules"].get("emergency_suspension") is True, index,
+             "a charter version without a passed proposal, and the charter allows no emergency suspension")
+    account = log.accounts.get(body["actor"])
+    _require(account is not None and account.active and account.role == "admin", index,
+             f"{body['actor']!r} is not an active admin to suspend a member in an emergency")
+    member, reason = body.get("member"), body.get("emergency")
+    _require(isinstance(member, str) and isinstance(reason, str) and bool(reason), index,
+             "an emergency suspension names its member and its reason")
+    try:
+        expected = apply_change(previous, "suspension", {"member": member, "reason": reason})
+    except CharterError as error:
+        raise ReplayError(index, f"the emergency suspension does not apply: {error}") from None
+    version = len(log.charters) + 1
+    _require(body["rules"] == expected["rules"] and body["text"] == expected["text"] and body["version"] == version
+             and body["previous"] == log.charter_hashes[-1]
+             and body["fields"] == changed_fields(previous, expected)
+             and body["sha256"] == version_hash(coalition=log.slug, version=version, previous=body["previous"],
+                                                document=expected), index,
+             f"the emergency version is not charter version {len(log.charters)} with {member} suspended")
+    number = len(log.proposals) + 1
+    log.expected = [("proposal.created", {"number": number, "kind": "readmission", "actor": body["actor"],
+                                          "payload": {"member": member, "reason": REVIEW_PREFIX + reason}}),
+                    ("ballot.opened", {"number": number, "kind": "readmission", "actor": body["actor"]})]
+
+
 def _charter_version(log: ReplayedLog, index: int, body: dict) -> None:
-    if body["proposal"] is None:
+    if body["proposal"] is None and log.constituted:
+        _emergency(log, index, body)
+    elif body["proposal"] is None:
         _founding(log, index, body)
     else:
         _require(log.consequence, index, f"charter version {body['version']!r} follows no passed proposal's closing")

@@ -295,3 +295,46 @@ def test_the_demo_coalition_is_constituted_and_refuses_a_direct_weight_change(cl
     assert response.status_code == 409 and "weight_change" in response.json()["detail"]
     assert client.get("/api/v1/coalitions/wpn/charter").json()["version"] == 3
     assert client.get("/api/v1/coalitions/wpn/members/syrian-peace-table").json()["weight"] == "1010"
+
+
+def test_an_emergency_suspension_the_charter_allows_is_logged_with_its_reason_and_reviewed_by_a_ballot(client, clock):
+    fixture = constituted(client)
+    allow = propose(client, fixture, "charter_amendment", {"settings": {"emergency_suspension": True}})
+    decide_change(client, fixture, allow, clock())
+
+    response = client.post(fixture.url("/members/orchard/suspend"), headers=fixture.admin,
+                           json={"reason": "Threats against mediators"})
+
+    assert response.status_code == 200 and response.json()["status"] == "suspended"
+    charter = client.get(fixture.url("/charter")).json()
+    assert (charter["version"], charter["adopted_by"]) == (3, None)
+    review = client.get(fixture.url("/proposals?state=open")).json()["items"][0]
+    assert (review["kind"], review["payload"]["member"]) == ("readmission", "orchard")
+    state = replayed(client.app)
+    assert state.members["orchard"].status == "suspended" and state.charter_hashes[-1] == charter["sha256"]
+    vote_all(client, fixture, review["number"], "yes", ["ferry", "harbour", "lantern"])
+    close(client, fixture, review["number"])
+    assert client.get(fixture.url("/members/orchard")).json()["status"] == "active"
+    replayed(client.app)
+
+
+def test_a_forged_emergency_suspension_under_a_charter_that_allows_none_is_named(client):
+    import copy
+
+    from governance.log.charter_rules import apply_change, changed_fields, version_hash
+    from governance.log.replay import ReplayError, replay
+
+    constituted(client)
+    events = log_events(client.app.state.engine, "wpn")
+    founding = next(e for e in events if e["type"] == "charter.version")
+    document = {"text": founding["body"]["text"], "rules": founding["body"]["rules"]}
+    new = apply_change(document, "suspension", {"member": "orchard", "reason": "x"})
+    forged = copy.deepcopy(events[-1])
+    forged.update(idx=len(events), type="charter.version", body={
+        "version": 2, "previous": founding["body"]["sha256"], "text": new["text"], "rules": new["rules"],
+        "proposal": None, "fields": changed_fields(document, new), "actor": "wpn-admin", "emergency": "x",
+        "member": "orchard",
+        "sha256": version_hash(coalition="wpn", version=2, previous=founding["body"]["sha256"], document=new)})
+
+    with pytest.raises(ReplayError, match=rf"^log entry {len(events)}: .*allows no emergency suspension"):
+        replay([*events, forged])
