@@ -51,7 +51,8 @@ class VerifyReport:
         state = self.state
         return (f"{self.checkpoint.origin}: {self.checkpoint.size} entries, root {self.checkpoint.root.hex()[:16]}..., "
                 f"{len(state.members)} members, {len(state.proposals)} proposals, "
-                f"{self.ballots_recounted} ballots recounted, every recorded result matches")
+                f"{self.ballots_recounted} ballots recounted, every recorded result matches"
+                + (f", {len(state.charters)} charter versions recomputed" if state.charters else ""))
 
 
 def _refuse_number(text: str) -> None:
