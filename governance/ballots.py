@@ -15,7 +15,7 @@ from governance import charter, coalitions, members, power, rules
 from governance.clock import as_utc, iso
 from governance.errors import Conflict, Forbidden, NotFound, RuleViolation
 from governance.log import store
-from governance.log.charter_rules import eligible_rows
+from governance.log.charter_rules import eligible_rows, rule_changes
 from governance.log.recount import ChoiceError, check_choice, count_ballot, vote_commitment
 from governance.models import Account, Ballot, Coalition, LogEntry, Member, Proposal, Vote
 
@@ -235,8 +235,9 @@ def _apply(session: Session, *, coalition: Coalition, proposal: Proposal, now: d
     if proposal.kind in charter.CHANGE_KINDS and charter.is_constituted(session, coalition):
         charter.settle_passed(session, coalition=coalition, proposal=proposal, now=now)
     elif proposal.kind == "rule_change":
-        for kind in sorted(payload["rules"]):  # in the order the verifier expects them
-            coalitions.set_rule(session, coalition=coalition, actor="ballot", kind=kind, rule=payload["rules"][kind], now=now,
+        changes = rule_changes(payload)  # a proposal drafted before this payload's form had one kind and rule
+        for kind in sorted(changes):  # in the order the verifier expects them
+            coalitions.set_rule(session, coalition=coalition, actor="ballot", kind=kind, rule=changes[kind], now=now,
                                 reason=f"Adopted by proposal #{proposal.number}", proposal=proposal.number)
     elif proposal.kind == "admission":
         try:

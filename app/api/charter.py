@@ -109,7 +109,8 @@ def diff_versions(slug: str, session: SessionDep, from_version: int = Query(alia
                   to_version: int = Query(alias="to", ge=1)) -> CharterDiff:
     """What changed from one version to another, field by field, in words ("Quorum by weight: 50% -> 60%")."""
     coalition = coalitions.get_coalition(session, slug)
-    old, new = charter.get_version(session, coalition, from_version), charter.get_version(session, coalition, to_version)
+    old = charter.get_version(session, coalition, from_version)
+    new = charter.get_version(session, coalition, to_version)
     changes = describe_changes(charter.document(old), charter.document(new))
     return CharterDiff(from_version=old.version, to_version=new.version, text_before=old.text, text_after=new.text,
                        changes=[CharterChange(field=c.field, text=c.text, before=c.before, after=c.after)

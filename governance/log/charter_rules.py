@@ -20,7 +20,7 @@ from voting.majority import MajorityRule, RuleError
 
 __all__ = [
     "CHANGE_KINDS", "CharterError", "CharterSettings", "MEMBER_STATUSES", "SETTINGS", "Settlement", "apply_change",
-    "changed_fields", "eligible_rows", "founding_rules", "overlapping", "settle_change", "version_hash",
+    "changed_fields", "eligible_rows", "founding_rules", "overlapping", "rule_changes", "settle_change", "version_hash",
 ]
 
 CHANGE_KINDS = ("charter_amendment", "rule_change", "weight_change", "admission", "suspension", "readmission",
@@ -43,6 +43,14 @@ class CharterError(ValueError):
     def __init__(self, template: str, **params: object) -> None:
         self.template, self.params = template, params
         super().__init__(template % params if params else template)
+
+
+def rule_changes(payload: Mapping) -> dict:
+    """The rules a rule change sets, by kind: ``{"rules": {kind: rule}}``, or the single ``{"kind", "rule"}`` that
+    proposals written before the charter carried (their logs must still verify)."""
+    if "rules" in payload:
+        return dict(payload["rules"])
+    return {payload["kind"]: payload["rule"]}
 
 
 def founding_rules(*, decision_rules: Mapping[str, dict], members: Mapping[str, Mapping[str, str]],
@@ -207,7 +215,7 @@ def apply_change(document: Mapping, kind: str, payload: Mapping) -> dict:
     if kind == "charter_amendment":
         _amend(new, payload)
     elif kind == "rule_change":
-        _set_rules(rules, payload.get("rules"))
+        _set_rules(rules, payload.get("rules"))  # under a charter, only the form with "rules"
     elif kind == "weight_change":
         _set_weights(rules, payload)
     elif kind == "admission":

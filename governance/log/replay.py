@@ -10,6 +10,7 @@ from datetime import datetime
 from governance.log.canonical import CanonicalError, canonical_bytes
 from governance.log.merkle import leaf_hash
 from governance.log.recount import ChoiceError, check_choice, count_ballot, vote_commitment
+from governance.log.charter_rules import rule_changes
 from governance.log.replay_charter import (CHARTER_HANDLERS, change_consequences, check_change_proposal,
                                            check_charter_ballot, refuse_direct_after_charter)
 from governance.log.replayed import (ReplayedAccount, ReplayedBallot, ReplayedLog, ReplayedMember, ReplayedProposal,
@@ -290,8 +291,9 @@ def _consequences(log: ReplayedLog, proposal: ReplayedProposal) -> list[tuple[st
     if log.constituted:
         return change_consequences(log, proposal)
     if proposal.kind == "rule_change":
-        return [("rules.changed", {"kind": kind, "rule": payload["rules"][kind], "proposal": proposal.number})
-                for kind in sorted(payload["rules"])]
+        changes = rule_changes(payload)
+        return [("rules.changed", {"kind": kind, "rule": changes[kind], "proposal": proposal.number})
+                for kind in sorted(changes)]
     if proposal.kind == "admission" and all(m.name != payload["name"] for m in log.members.values()) and (
             payload.get("slug") not in log.members):
         return [("member.admitted", {"name": payload["name"], "weight": payload["weight"], "proposal": proposal.number})]

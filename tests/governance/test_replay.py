@@ -244,3 +244,14 @@ def test_replay_refuses_a_closing_whose_revealed_vote_does_not_open_its_commitme
 
     with pytest.raises(ReplayError, match=rf"^log entry {closing['idx']}: the revealed vote of {member!r} does not match"):
         replay(forged)
+
+
+def test_a_rule_change_written_in_the_form_before_the_charter_still_replays(scenario) -> None:
+    legacy = copy.deepcopy(scenario)
+    created = next(e for e in legacy if e["type"] == "proposal.created" and e["body"]["kind"] == "rule_change")
+    (kind, rule), = created["body"]["payload"]["rules"].items()
+    created["body"]["payload"] = {"kind": kind, "rule": rule}
+
+    log = replay(legacy)
+
+    assert log.rules[kind] == rule and log.proposals[created["body"]["number"]].outcome == "passed"
