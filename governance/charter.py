@@ -19,7 +19,6 @@ from governance.models import Account, Charter, Coalition, CoalitionRule, Member
 from governance.text import clean_text
 from voting.exact import ExactNumberError, format_exact, parse_exact
 
-
 __all__ = ["CHANGE_KINDS", "charter_in_force", "count_versions", "document", "exact_settings", "found_charter",
            "get_version", "is_constituted", "list_versions", "record_emergency_suspension", "refuse_direct_write",
            "settings", "settle_passed"]

@@ -54,7 +54,7 @@ class Change:
 
 def _words(value: object) -> str:
     if value is None:
-        return "none"
+        return "—"
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, Mapping) and "fraction" in value:
@@ -66,12 +66,12 @@ def _words(value: object) -> str:
         return (f"at most {value['max_held']} held, "
                 f"{format_percent(parse_exact(value['max_weight_share']))} of the weight")
     if isinstance(value, list):
-        return ", ".join(map(str, value)) or "none"
+        return ", ".join(map(str, value)) or "—"
     if isinstance(value, str):
         try:
             number = parse_exact(value)
         except ValueError:
-            return value or "none"
+            return value or "—"
         return format_percent(number) if 0 < number <= 1 and ("/" in value or "." in value) else value
     return str(value)
 
@@ -85,12 +85,11 @@ def _rule_changes(kind: str, old: Mapping | None, new: Mapping | None) -> list[C
 
 def _member_changes(slug: str, old: Mapping | None, new: Mapping | None) -> list[Change]:
     if old is None:
-        return [Change(f"members.{slug}", N_("New member %(member)s"), {"member": new["name"]}, "none",
-                       f"weight {new['weight']}")]
+        return [Change(f"members.{slug}", N_("New member %(member)s"), {"member": new["name"]}, "—", new["weight"])]
     if new is None:
         return [Change(f"members.{slug}", N_("Member %(member)s"), {"member": old["name"]}, old["status"], "removed")]
-    return [Change(f"members.{slug}.{key}", MEMBER_LABELS[key], {"member": new["name"]}, old[key] or "none",
-                   new[key] or "none") for key in MEMBER_LABELS if old.get(key) != new.get(key)]
+    return [Change(f"members.{slug}.{key}", MEMBER_LABELS[key], {"member": new["name"]}, old[key] or "—",
+                   new[key] or "—") for key in MEMBER_LABELS if old.get(key) != new.get(key)]
 
 
 def describe_changes(old: Mapping, new: Mapping) -> list[Change]:

@@ -259,7 +259,7 @@ def test_the_diff_of_two_versions_says_what_changed_in_words(client, clock):
     diff = client.get(fixture.url("/charter/diff?from=1&to=2")).json()
 
     texts = [change["text"] for change in diff["changes"]]
-    assert "Quorum by weight for decision: none -> 60%" in texts
+    assert "Quorum by weight for decision: — -> 60%" in texts
     assert "Counting for decision: equal -> weighted" in texts
 
 

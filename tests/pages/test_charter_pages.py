@@ -52,7 +52,7 @@ def test_a_representative_proposes_a_weight_change_through_the_form_and_sees_the
 
     assert response.status_code == 303
     page = client.get(response.headers["location"])
-    assert "New weight of lantern" in page.text and "<svg" in page.text and "Banzhaf after" in page.text
+    assert "New weight of Lantern" in page.text and "<svg" in page.text and "Banzhaf after" in page.text
     proposal = client.get("/api/v1/coalitions/wpn/proposals/1").json()
     assert proposal["payload"] == {"weights": {"lantern": "9"}, "basis": "9,000 members", "reason": "Census"}
 
