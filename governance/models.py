@@ -44,7 +44,8 @@ class Coalition(SQLModel, table=True):
 
 
 class CoalitionRule(SQLModel, table=True):
-    """The default rule a coalition applies to one kind of proposal."""
+    """The default rule a coalition applies to one kind of proposal: set by the secretariat in set-up; once the
+    charter is adopted, a materialized copy of its ``decision_rules``, written only by recording a charter version."""
 
     __table_args__ = (UniqueConstraint("coalition_id", "kind"),)
     id: int | None = Field(default=None, primary_key=True)
@@ -55,6 +56,9 @@ class CoalitionRule(SQLModel, table=True):
 
 
 class Member(SQLModel, table=True):
+    """A member organization. Once the charter is adopted, its weight, basis and status are a materialized copy of
+    the charter version in force, written only by recording a charter version (``governance.charter``)."""
+
     __table_args__ = (UniqueConstraint("coalition_id", "slug"),)
     id: int | None = Field(default=None, primary_key=True)
     coalition_id: int = Field(foreign_key="coalition.id", index=True)
