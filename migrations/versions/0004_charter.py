@@ -5,6 +5,7 @@ Revises: 0003
 Create Date: 2026-12-07 04:30:00.000000
 """
 from collections.abc import Sequence
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 import sqlmodel.sql.sqltypes
@@ -29,10 +30,11 @@ def _default_rules_for_new_kinds() -> None:
     rule = sa.table("coalitionrule", sa.column("coalition_id", sa.Integer), sa.column("kind", sa.String),
                     sa.column("rule", sa.JSON), sa.column("updated_at", sa.DateTime(timezone=True)))
     connection = op.get_bind()
-    for coalition_id, created_at in connection.execute(sa.text("SELECT id, created_at FROM coalition")).all():
+    now = datetime.now(UTC)
+    for (coalition_id,) in connection.execute(sa.text("SELECT id FROM coalition")).all():
         have = {row[0] for row in connection.execute(
             sa.text("SELECT kind FROM coalitionrule WHERE coalition_id = :c"), {"c": coalition_id})}
-        rows = [{"coalition_id": coalition_id, "kind": kind, "updated_at": created_at,
+        rows = [{"coalition_id": coalition_id, "kind": kind, "updated_at": now,
                  "rule": SIMPLE if kind in ("suspension", "readmission") else QUALIFIED}
                 for kind in NEW_KINDS if kind not in have]
         if rows:
