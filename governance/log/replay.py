@@ -10,7 +10,7 @@ from datetime import datetime
 from governance.log.canonical import CanonicalError, canonical_bytes
 from governance.log.merkle import leaf_hash
 from governance.log.recount import ChoiceError, check_choice, count_ballot, vote_commitment
-from governance.log.charter_rules import rule_changes
+from governance.log.charter_rules import CHANGE_KINDS, rule_changes
 from governance.log.replay_charter import (CHARTER_HANDLERS, change_consequences, check_change_proposal,
                                            check_charter_ballot, refuse_direct_after_charter)
 from governance.log.replayed import (ReplayedAccount, ReplayedBallot, ReplayedLog, ReplayedMember, ReplayedProposal,
@@ -301,7 +301,8 @@ def _consequences(log: ReplayedLog, proposal: ReplayedProposal) -> list[tuple[st
 
 
 def _rules_changed(log: ReplayedLog, index: int, body: dict) -> None:
-    _require(body["kind"] in log.rules, index, f"unknown proposal kind {body['kind']!r}")
+    # a log begun before the charter's kinds existed names them only from their first change on
+    _require(body["kind"] in log.rules or body["kind"] in CHANGE_KINDS, index, f"unknown proposal kind {body['kind']!r}")
     _actor(log, index, body["actor"])
     log.rules[body["kind"]] = body["rule"]
 

@@ -255,3 +255,17 @@ def test_a_rule_change_written_in_the_form_before_the_charter_still_replays(scen
     log = replay(legacy)
 
     assert log.rules[kind] == rule and log.proposals[created["body"]["number"]].outcome == "passed"
+
+
+def test_a_log_begun_before_the_charter_kinds_existed_may_change_their_rules(scenario) -> None:
+    older = copy.deepcopy(scenario)
+    del older[0]["body"]["rules"]["weight_change"]
+    closing = next(e for e in older if e["type"] == "rules.changed")
+    changed = {**copy.deepcopy(closing), "body": {**closing["body"], "kind": "weight_change"}}
+    changed["body"]["proposal"], changed["body"]["actor"] = None, "sec"
+    index = closing["idx"] + 1
+    shifted = [*older[:index], {**changed, "idx": index}, *[{**e, "idx": e["idx"] + 1} for e in older[index:]]]
+
+    log = replay(shifted)
+
+    assert log.rules["weight_change"] == closing["body"]["rule"]
