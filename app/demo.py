@@ -10,7 +10,7 @@ from app.logkeys import LogKeys
 from app.settings import Settings
 from app.tasks import signed_write_session
 from app.i18n import LOCALES
-from governance import accounts, ballots, coalitions, members, proposals, subscriptions
+from governance import accounts, ballots, charter, coalitions, members, proposals, subscriptions
 from governance.clock import utcnow
 from governance.models import Coalition, metadata
 from governance.notices import CHANNELS, KINDS
@@ -54,7 +54,32 @@ CLOSED = [  # kind, title, body, one letter per organization (yes, no, abstain, 
 TIME_ZONES = {"Iraq": "Asia/Baghdad", "Sudan": "Africa/Khartoum", "Yemen": "Asia/Aden", "Libya": "Africa/Tripoli",
               "Syria": "Asia/Damascus", "Somalia": "Africa/Mogadishu", "Lebanon": "Asia/Beirut"}
 SOON_MINUTES = 5
-RANKINGS = ["012", "102", "210", "102", "201", "21", "2", "012", "120", "021", "", "201"]  # theme indexes
+RANKINGS = ["012", "102", "210", "102", "201", "21", "2", "012", "120", "021", "", "201", "10"]  # theme indexes
+CHARTER_TEXT = """# Charter of the Women Peacebuilders Network
+
+## Purpose
+We bring women's peace organizations of the region together to advocate, as one voice, for women's full part in
+peace processes, for safe corridors for aid and for justice for survivors.
+
+## Values
+Every member organization is heard. Weight follows membership, so that large constituencies count, but no change of
+the rules, of the weights or of the membership is made without a ballot of all members.
+
+## Procedures
+- Proposals are put to a vote for at least three days, usually a week.
+- Changes of this charter, its rules, the weights and the membership are proposals like any other, decided by the
+  rule this charter gives each kind, and applied by Concord when they pass.
+- The secretariat keeps the accounts of representatives and opens and closes ballots; it decides nothing alone.
+"""
+CHARTER_SETTINGS = {
+    "weight_basis": "Declared individual members, audited every year.",
+    "membership_criteria": "A women-led organization working for peace in the region, independent of any armed "
+                           "group, accepting this charter.",
+    "durations": {"minimum_hours": 72, "default_hours": 168},
+    "proxy_caps": {"max_held": 1, "max_weight_share": "0.15"},
+    "moderators": ["beirut-peace-lab", "aden-peace-circle"],
+}
+NEWCOMER = ("Tripoli Women's Peace Initiative", "Libya", "95", "95 members", "tripoli-peace-initiative")
 
 
 def _reset(engine, settings: Settings) -> None:  # noqa: ANN001
@@ -131,8 +156,16 @@ def _story(session, keys: LogKeys, clock: HistoryClock, start: datetime) -> None
                                       password=REP_PASSWORD, role="representative", member=member, now=start)
         orgs.append((member, rep))
     members.change_weight(session, coalition=coalition, actor=admin.username, member=orgs[3][0], weight="1040",
-                          basis="1,040 members", reason="Membership audit of 2026",
+                          basis="1,040 members", reason="Membership count of 2025",
                           now=clock.at(start + timedelta(days=5)))
+    coalitions.set_rule(session, coalition=coalition, actor=admin.username, kind="choice",
+                        rule={"method": "irv", "counting": "weighted"}, now=start + timedelta(days=5),
+                        reason="Campaign themes are ranked, weighted by membership.")
+    coalitions.set_rule(session, coalition=coalition, actor=admin.username, kind="weight_change",
+                        rule={"counting": "double", "member_threshold": {"fraction": "2/3", "strict": False},
+                              "weight_threshold": {"fraction": "2/3", "strict": False}, "quorum_members": "1/2"},
+                        now=start + timedelta(days=5),
+                        reason="A change of weights needs two thirds of the members and two thirds of the weight.")
     for offset, (kind, title, body, pattern, rule) in enumerate(CLOSED):
         proposed = clock.at(start + timedelta(days=9 + offset * 12))
         proposal = proposals.create_proposal(session, coalition=coalition, author=orgs[offset][1], kind=kind,
@@ -142,6 +175,9 @@ def _story(session, keys: LogKeys, clock: HistoryClock, start: datetime) -> None
                             closes_at=opened + timedelta(days=7), rule=rule)
         _vote(session, coalition, proposal, orgs, pattern, opened + timedelta(days=1), clock)
         ballots.close_due(session, coalition=coalition, now=clock.at(opened + timedelta(days=7)))
+    charter.found_charter(session, coalition=coalition, actor=admin, text=CHARTER_TEXT, settings_=CHARTER_SETTINGS,
+                          now=clock.at(start + timedelta(days=42)))
+    _self_government(session, coalition, admin, orgs, start + timedelta(days=43), clock)
     themes = ["Women at the negotiating table", "Safe corridors for aid", "Justice for survivors"]
     when = clock.at(start + timedelta(days=50))
     choice = proposals.create_proposal(
@@ -149,7 +185,7 @@ def _story(session, keys: LogKeys, clock: HistoryClock, start: datetime) -> None
         body="Rank the themes; the coalition campaigns on the winner (instant-runoff, weighted by membership).",
         now=when, options=themes)
     ballots.open_ballot(session, coalition=coalition, actor=admin, proposal=choice, now=when,
-                        closes_at=when + timedelta(days=5), rule={"method": "irv", "counting": "weighted"})
+                        closes_at=when + timedelta(days=5))
     for step, ((member, rep), order) in enumerate(zip(orgs, RANKINGS, strict=True)):
         if order:
             ballots.cast_vote(session, coalition=coalition, actor=rep, proposal=choice, member=member,
@@ -159,21 +195,67 @@ def _story(session, keys: LogKeys, clock: HistoryClock, start: datetime) -> None
     demo_deliberation.populate(session, coalition=coalition, admin=admin, orgs=orgs, start=start + timedelta(days=15),
                                at=clock.at)
     now = utcnow()
+    _subscribe(session, orgs, now=clock.at(now - timedelta(days=3, hours=1)))
+    soon = proposals.create_proposal(
+        session, coalition=coalition, author=orgs[11][1], kind="decision", title="Adopt the 2027 meeting calendar",
+        body="Four online meetings and one assembly. This ballot closes a few minutes after the demo starts: the "
+             "worker closes it by itself and mails the result.", now=clock.at(now - timedelta(days=3, hours=1)))
+    ballots.open_ballot(session, coalition=coalition, actor=admin, proposal=soon,
+                        now=clock.at(now - timedelta(days=3)), closes_at=now + timedelta(minutes=SOON_MINUTES))
+    _vote(session, coalition, soon, orgs, "yyyy.y.nyy.a.", now - timedelta(days=2, hours=23), clock)
     proposed = clock.at(now - timedelta(days=2))
     opened = proposals.create_proposal(
         session, coalition=coalition, author=orgs[5][1], kind="decision", title="Fund a shared security fund",
         body="Set aside 10% of the core budget for the personal security of members' staff.", now=proposed)
     ballots.open_ballot(session, coalition=coalition, actor=admin, proposal=opened,
                         now=clock.at(proposed + timedelta(hours=20)), closes_at=now + timedelta(days=10))
-    _vote(session, coalition, opened, orgs, "yyn.ya......", proposed + timedelta(days=1), clock)
-    _subscribe(session, orgs, now=clock.at(now - timedelta(hours=12)))
-    soon = proposals.create_proposal(
-        session, coalition=coalition, author=orgs[11][1], kind="decision", title="Adopt the 2027 meeting calendar",
-        body="Four online meetings and one assembly. This ballot closes a few minutes after the demo starts: the "
-             "worker closes it by itself and mails the result.", now=clock.at(now - timedelta(hours=12)))
-    ballots.open_ballot(session, coalition=coalition, actor=admin, proposal=soon,
-                        now=clock.at(now - timedelta(hours=12)), closes_at=now + timedelta(minutes=SOON_MINUTES))
-    _vote(session, coalition, soon, orgs, "yyyy.y.nyy.a", now - timedelta(hours=11), clock)
+    _vote(session, coalition, opened, orgs, "yyn.ya.......", proposed + timedelta(days=1), clock)
+    drafted = clock.at(now - timedelta(hours=12))
+    double = proposals.create_proposal(
+        session, coalition=coalition, author=orgs[7][1], kind="rule_change",
+        title="Admissions need a double majority",
+        body="Admit a new member only when two thirds of the members **and** two thirds of the weight agree, so that "
+             "neither the many small nor the few large organizations decide membership alone.",
+        payload={"rules": {"admission": {"counting": "double", "member_threshold": {"fraction": "2/3", "strict": False},
+                                         "weight_threshold": {"fraction": "2/3", "strict": False},
+                                         "quorum_members": "1/2"}},
+                 "reason": "Membership shapes every later vote."}, now=drafted)
+    ballots.open_ballot(session, coalition=coalition, actor=admin, proposal=double, now=drafted,
+                        closes_at=now + timedelta(days=7))
+    _vote(session, coalition, double, orgs, "y.y.n........", drafted + timedelta(hours=1), clock)
+
+
+def _self_government(session, coalition, admin, orgs, start, clock) -> None:  # noqa: ANN001
+    """After the founding act: a passed weight change, a rejected rule change, an admission with its representative."""
+    start = clock.at(start)
+    audit = proposals.create_proposal(
+        session, coalition=coalition, author=orgs[9][1], kind="weight_change", title="Weights after the 2026 audit",
+        body="The audit found more members in Syria and fewer in Baghdad than declared.",
+        payload={"weights": {"syrian-peace-table": "1010", "baghdad-dialogue": "1100"}, "reason": "Audit of 2026",
+                 "basis": "Audited members, 2026"}, now=start)
+    weighted = proposals.create_proposal(
+        session, coalition=coalition, author=orgs[0][1], kind="rule_change", title="Count decisions by weight",
+        body="Decisions would pass with more than half of the weight voting yes or no, instead of half the members.",
+        payload={"rules": {"decision": {"counting": "weighted", "quorum_members": "1/2"}},
+                 "reason": "Larger constituencies should count for more."}, now=start)
+    name, country, weight, basis, slug = NEWCOMER
+    admission = proposals.create_proposal(
+        session, coalition=coalition, author=orgs[8][1], kind="admission", title=f"Admit {name}",
+        body="A network of women mediators in western Libya, working with local councils since 2019.",
+        payload={"name": name, "slug": slug, "country": country, "weight": weight, "basis": basis,
+                 "reason": "Meets the membership criteria; recommended by the Benghazi group."}, now=start)
+    for proposal in (audit, weighted, admission):
+        ballots.open_ballot(session, coalition=coalition, actor=admin, proposal=proposal, now=start,
+                            closes_at=start + timedelta(days=7))
+    for step, (proposal, pattern) in enumerate(((audit, "yyyyyyyynyay"), (weighted, "ynnynnnnnynn"),
+                                                 (admission, "yyyyyayyyyyy"))):
+        _vote(session, coalition, proposal, orgs, pattern, start + timedelta(days=1 + step), clock)
+    ballots.close_due(session, coalition=coalition, now=clock.at(start + timedelta(days=7)))
+    member = members.get_member(session, coalition=coalition, slug=slug)
+    rep = accounts.create_account(session, coalition=coalition, actor=admin.username, username=f"rep-{slug}",
+                                  password=REP_PASSWORD, role="representative", member=member,
+                                  now=clock.at(start + timedelta(days=7, hours=2)))
+    orgs.append((member, rep))
 
 
 def _subscribe(session, orgs, *, now) -> None:  # noqa: ANN001
@@ -185,7 +267,8 @@ def _subscribe(session, orgs, *, now) -> None:  # noqa: ANN001
                                       on=[f"{kind}:{channel}" for kind in KINDS for channel in CHANNELS], now=now)
 
 
-def _vote(session, coalition, proposal, orgs, pattern: str, start: datetime, clock: HistoryClock) -> None:  # noqa: ANN001
+def _vote(session, coalition, proposal, orgs, pattern: str, start: datetime,  # noqa: ANN001
+          clock: HistoryClock) -> None:
     """Each organization's vote, 53 minutes after the one before."""
     letters = {"y": "yes", "n": "no", "a": "abstain"}
     for step, ((member, rep), letter) in enumerate(zip(orgs, pattern, strict=True)):

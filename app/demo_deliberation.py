@@ -74,7 +74,7 @@ def _discussed_and_amended(session: Session, coalition: Coalition, admin: Accoun
     opened = when + timedelta(days=2, hours=1)
     decision = amendment_ballots.put_to_ballot(session, coalition=coalition, actor=admin, proposal=training,
                                                amendment=sessions, closes_at=opened + timedelta(days=3), now=at(opened))
-    for (member, rep), choice in zip(orgs, "yyyyynyyyyan", strict=True):
+    for (member, rep), choice in zip(orgs, "yyyyynyyyyany", strict=True):
         ballots.cast_vote(session, coalition=coalition, actor=rep, proposal=decision, member=member,
                           vote={"choice": {"y": "yes", "n": "no", "a": "abstain"}[choice]}, now=at(opened))
     ballots.close_due(session, coalition=coalition, now=at(opened + timedelta(days=3)))

@@ -9,8 +9,8 @@ from fastapi import FastAPI
 from starlette.middleware.gzip import GZipMiddleware
 from sqlalchemy.engine import Engine
 
-from app.api import (accounts, agenda, coalitions, deliberation, design, exports, log, members, notifications, power,
-                     proposals, votes)
+from app.api import (accounts, agenda, applications, charter, coalitions, deliberation, design, exports, log, members,
+                     notifications, power, proposals, votes)
 from app.budget import ComputeBudget
 from app.db import make_engine
 from app.errors import install_error_handlers
@@ -18,7 +18,7 @@ from app.limits import BodyLimit
 from app.logkeys import LogKeys
 from app.outbox.worker import Worker
 from app.pages import install_pages
-from app.ratelimit import AddressLimiter, LoginLimiter, PostLimiter
+from app.ratelimit import AddressLimiter, ApplicationLimiter, LoginLimiter, PostLimiter
 from app.settings import Settings, get_settings
 from governance.clock import utcnow
 
@@ -43,10 +43,11 @@ def create_app(engine: Engine | None = None, *, settings: Settings | None = None
     app.state.compute_budget = ComputeBudget(seconds=settings.compute_seconds,
                                             processes=settings.compute_processes)
     app.state.post_limiter = PostLimiter(per_window=settings.posts_per_minute)
+    app.state.application_limiter = ApplicationLimiter()
     install_error_handlers(app)
     # Routes match in the order they are included: the busiest one, casting a vote, first.
-    for module in (votes, coalitions, members, accounts, proposals, deliberation, agenda, power, design, log, exports,
-                   notifications):
+    for module in (votes, coalitions, members, accounts, proposals, charter, applications, deliberation, agenda, power,
+                   design, log, exports, notifications):
         for name in ("router", "scoped", "auth"):
             if hasattr(module, name):
                 app.include_router(getattr(module, name))

@@ -94,3 +94,23 @@ class PostLimiter:
         if len(seen) >= self.per_window:
             raise TooManyAttempts(TOO_MANY_POSTS, wait=int((seen[0] + self.window - now).total_seconds()) + 1)
         seen.append(now)
+
+
+TOO_MANY_APPLICATIONS = N_("Too many applications from this address; try again in %(wait)s seconds.")
+
+
+class ApplicationLimiter:
+    """At most ``per_address`` applications to join per client address in ``window`` (the public form needs no
+    account, so the address is all there is to limit)."""
+
+    def __init__(self, *, per_address: int = 5, window: timedelta = timedelta(hours=1)) -> None:
+        self.per_address, self.window = per_address, window
+        self.attempts: dict[str, deque[datetime]] = defaultdict(deque)
+
+    def check(self, *, address: str, now: datetime) -> None:
+        seen = self.attempts[address]
+        while seen and now - seen[0] > self.window:
+            seen.popleft()
+        if len(seen) >= self.per_address:
+            raise TooManyAttempts(TOO_MANY_APPLICATIONS, wait=int((seen[0] + self.window - now).total_seconds()) + 1)
+        seen.append(now)

@@ -123,8 +123,8 @@ def start_vote(session: Session, *, coalition: Coalition, actor: Account, agenda
     session.add(agenda_round)
     session.flush()
     ballots.open_ballot(session, coalition=coalition, actor=actor, proposal=choice, closes_at=closes_at, now=now,
-                        rule={"type": "method", "method": agenda_round.method, "counting": "equal",
-                              "early_close": True}, discussed=False)
+                        procedure_rule={"type": "method", "method": agenda_round.method, "counting": "equal",
+                                        "early_close": True}, discussed=False)
     return choice
 
 

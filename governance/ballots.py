@@ -11,10 +11,11 @@ from sqlalchemy.orm import defer, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, select
 
-from governance import amendments, coalitions, deliberation_settings, members, power, rules, versions
+from governance import amendments, charter, coalitions, deliberation_settings, members, power, rules, versions
 from governance.clock import as_utc, iso
 from governance.errors import Conflict, Forbidden, NotFound, RuleViolation
 from governance.log import store
+from governance.log.charter_rules import eligible_rows, rule_changes
 from governance.log.recount import ChoiceError, check_choice, count_ballot, vote_commitment
 from governance.models import Account, Ballot, Coalition, LogEntry, Member, Proposal, Vote
 
@@ -45,11 +46,14 @@ def votes_of(session: Session, ballot: Ballot) -> list[tuple[Vote, Member]]:
 
 def open_ballot(session: Session, *, coalition: Coalition, actor: Account, proposal: Proposal, closes_at: datetime,
                 now: datetime, rule: Mapping[str, object] | None = None, live_results: bool = False,
-                power_of: Callable[[Mapping, list], dict] = power.power_report, discussed: bool = True) -> Ballot:
+                power_of: Callable[[Mapping, list], dict] = power.power_report, discussed: bool = True,
+                procedure_rule: Mapping[str, object] | None = None) -> Ballot:
     """Open the ballot of a draft proposal, freezing its rule, the eligible members' weights and their power
     (``power_of(rule, eligible)``: the app passes one that computes under its time budget).
 
-    ``discussed``: whether the coalition's discussion period applies (not to the ballot on an amendment)."""
+    ``discussed``: whether the coalition's discussion period applies (not to the ballot on an amendment).
+    ``procedure_rule``: the rule a procedure of the members fixes for its own ballot (an agenda round's method), used
+    in place of the rule the charter gives the proposal's kind."""
     if actor.role != "admin":
         raise Forbidden("Only an admin of the coalition can open a ballot.")
     store.lock_head(session, coalition)
@@ -67,10 +71,15 @@ def open_ballot(session: Session, *, coalition: Coalition, actor: Account, propo
         raise RuleViolation("closes_at must be in the future.")
     if closes_at - now > MAX_DURATION:
         raise RuleViolation("A ballot can stay open for at most a year.")
-    frozen_rule = (rules.normalize_rule(proposal.kind, rule) if rule
-                   else coalitions.get_rules(session, coalition)[proposal.kind])
-    eligible = [{"member": m.slug, "name": m.name, "weight": m.weight}
-                for m in members.list_members(session, coalition=coalition, status="active", limit=100_000)]
+    in_force = charter.charter_in_force(session, coalition)
+    if in_force is not None:
+        frozen_rule, eligible = _charter_terms(in_force, proposal, closes_at - now, rule, procedure_rule)
+    else:
+        rule = procedure_rule or rule
+        frozen_rule = (rules.normalize_rule(proposal.kind, rule) if rule
+                       else coalitions.get_rules(session, coalition)[proposal.kind])
+        eligible = [{"member": m.slug, "name": m.name, "weight": m.weight}
+                    for m in members.list_members(session, coalition=coalition, status="active", limit=100_000)]
     if not eligible:
         raise Conflict("%(coalition)s has no active members to vote.", coalition=coalition.name)
     entry = store.append(session, coalition=coalition, type="ballot.opened", body={
@@ -86,6 +95,23 @@ def open_ballot(session: Session, *, coalition: Coalition, actor: Account, propo
     session.add_all([ballot, proposal])
     session.flush()
     return ballot
+
+
+def _charter_terms(in_force, proposal: Proposal, duration: timedelta, rule: Mapping[str, object] | None,  # noqa: ANN001
+                   procedure_rule: Mapping[str, object] | None) -> tuple[dict, list[dict]]:
+    """The rule the charter in force gives the proposal's kind (or the one the members' own procedure fixes) and its
+    active members with their weights."""
+    terms = charter.settings(in_force)
+    if procedure_rule:
+        frozen_rule = rules.normalize_rule(proposal.kind, procedure_rule)
+    else:
+        frozen_rule = terms.decision_rule(proposal.kind)
+    if rule and rules.normalize_rule(proposal.kind, rule) != frozen_rule:
+        raise Conflict("Under the charter a %(kind)s is decided by the rule the charter gives it; change that rule "
+                       "by a rule_change proposal.", kind=proposal.kind)
+    if duration < timedelta(hours=terms.minimum_hours):
+        raise RuleViolation("The charter keeps a ballot open for at least %(hours)s hours.", hours=terms.minimum_hours)
+    return frozen_rule, eligible_rows(in_force.rules)
 
 
 def _check_open(ballot: Ballot, proposal: Proposal, now: datetime) -> None:
@@ -223,17 +249,22 @@ def close_ballot(session: Session, *, coalition: Coalition, proposal: Proposal, 
 
 
 def _apply(session: Session, *, coalition: Coalition, proposal: Proposal, now: datetime) -> None:
-    """What a passed rule change, admission or amendment ballot does, logged right after the closing."""
+    """What a passed change or amendment ballot does, logged right after the closing: a new charter version (or the
+    proposal superseded) once the charter is adopted; in set-up, a rule change or an admission as before."""
     payload = proposal.payload
     if proposal.kind == "decision":
         amendments.ballot_passed(session, coalition=coalition, proposal=proposal, now=now)
+    elif proposal.kind in charter.CHANGE_KINDS and charter.is_constituted(session, coalition):
+        charter.settle_passed(session, coalition=coalition, proposal=proposal, now=now)
     elif proposal.kind == "rule_change":
-        coalitions.set_rule(session, coalition=coalition, actor="ballot", kind=payload["kind"], rule=payload["rule"],
-                            now=now, reason=f"Adopted by proposal #{proposal.number}", proposal=proposal.number)
+        changes = rule_changes(payload)  # a proposal drafted before this payload's form had one kind and rule
+        for kind in sorted(changes):  # in the order the verifier expects them
+            coalitions.set_rule(session, coalition=coalition, actor="ballot", kind=kind, rule=changes[kind], now=now,
+                                reason=f"Adopted by proposal #{proposal.number}", proposal=proposal.number)
     elif proposal.kind == "admission":
         try:
             members.admit_member(session, coalition=coalition, actor="ballot", name=payload["name"],
-                                 weight=payload["weight"], basis=payload.get("basis", ""),
+                                 slug=payload.get("slug"), weight=payload["weight"], basis=payload.get("basis", ""),
                                  country=payload.get("country", ""), reason=f"Admitted by proposal #{proposal.number}",
                                  now=now, proposal=proposal.number)
         except Conflict:

@@ -8,7 +8,7 @@ from zoneinfo import available_timezones
 from sqlalchemy import bindparam
 from sqlmodel import Session, select
 
-from governance import accounts, rules
+from governance import accounts, charter, rules
 from governance.errors import Conflict, NotFound, RuleViolation
 from governance.log import store
 from governance.models import Account, Coalition, CoalitionRule
@@ -62,6 +62,7 @@ def create_coalition(
 
 
 def get_rules(session: Session, coalition: Coalition) -> dict[str, dict]:
+    """The rule of each proposal kind: the materialized copy of the charter's ``decision_rules`` once adopted."""
     rows = session.exec(select(CoalitionRule).where(CoalitionRule.coalition_id == coalition.id))
     return {row.kind: row.rule for row in rows}
 
@@ -70,8 +71,10 @@ def set_rule(
     session: Session, *, coalition: Coalition, actor: str, kind: str, rule: Mapping[str, object], now: datetime,
     reason: str, proposal: int | None = None,
 ) -> dict:
-    """Replace the default rule for ``kind``; logged as ``rules.changed``."""
+    """Replace the default rule for ``kind``; logged as ``rules.changed`` (in set-up only: an adopted charter changes
+    its rules only by a passed rule_change proposal)."""
     store.lock_head(session, coalition)
+    charter.refuse_direct_write(session, coalition, "rule")
     stored = rules.normalize_rule(kind, rule)
     reason = clean_text(reason, field="reason", max_length=1000)
     row = session.exec(

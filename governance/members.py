@@ -5,6 +5,7 @@ from fractions import Fraction
 
 from sqlmodel import Session, func, select
 
+from governance import charter
 from governance.errors import Conflict, NotFound, RuleViolation
 from governance.log import store
 from governance.models import Coalition, Member, WeightChange
@@ -77,8 +78,10 @@ def admit_member(
     session: Session, *, coalition: Coalition, actor: str, name: str, weight: object, basis: str = "",
     country: str = "", slug: str | None = None, reason: str = "admitted", now: datetime, proposal: int | None = None,
 ) -> Member:
-    """Stage a new active member, its first line in the weights register and ``member.admitted``."""
+    """Stage a new active member, its first line in the weights register and ``member.admitted`` (in set-up, or a
+    passed admission of a coalition in set-up; an adopted charter admits members only by its own versions)."""
     store.lock_head(session, coalition)
+    charter.refuse_direct_write(session, coalition, "admission")
     name = clean_text(name, field="name", max_length=200)
     exact = parse_weight(weight)
     basis = clean_text(basis, field="basis", max_length=200, required=False)
@@ -106,8 +109,11 @@ def admit_member(
 
 def change_status(session: Session, *, coalition: Coalition, actor: str, member: Member, action: str,
                   reason: str) -> Member:
-    """Suspend, readmit or record the leaving of a member; logged with the reason."""
+    """Suspend, readmit or record the leaving of a member, logged with the reason (in set-up only: an adopted
+    charter changes a member's status only by a passed suspension, readmission or expulsion proposal)."""
     store.lock_head(session, coalition)
+    if action in STATUS_EVENTS:
+        charter.refuse_direct_write(session, coalition, action)
     session.refresh(member)
     if action not in STATUS_EVENTS:
         raise RuleViolation("unknown action %(action)s; use suspend, readmit or leave.", action=repr(action))
@@ -127,8 +133,10 @@ def change_status(session: Session, *, coalition: Coalition, actor: str, member:
 
 def change_weight(session: Session, *, coalition: Coalition, actor: str, member: Member, weight: object,
                   basis: str | None, reason: str, now: datetime) -> WeightChange:
-    """Set a member's weight with a reason; open ballots keep the weights they froze."""
+    """Set a member's weight with a reason; open ballots keep the weights they froze (in set-up only: an adopted
+    charter changes weights only by a passed weight_change proposal)."""
     store.lock_head(session, coalition)
+    charter.refuse_direct_write(session, coalition, "weight")
     session.refresh(member)
     exact = parse_weight(weight)
     reason = clean_text(reason, field="reason", max_length=1000)

@@ -3,7 +3,7 @@
 from datetime import UTC, datetime
 from fractions import Fraction
 
-from sqlalchemy import JSON, BigInteger, Column, DateTime, LargeBinary, MetaData, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Column, DateTime, LargeBinary, MetaData, Text, UniqueConstraint
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
@@ -45,7 +45,8 @@ class Coalition(SQLModel, table=True):
 
 
 class CoalitionRule(SQLModel, table=True):
-    """The default rule a coalition applies to one kind of proposal."""
+    """The default rule a coalition applies to one kind of proposal: set by the secretariat in set-up; once the
+    charter is adopted, a materialized copy of its ``decision_rules``, written only by recording a charter version."""
 
     __table_args__ = (UniqueConstraint("coalition_id", "kind"),)
     id: int | None = Field(default=None, primary_key=True)
@@ -56,6 +57,9 @@ class CoalitionRule(SQLModel, table=True):
 
 
 class Member(SQLModel, table=True):
+    """A member organization. Once the charter is adopted, its weight, basis and status are a materialized copy of
+    the charter version in force, written only by recording a charter version (``governance.charter``)."""
+
     __table_args__ = (UniqueConstraint("coalition_id", "slug"),)
     id: int | None = Field(default=None, primary_key=True)
     coalition_id: int = Field(foreign_key="coalition.id", index=True)
@@ -86,6 +90,39 @@ class WeightChange(SQLModel, table=True):
     actor: str = Field(max_length=80)
     log_idx: int
     changed_at: datetime = Field(sa_column=utc_column())
+
+
+class Charter(SQLModel, table=True):
+    """One version of a coalition's charter: its text and the structured rules that are the one source of truth for
+    decision rules, weights, membership and settings (Member and CoalitionRule rows are their materialized copy)."""
+
+    __table_args__ = (UniqueConstraint("coalition_id", "version"),)
+    id: int | None = Field(default=None, primary_key=True)
+    coalition_id: int = Field(foreign_key="coalition.id", index=True)
+    version: int
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    rules: dict = Field(sa_column=Column(JSON, nullable=False))
+    sha256: str = Field(max_length=64)
+    adopted_by: int | None = None  # the proposal number; None for the founding act
+    log_idx: int = Field(sa_type=BigInteger)
+    adopted_at: datetime = Field(sa_column=utc_column())
+
+
+class Application(SQLModel, table=True):
+    """An organization's request to join, made on the public page; its secret link digest lets the applicant follow it."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    coalition_id: int = Field(foreign_key="coalition.id", index=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    name: str = Field(max_length=200)
+    country: str = Field(default="", max_length=100)
+    statement: str = Field(default="", max_length=5000)
+    contact: str = Field(max_length=200)
+    status: str = Field(default="received", max_length=16)  # received, proposed, declined
+    decision_reason: str = Field(default="", max_length=1000)
+    proposal_number: int | None = None
+    created_at: datetime = Field(sa_column=utc_column())
+    decided_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
 
 
 class Account(SQLModel, table=True):
@@ -136,6 +173,9 @@ class Proposal(SQLModel, table=True):
     state: str = Field(default="draft", max_length=16, index=True)
     outcome: str | None = Field(default=None, max_length=16)
     version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
+    charter_version: int | None = None  # the charter version a change proposal was written against
+    impact: dict | None = Field(default=None, sa_column=Column(JSON, nullable=True))  # power before and after
+    outcome_reason: str = Field(default="", max_length=1000)  # why a passed change was superseded
     created_at: datetime = Field(sa_column=utc_column())
     updated_at: datetime = Field(sa_column=utc_column())
 

@@ -5,10 +5,9 @@ from datetime import datetime
 
 from sqlmodel import Session, func, select
 
-from governance import members as members_
+from governance import changes, charter, impact, rules
 from governance.models import Member
-from voting.exact import format_exact
-from governance import rules, versions
+from governance import versions
 from governance.errors import Conflict, Forbidden, NotFound, RuleViolation
 from governance.log import store
 from governance.models import Account, Coalition, Proposal
@@ -76,20 +75,6 @@ def check_text(kind: str, *, title: str, body: str, options: Sequence[str],
     return title, body, names, seats
 
 
-def _payload(session: Session, coalition: Coalition, kind: str, payload: Mapping[str, object]) -> dict:
-    if kind == "rule_change":
-        target = payload.get("kind")
-        return {"kind": target, "rule": rules.normalize_rule(str(target), payload.get("rule") or {})}
-    if kind == "admission":
-        name = clean_text(str(payload.get("name", "")), field="payload.name", max_length=200)
-        weight = format_exact(members_.parse_weight(payload.get("weight", 1)))
-        return {"name": name, "weight": weight, "country": str(payload.get("country", ""))[:100],
-                "basis": str(payload.get("basis", ""))[:200]}
-    if payload:
-        raise RuleViolation("A %(kind)s proposal takes no payload.", kind=kind)
-    return {}
-
-
 def _author_member(session: Session, coalition: Coalition, author: Account):  # noqa: ANN202
     if author.role == "admin":
         return None
@@ -110,20 +95,26 @@ def create_proposal(
     title = clean_text(title, field="title", max_length=200)
     body = clean_text(body, field="body", max_length=MAX_BODY, required=False)
     names, seats = _options(kind, options, seats)
-    extra = _payload(session, coalition, kind, payload or {})
     member = _author_member(session, coalition, author)
     store.lock_head(session, coalition)
+    extra = changes.normalize_payload(session, coalition, kind, payload or {})
+    in_force = charter.charter_in_force(session, coalition) if kind in charter.CHANGE_KINDS else None
+    effect = impact.change_impact(charter.document(in_force), kind, extra) if in_force else None
     number = session.exec(select(func.coalesce(func.max(Proposal.number), 0)).where(
         Proposal.coalition_id == coalition.id)).one() + 1
     proposal = Proposal(coalition_id=coalition.id, number=number, kind=kind, title=title, body=body, options=names,
                         seats=seats, payload=extra, author_member_id=member.id if member else None,
-                        author=author.username, created_at=now, updated_at=now)
+                        author=author.username, created_at=now, updated_at=now,
+                        charter_version=in_force.version if in_force else None, impact=effect)
     session.add(proposal)
     session.flush()
-    entry = store.append(session, coalition=coalition, type="proposal.created", body={
-        "number": number, "kind": kind, "title": title, "body": body, "options": names, "seats": seats,
-        "payload": extra, "member": member.slug if member else None, "actor": author.username,
-    })
+    event = {"number": number, "kind": kind, "title": title, "body": body, "options": names, "seats": seats,
+             "payload": extra, "member": member.slug if member else None, "actor": author.username}
+    if in_force is not None:  # a change proposal names the charter version it was written against
+        event["charter_version"] = in_force.version
+        if effect is not None:
+            event["impact"] = effect
+    entry = store.append(session, coalition=coalition, type="proposal.created", body=event)
     versions.record_version(session, proposal=proposal, source="created", actor=author.username, log_idx=entry.idx,
                             now=now)
     return proposal

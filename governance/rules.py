@@ -4,6 +4,7 @@ from collections.abc import Mapping
 from fractions import Fraction
 
 from governance.errors import RuleViolation
+from governance.log.charter_rules import CHANGE_KINDS
 from governance.text import check_number_size
 from voting.exact import ExactNumberError, format_exact, parse_exact
 from voting.majority import MajorityRule, RuleError, Threshold
@@ -11,7 +12,7 @@ from voting.registry import METHODS
 
 __all__ = ["KINDS", "YES_NO_KINDS", "default_rules", "describe_rule", "majority_rule", "normalize_rule"]
 
-YES_NO_KINDS = ("decision", "rule_change", "admission")
+YES_NO_KINDS = ("decision", *CHANGE_KINDS)
 OPTION_KINDS = ("choice", "election")
 KINDS = YES_NO_KINDS + OPTION_KINDS
 SINGLE_WINNER_METHODS = ("plurality", "approval", "score", "star", "irv", "schulze", "ranked_pairs", "copeland", "borda")
@@ -19,13 +20,14 @@ COMMITTEE_METHODS = ("stv_scottish", "stv_meek")
 
 
 def default_rules() -> dict[str, dict]:
-    """A new coalition's rules: simple majority for decisions, two thirds for rule changes and admissions."""
-    simple = MajorityRule(quorum_members=Fraction(1, 2))
-    qualified = MajorityRule(member_threshold=Threshold(Fraction(2, 3), strict=False), quorum_members=Fraction(1, 2))
+    """A new coalition's rules: simple majority for decisions, suspensions and readmissions; two thirds of the
+    members for changes of the charter, its rules, weights and membership."""
+    simple = {"type": "majority", **MajorityRule(quorum_members=Fraction(1, 2)).to_dict()}
+    qualified = {"type": "majority", **MajorityRule(member_threshold=Threshold(Fraction(2, 3), strict=False),
+                                                    quorum_members=Fraction(1, 2)).to_dict()}
     return {
-        "decision": {"type": "majority", **simple.to_dict()},
-        "rule_change": {"type": "majority", **qualified.to_dict()},
-        "admission": {"type": "majority", **qualified.to_dict()},
+        "decision": simple,
+        **{kind: dict(simple if kind in ("suspension", "readmission") else qualified) for kind in CHANGE_KINDS},
         "choice": {"type": "method", "method": "schulze", "counting": "equal", "quorum_members": "1/2", "early_close": True},
         "election": {"type": "method", "method": "stv_scottish", "counting": "equal", "quorum_members": "1/2",
                      "early_close": True},

@@ -1,5 +1,6 @@
 """Alembic: upgrade a fresh database to head, no drift from the models, downgrade to base; the log is append-only."""
 
+import json
 from collections.abc import Iterator
 
 import pytest
@@ -91,3 +92,23 @@ def test_the_migrated_schema_refuses_to_update_or_delete_log_entries(fresh_url: 
 
 def test_the_test_schema_refuses_to_update_or_delete_log_entries_too(owner_engine: Engine) -> None:
     assert_log_entries_cannot_change(owner_engine)  # even its owner (the application role may not even try)
+
+
+def test_the_charter_migration_gives_existing_coalitions_the_default_rule_of_each_new_kind(fresh_url: str) -> None:
+    from governance.rules import default_rules
+
+    migrate.upgrade(fresh_url, "0003")
+    engine = make_engine(fresh_url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(text("INSERT INTO coalition (slug, name, description, created_at) "
+                                    "VALUES ('old', 'Old', '', '2026-01-01 00:00:00+00:00')"))
+        migrate.upgrade(fresh_url)
+        with engine.connect() as connection:
+            kinds = set(connection.execute(text("SELECT kind FROM coalitionrule")).scalars())
+            rule = connection.execute(text("SELECT rule FROM coalitionrule WHERE kind = 'weight_change'")).scalar_one()
+    finally:
+        engine.dispose()
+
+    assert kinds == {"charter_amendment", "weight_change", "suspension", "readmission", "expulsion"}
+    assert (json.loads(rule) if isinstance(rule, str) else rule) == default_rules()["weight_change"]

@@ -9,7 +9,7 @@ from app.api.common import Limit, Offset, coalition_router
 from app.api.schemas import (MemberCreate, MemberList, MemberPublic, Page, StatusChange, WeightChangePublic,
                              WeightHistory, WeightUpdate)
 from app.deps import CurrentAccountDep, NowDep, SessionDep, require_admin
-from governance import coalitions, members
+from governance import coalitions, emergency, members
 from governance.models import Member, WeightChange
 from voting.exact import format_exact
 
@@ -30,7 +30,7 @@ def public(member: Member, total: Fraction) -> MemberPublic:
 
 @router.get("/members", response_model=MemberList)
 def list_members(slug: str, session: SessionDep, offset: Offset = 0, limit: Limit = 100,
-                 status_filter: str | None = Query(None, alias="status", pattern="^(active|suspended|left)$")) -> MemberList:
+                 status_filter: str | None = Query(None, alias="status", pattern="^(active|suspended|left|expelled)$")) -> MemberList:
     """Members with their weights and their share of the active members' total weight."""
     coalition = coalitions.get_coalition(session, slug)
     rows = members.list_members(session, coalition=coalition, status=status_filter, offset=offset, limit=limit)
@@ -58,16 +58,23 @@ def read_member(slug: str, member: str, session: SessionDep) -> MemberPublic:
 
 
 def _status(action: str):  # noqa: ANN202
-    def change(slug: str, member: str, body: StatusChange, session: SessionDep, account: CurrentAccountDep) -> MemberPublic:
+    def change(slug: str, member: str, body: StatusChange, session: SessionDep, account: CurrentAccountDep,
+               now: NowDep) -> MemberPublic:
         coalition = coalitions.get_coalition(session, slug)
         require_admin(account, coalition)
         row = members.get_member(session, coalition=coalition, slug=member)
-        members.change_status(session, coalition=coalition, actor=account.username, member=row, action=action,
-                              reason=body.reason)
+        if action == "suspend" and emergency.allowed(session, coalition):
+            emergency.suspend_now(session, coalition=coalition, actor=account, member=row, reason=body.reason,
+                                  now=now)
+            session.refresh(row)
+        else:
+            members.change_status(session, coalition=coalition, actor=account.username, member=row, action=action,
+                                  reason=body.reason)
         return public(row, active_total(session, coalition))
 
     change.__name__ = f"{action}_member"
-    change.__doc__ = {"suspend": "Suspend an active member (admins).", "readmit": "Readmit a suspended member (admins).",
+    change.__doc__ = {"suspend": "Suspend an active member (admins): in set-up, or in an emergency where the charter "
+                                 "allows it, which opens a ballot on readmitting the member at once.", "readmit": "Readmit a suspended member (admins).",
                       "leave": "Record that a member has left (admins)."}[action]
     return change
 

@@ -8,9 +8,8 @@ from pydantic import BaseModel, Field
 from app.api.common import coalition_router
 from app.deps import CurrentAccountDep, NowDep, SessionDep, require_admin, require_member_of
 from app.i18n import LOCALES
-from app.outbox.webhooks import Refused, check_destination, new_secret
+from app.outbox.webhooks import checked_url, new_secret
 from governance import coalitions, outbox, subscriptions
-from governance.errors import RuleViolation
 from governance.models import WebhookEndpoint
 from governance.notices import CHANNELS, KINDS
 
@@ -74,20 +73,6 @@ def write_preferences(slug: str, body: Preferences, session: SessionDep, account
     subscriptions.save_preference(session, account=account, email=body.email, language=body.language,
                                   languages=LOCALES, time_zone=body.time_zone, digest=body.digest, on=body.on, now=now)
     return body
-
-
-def checked_url(request: Request, url: str) -> str:
-    """Refuse a destination the worker would refuse (non-public addresses unless the settings allow them)."""
-    try:
-        check_destination(url.strip(), allow_private=request.app.state.settings.webhook_allow_private)
-    except Refused as refused:
-        if refused.reason == "private":
-            raise RuleViolation("url: %(host)s is a private, loopback or link-local address; webhooks go to public "
-                                "addresses only.", host=refused.host) from None
-        if refused.reason == "unresolved":
-            raise RuleViolation("url: the host %(host)s is not found.", host=refused.host) from None
-        raise RuleViolation("url: a webhook URL starts with https:// (or http://) and names a host.") from None
-    return url.strip()
 
 
 @router.post("/webhooks", status_code=status.HTTP_201_CREATED, response_model=EndpointPublic)

@@ -3,9 +3,10 @@
 from fastapi import Query, Request, status
 
 from app.api.common import Limit, Offset, coalition_router
+from app.api.proposal_schemas import ProposalCreate, payload_of
+from app.api.schemas import (BallotOpen, BallotPublic, EligibleMember, Page, ProposalList, ProposalPublic,
+                             ProposalUpdate, VoteList, Withdrawal)
 from app.budget import budgeted_power
-from app.api.schemas import (BallotOpen, BallotPublic, EligibleMember, Page, ProposalCreate, ProposalList,
-                             ProposalPublic, ProposalUpdate, VoteList, Withdrawal)
 from app.deps import CurrentAccountDep, NowDep, OptionalAccountDep, SessionDep, require_admin, require_member_of
 from app.markdown import render_markdown
 from app.vote_writer import vote_public
@@ -21,14 +22,15 @@ def public(session, proposal: Proposal) -> ProposalPublic:  # noqa: ANN001
     return ProposalPublic(number=proposal.number, kind=proposal.kind, title=proposal.title, body=proposal.body,
                           body_html=render_markdown(proposal.body), options=proposal.options, seats=proposal.seats,
                           payload=proposal.payload, author=proposal.author, author_member=member.slug if member else None,
-                          state=proposal.state, outcome=proposal.outcome, created_at=proposal.created_at,
-                          updated_at=proposal.updated_at)
+                          state=proposal.state, outcome=proposal.outcome, outcome_reason=proposal.outcome_reason,
+                          charter_version=proposal.charter_version, impact=proposal.impact,
+                          created_at=proposal.created_at, updated_at=proposal.updated_at)
 
 
 @router.get("/proposals", response_model=ProposalList)
 def list_proposals(slug: str, session: SessionDep, offset: Offset = 0, limit: Limit = 50,
                    state: str | None = Query(None, pattern="^(draft|open|closed|withdrawn)$"),
-                   outcome: str | None = Query(None, pattern="^(passed|rejected|no_quorum|decided|tied|no_votes|withdrawn)$"),
+                   outcome: str | None = Query(None, pattern="^(passed|rejected|no_quorum|decided|tied|no_votes|withdrawn|superseded)$"),
                    ) -> ProposalList:
     coalition = coalitions.get_coalition(session, slug)
     rows = proposals.list_proposals(session, coalition=coalition, state=state, outcome=outcome, offset=offset,
@@ -40,12 +42,13 @@ def list_proposals(slug: str, session: SessionDep, offset: Offset = 0, limit: Li
 @router.post("/proposals", status_code=status.HTTP_201_CREATED, response_model=ProposalPublic)
 def create_proposal(slug: str, body: ProposalCreate, session: SessionDep, account: CurrentAccountDep,
                     now: NowDep) -> ProposalPublic:
-    """Draft a proposal (representatives and admins of the coalition)."""
+    """Draft a proposal (representatives and admins of the coalition). A change of the charter, its rules, weights
+    or membership carries a typed ``payload`` and applies itself when its ballot passes."""
     coalition = coalitions.get_coalition(session, slug)
     require_member_of(account, coalition)
     proposal = proposals.create_proposal(session, coalition=coalition, author=account, kind=body.kind,
-                                         title=body.title, body=body.body, options=body.options, seats=body.seats,
-                                         payload=body.payload, now=now)
+                                         title=body.title, body=body.body, options=getattr(body, "options", []),
+                                         seats=getattr(body, "seats", 1), payload=payload_of(body), now=now)
     return public(session, proposal)
 
 

@@ -9,7 +9,6 @@ from pydantic import BaseModel, ConfigDict, Field, Strict, StrictInt, StrictStr
 from app.paging import Page
 
 ExactNumber = StrictInt | Annotated[Decimal, Strict()] | StrictStr  # strict: JSON true is not the weight 1
-Kind = Literal["decision", "rule_change", "admission", "choice", "election"]
 
 
 class Strict(BaseModel):
@@ -146,15 +145,6 @@ class TokenIssued(TokenPublic):
     token: str = Field(description="The secret: shown once, store it now.")
 
 
-class ProposalCreate(Strict):
-    kind: Kind = "decision"
-    title: str = Field(min_length=1, max_length=200)
-    body: str = Field(default="", max_length=20000)
-    options: list[str] = Field(default_factory=list, max_length=50)
-    seats: int = Field(default=1, ge=1, le=49)
-    payload: dict[str, Any] = Field(default_factory=dict)
-
-
 class ProposalUpdate(Strict):
     title: str | None = Field(default=None, max_length=200)
     body: str | None = Field(default=None, max_length=20000)
@@ -179,6 +169,9 @@ class ProposalPublic(BaseModel):
     author_member: str | None
     state: str
     outcome: str | None
+    outcome_reason: str = Field(default="", description="Why a passed change was superseded.")
+    charter_version: int | None = Field(default=None, description="The charter version a change was written against.")
+    impact: dict[str, Any] | None = Field(default=None, description="Each member's power before and after the change.")
     created_at: datetime
     updated_at: datetime
 

@@ -13,8 +13,11 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import httpx
+from fastapi import Request
 
-__all__ = ["Refused", "WebhookFailed", "check_destination", "new_secret", "pinned", "post", "sign"]
+from governance.errors import RuleViolation
+
+__all__ = ["Refused", "WebhookFailed", "check_destination", "checked_url", "new_secret", "pinned", "post", "sign"]
 
 SECRET_PREFIX = "whsec_"
 
@@ -113,3 +116,17 @@ def post(url: str, *, secret: str, msg_id: str, timestamp: int, body: bytes, tim
     if not 200 <= response.status_code < 300:
         raise WebhookFailed(f"HTTP {response.status_code}")
     return Delivered(response.status_code)
+
+
+def checked_url(request: Request, url: str) -> str:
+    """Refuse a destination the worker would refuse (non-public addresses unless the settings allow them)."""
+    try:
+        check_destination(url.strip(), allow_private=request.app.state.settings.webhook_allow_private)
+    except Refused as refused:
+        if refused.reason == "private":
+            raise RuleViolation("url: %(host)s is a private, loopback or link-local address; webhooks go to public "
+                                "addresses only.", host=refused.host) from None
+        if refused.reason == "unresolved":
+            raise RuleViolation("url: the host %(host)s is not found.", host=refused.host) from None
+        raise RuleViolation("url: a webhook URL starts with https:// (or http://) and names a host.") from None
+    return url.strip()

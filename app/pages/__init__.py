@@ -4,8 +4,9 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from app.markdown import render_markdown
-from app.pages import (admin, admin_rules, agenda, amendments, auth, charts, dashboard, design, discussion, errors, feeds,
-                       home, log, members, notifications, power, propose, proposals, time_zone, whatif, words)
+from app.pages import (admin, admin_rules, agenda, amendments, applications, auth, charter, charts, dashboard, design,
+                       discussion, errors, feeds, home, impact, log, members, notifications, power, propose, proposals,
+                       time_zone, whatif, words)
 from app.pages.count_chart import count_chart
 from app.pages.explain import explain_result
 from app.pages.middleware import PageMiddleware
@@ -20,7 +21,8 @@ environment.globals.update(OUTCOMES=words.OUTCOMES, CHOICES=words.CHOICES, KIND_
 environment.globals.update(ballot_power=power.ballot_power, power_chart=power.power_chart, count_chart=count_chart,
                            explain_result=explain_result, rounds_chart=charts.rounds_chart,
                            candidate_chart=design.candidate_chart, fine_share=design.fine_share,
-                           render_markdown=render_markdown)
+                           render_markdown=render_markdown, impact_chart=impact.impact_chart,
+                           impact_rows=impact.impact_rows, describe_rule=words.describe_rule)
 
 
 def install_pages(app: FastAPI) -> None:
@@ -30,7 +32,7 @@ def install_pages(app: FastAPI) -> None:
     for router in (home.router, auth.router, home.scoped, members.router, propose.router, proposals.router,
                    discussion.router, amendments.router, agenda.router, log.router, dashboard.router, admin.router,
                    admin_rules.router, power.router, whatif.router, design.router, time_zone.router,
-                   notifications.router, notifications.public, feeds.router):
+                   notifications.router, notifications.public, feeds.router, charter.router, applications.router):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     errors.install_page_errors(app)

@@ -12,7 +12,7 @@ from app.pages.common import (AdminDep, CoalitionDep, FormDep, coalition_pages, 
                               field_of, see_other, text)
 from app.pages.proposals import detail_context
 from app.templating import render
-from governance import accounts, ballots, coalitions, members, proposals
+from governance import accounts, ballots, charter, coalitions, members, proposals
 from governance.errors import DomainError, RuleViolation
 from governance.models import Account, Member
 
@@ -24,7 +24,8 @@ ACCOUNT_FIELDS = ("username", "password", "display_name", "member", "role")
 def _members_page(request: Request, session, coalition, *, values=None, errors=None, status=200) -> Response:  # noqa: ANN001
     return render(request, "admin/members.html", {
         "coalition": coalition, "members": members.list_members(session, coalition=coalition, limit=1000),
-        "values": values or {}, "errors": errors or {}}, status_code=status)
+        "values": values or {}, "errors": errors or {}, "constituted": charter.is_constituted(session, coalition)},
+        status_code=status)
 
 
 @router.get("/admin", name="admin_members")

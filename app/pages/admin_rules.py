@@ -7,7 +7,7 @@ from app.deps import NowDep, SessionDep
 from app.pages.common import AdminDep, CoalitionDep, FormDep, coalition_pages, error_text, see_other, text
 from app.pages.words import describe_rule
 from app.templating import render
-from governance import coalitions, rules
+from governance import charter, coalitions, rules
 from governance.errors import DomainError, NotFound
 from governance.rules import COMMITTEE_METHODS, SINGLE_WINNER_METHODS
 
@@ -34,18 +34,23 @@ def rule_from_form(kind: str, form) -> dict:  # noqa: ANN001
             "consensus": text(form, "consensus") == "on", "unanimity": text(form, "unanimity") == "on"}
 
 
-def _page(request: Request, session, coalition, *, values=None, errors=None, status: int = 200) -> Response:  # noqa: ANN001
+def _page(request: Request, session, coalition, *, values=None, errors=None, status: int = 200,  # noqa: ANN001
+          editing: str | None = None) -> Response:
     current = coalitions.get_rules(session, coalition)
     words = {kind: describe_rule(request.state.translate, rule, request.state.locale) for kind, rule in current.items()}
     return render(request, "admin/rules.html", {
         "coalition": coalition, "rules": current, "kinds": rules.KINDS, "words": words,
         "option_kinds": rules.OPTION_KINDS, "single_methods": SINGLE_WINNER_METHODS,
-        "committee_methods": COMMITTEE_METHODS, "values": values or {}, "errors": errors or {}}, status_code=status)
+        "committee_methods": COMMITTEE_METHODS, "values": values or {}, "errors": errors or {},
+        "editing": next(iter(errors or {}), editing), "constituted": charter.is_constituted(session, coalition)},
+        status_code=status)
 
 
 @router.get("/admin/rules", name="admin_rules")
-def admin_rules(request: Request, coalition: CoalitionDep, session: SessionDep, admin: AdminDep) -> Response:
-    return _page(request, session, coalition)
+def admin_rules(request: Request, coalition: CoalitionDep, session: SessionDep, admin: AdminDep,
+                edit: str | None = None) -> Response:
+    """The rule of each kind in words; one form at a time (``?edit=kind``) while the coalition is in set-up."""
+    return _page(request, session, coalition, editing=edit)
 
 
 @router.post("/admin/rules/{kind}", name="set_rule")

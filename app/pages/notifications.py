@@ -4,7 +4,7 @@ letters and the reminder setting of the secretariat, and one-click unsubscribe (
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from app.api.notifications import checked_url
+from app.outbox.webhooks import checked_url
 from app.deps import NowDep, SessionDep
 from app.i18n import LOCALES
 from app.outbox.webhooks import new_secret

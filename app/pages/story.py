@@ -251,6 +251,23 @@ def _agenda_voting(body: Mapping, t: Teller) -> Markup:
                  actor=t.actor(body.get("actor")), round=t.number(body["round"]), ballot=t.ballot(body["proposal"]))
 
 
+def _charter_version(body: Mapping, t: Teller) -> Markup:
+    if body.get("proposal") is not None:
+        return t.say(N_("Charter version %(version)s came into force, as %(proposal)s decided (changed: %(fields)s)."),
+                     version=t.number(body["version"]), proposal=t.proposal(body["proposal"]),
+                     fields=", ".join(body.get("fields") or []) or "—")
+    if body.get("version") == 1:
+        return t.say(N_("%(actor)s recorded the founding act: charter version 1 came into force."),
+                     actor=t.actor(body.get("actor")))
+    return t.say(N_("Charter version %(version)s came into force (changed: %(fields)s)."),
+                 version=t.number(body["version"]), fields=", ".join(body.get("fields") or []) or "—")
+
+
+def _proposal_superseded(body: Mapping, t: Teller) -> Markup:
+    return t.say(N_("%(proposal)s passed but was superseded: another change to the same rules came first, so nothing "
+                    "was applied."), proposal=t.proposal(body["number"]))
+
+
 GENERIC = N_("An event of the type %(type)s was recorded.")
 """The sentence of an event type ``STORIES`` does not know yet."""
 
@@ -283,6 +300,8 @@ STORIES: dict[str, Story] = {
     "agenda.opened": Story(N_("Agenda rounds opened"), _agenda_opened),
     "agenda.topic": Story(N_("Agenda topics"), _agenda_topic),
     "agenda.voting": Story(N_("Agenda votes"), _agenda_voting),
+    "charter.version": Story(N_("Charter versions"), _charter_version),
+    "proposal.superseded": Story(N_("Proposals superseded"), _proposal_superseded),
 }
 
 

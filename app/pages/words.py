@@ -16,12 +16,15 @@ METHOD_NAMES = {
     "stv_scottish": N_("single transferable vote (Scottish rules)"), "stv_meek": N_("single transferable vote (Meek)"),
 }
 OUTCOMES = {"passed": N_("Passed"), "rejected": N_("Rejected"), "no_quorum": N_("No quorum"), "decided": N_("Decided"),
-            "tied": N_("Tied"), "no_votes": N_("No votes"), "withdrawn": N_("Withdrawn")}
+            "tied": N_("Tied"), "no_votes": N_("No votes"), "withdrawn": N_("Withdrawn"),
+            "superseded": N_("Superseded")}
 CHOICES = {"yes": N_("Yes"), "no": N_("No"), "abstain": N_("Abstain"), "block": N_("Block")}
 KIND_NAMES = {"decision": N_("Decision"), "rule_change": N_("Rule change"), "admission": N_("Admission"),
-              "choice": N_("Choice"), "election": N_("Election")}
+              "choice": N_("Choice"), "election": N_("Election"), "charter_amendment": N_("Charter amendment"),
+              "weight_change": N_("Weight change"), "suspension": N_("Suspension"), "readmission": N_("Readmission"),
+              "expulsion": N_("Expulsion")}
 STATES = {"draft": N_("Draft"), "open": N_("Open"), "closed": N_("Closed"), "withdrawn": N_("Withdrawn")}
-STATUSES = {"active": N_("Active"), "suspended": N_("Suspended"), "left": N_("Left")}
+STATUSES = {"active": N_("Active"), "suspended": N_("Suspended"), "left": N_("Left"), "expelled": N_("Expelled")}
 WORDS_OF_VALUES = {"state": STATES, "kind": KIND_NAMES, "status": STATUSES, "required": STATUSES,
                    "new_status": STATUSES}
 """The stored words a refusal message may name, by the name of its value: translated where the message is shown."""

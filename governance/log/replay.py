@@ -11,8 +11,11 @@ from governance.log.canonical import CanonicalError, canonical_bytes
 from governance.log.merkle import leaf_hash
 from governance.log import replay_deliberation as deliberation
 from governance.log.recount import ChoiceError, check_choice, count_ballot, vote_commitment
+from governance.log.charter_rules import CHANGE_KINDS, rule_changes
+from governance.log.replay_charter import (CHARTER_HANDLERS, change_consequences, check_change_proposal,
+                                           check_charter_ballot, refuse_direct_after_charter)
 from governance.log.replayed import (ReplayedAccount, ReplayedBallot, ReplayedLog, ReplayedMember, ReplayedProposal,
-                                     ReplayedVote, WeightRecord)
+                                     ReplayedVote, ReplayError, WeightRecord)
 from voting.exact import ExactNumberError, format_exact, parse_exact
 
 __all__ = [
@@ -33,14 +36,6 @@ ELIGIBLE_KEYS = frozenset({"member", "name", "weight"})
 REVEAL_KEYS = frozenset({"vote", "salt", "idx"})
 STATUS_CHANGES = {"member.suspended": ("active", "suspended"), "member.readmitted": ("suspended", "active"),
                   "member.left": (None, "left")}
-
-
-class ReplayError(ValueError):
-    """An event that does not follow from the events before it; ``index`` is its position in the log."""
-
-    def __init__(self, index: int, message: str) -> None:
-        super().__init__(f"log entry {index}: {message}")
-        self.index = index
 
 
 def _fail(index: int, message: str) -> None:
@@ -155,8 +150,10 @@ def _proposal_created(log: ReplayedLog, index: int, body: dict) -> None:
              f"{body['actor']!r} cannot propose for {body['member']!r}")
     if body["member"] is not None:
         _require(_member(log, index, body["member"]).status == "active", index, "only active members propose")
+    check_change_proposal(log, index, body)
     log.proposals[number] = ReplayedProposal(number, body["kind"], body["title"], body["body"], body["options"],
-                                             body["seats"], body["payload"], body["member"], body["actor"])
+                                             body["seats"], body["payload"], body["member"], body["actor"],
+                                             charter_version=body.get("charter_version"))
 
 
 def _draft(log: ReplayedLog, index: int, body: dict) -> ReplayedProposal:
@@ -222,6 +219,7 @@ def _ballot_opened(log: ReplayedLog, index: int, body: dict, opening_hash: bytes
     _require(_same_eligible(body["eligible"], log) or _key(body["eligible"]) == _key(_frozen_eligible(log)), index,
              "the eligible members and weights are not the active members with their current weights")
     _require(bool(body["eligible"]), index, "a ballot needs at least one eligible member")
+    check_charter_ballot(log, index, body)
     log.ballots[proposal.number] = ReplayedBallot(
         proposal.number, body["rule"], body["eligible"], body["options"], body["seats"], body["closes_at"],
         body["live_results"], index, opening_hash.hex()[:16])
@@ -282,7 +280,7 @@ def _ballot_closed(log: ReplayedLog, index: int, body: dict) -> None:
     proposal = log.proposals[ballot.number]
     proposal.state, proposal.outcome = "closed", body["result"]["outcome"]
     if proposal.outcome == "passed":
-        log.expected = _consequence(log, proposal)
+        log.expected = _consequences(log, proposal)
 
 
 def _moment(text: str) -> datetime:
@@ -296,15 +294,23 @@ def _same(recount: Mapping, recorded: object) -> bool:
         return False
 
 
-def _consequence(log: ReplayedLog, proposal: ReplayedProposal) -> tuple[str, dict] | None:
+def _consequences(log: ReplayedLog, proposal: ReplayedProposal) -> list[tuple[str, dict]]:
+    """The events a passed proposal must be followed by: its charter version (or its superseding) once the charter
+    is adopted; in set-up, a rule change per kind, or the admission of a member whose name and slug are free."""
     payload = proposal.payload
     if proposal.kind == "decision":
-        return deliberation.amendment_consequence(log, proposal.number)
+        found = deliberation.amendment_consequence(log, proposal.number)
+        return [found] if found else []
+    if log.constituted:
+        return change_consequences(log, proposal)
     if proposal.kind == "rule_change":
-        return "rules.changed", {"kind": payload["kind"], "rule": payload["rule"], "proposal": proposal.number}
-    if proposal.kind == "admission" and all(m.name != payload["name"] for m in log.members.values()):
-        return "member.admitted", {"name": payload["name"], "weight": payload["weight"], "proposal": proposal.number}
-    return None
+        changes = rule_changes(payload)
+        return [("rules.changed", {"kind": kind, "rule": changes[kind], "proposal": proposal.number})
+                for kind in sorted(changes)]
+    if proposal.kind == "admission" and all(m.name != payload["name"] for m in log.members.values()) and (
+            payload.get("slug") not in log.members):
+        return [("member.admitted", {"name": payload["name"], "weight": payload["weight"], "proposal": proposal.number})]
+    return []
 
 
 def _time_zone_set(log: ReplayedLog, index: int, body: dict) -> None:
@@ -313,7 +319,8 @@ def _time_zone_set(log: ReplayedLog, index: int, body: dict) -> None:
 
 
 def _rules_changed(log: ReplayedLog, index: int, body: dict) -> None:
-    _require(body["kind"] in log.rules, index, f"unknown proposal kind {body['kind']!r}")
+    # a log begun before the charter's kinds existed names them only from their first change on
+    _require(body["kind"] in log.rules or body["kind"] in CHANGE_KINDS, index, f"unknown proposal kind {body['kind']!r}")
     _actor(log, index, body["actor"])
     log.rules[body["kind"]] = body["rule"]
 
@@ -333,7 +340,7 @@ HANDLERS: dict[str, Callable[..., None]] = {
     "ballot.closed": _ballot_closed,
     "rules.changed": _rules_changed,
     **deliberation.HANDLERS,
-
+    **CHARTER_HANDLERS,
     "coalition.time_zone_set": _time_zone_set,
 }
 EVENT_TYPES = frozenset(HANDLERS) | {"coalition.created", "ballot.opened"}
@@ -348,13 +355,11 @@ def _start(event: Mapping) -> ReplayedLog:
 
 
 def _check_expected(log: ReplayedLog, index: int, event: Mapping) -> None:
-    if log.expected is None:
-        return
-    type_, wanted = log.expected
-    log.expected = None
+    type_, wanted = log.expected.pop(0)
+    log.consequence = True
     body = event["body"]
     _require(event["type"] == type_ and all(body.get(key) == value for key, value in wanted.items()), index,
-             f"proposal #{wanted['proposal']} passed, so this entry must be its {type_} event")
+             f"proposal #{wanted.get('proposal', wanted.get('number'))} passed, so this entry must be its {type_} event")
 
 
 def _apply(log: ReplayedLog, index: int, event: Mapping, previous_ts: int,
@@ -368,7 +373,8 @@ def _apply(log: ReplayedLog, index: int, event: Mapping, previous_ts: int,
     ts = event.get("ts")
     if not isinstance(ts, int) or ts < previous_ts:
         _fail(index, "its time runs backwards")
-    if log.expected is not None:
+    log.consequence = False
+    if log.expected:
         _check_expected(log, index, event)
     type_, body = event.get("type"), event.get("body")
     if type_ not in EVENT_TYPES or type_ == "coalition.created":
@@ -379,6 +385,7 @@ def _apply(log: ReplayedLog, index: int, event: Mapping, previous_ts: int,
         opening_hash = leaf_hash(canonical_bytes(event)) if leaf_hashes is None else leaf_hashes[index]
         _ballot_opened(log, index, body, opening_hash)
     else:
+        refuse_direct_after_charter(log, index, type_)
         HANDLERS[type_](log, index, body)
 
 
@@ -413,7 +420,7 @@ class Replayer:
         what is wrong.
         """
         state = self.log
-        if state is None or state.expected is not None or log != state.slug or ts < self.previous_ts:
+        if state is None or state.expected or log != state.slug or ts < self.previous_ts:
             return False
         ballot = state.ballots.get(number)
         if ballot is None or ballot.status != "open" or member not in ballot.eligible_members:
@@ -430,8 +437,8 @@ class Replayer:
         log = self.log
         if log is None:
             raise ReplayError(0, "the log is empty")
-        if log.expected is not None:
-            raise ReplayError(log.size, f"the log ends before the {log.expected[0]} event of a passed proposal")
+        if log.expected:
+            raise ReplayError(log.size, f"the log ends before the {log.expected[0][0]} event of a passed proposal")
         for ballot in log.ballots.values():
             if ballot.status == "open":
                 ballot.seal_votes()

@@ -2,8 +2,16 @@
 
 from dataclasses import dataclass, field
 
-__all__ = ["ReplayedAccount", "ReplayedAgendaRound", "ReplayedAmendment", "ReplayedBallot", "ReplayedComment",
-           "ReplayedLog", "ReplayedMember", "ReplayedProposal", "ReplayedVote", "WeightRecord"]
+__all__ = ["ReplayError", "ReplayedAccount", "ReplayedAgendaRound", "ReplayedAmendment", "ReplayedBallot",
+           "ReplayedComment", "ReplayedLog", "ReplayedMember", "ReplayedProposal", "ReplayedVote", "WeightRecord"]
+
+
+class ReplayError(ValueError):
+    """An event that does not follow from the events before it; ``index`` is its position in the log."""
+
+    def __init__(self, index: int, message: str) -> None:
+        super().__init__(f"log entry {index}: {message}")
+        self.index = index
 
 
 @dataclass
@@ -51,6 +59,7 @@ class ReplayedProposal:
     state: str = "draft"
     outcome: str | None = None
     version: int = 1
+    charter_version: int | None = None
 
 
 @dataclass
@@ -117,13 +126,20 @@ class ReplayedLog:
     proposals: dict[int, ReplayedProposal] = field(default_factory=dict)
     ballots: dict[int, ReplayedBallot] = field(default_factory=dict)
     weights: list[WeightRecord] = field(default_factory=list)
-    expected: tuple[str, dict] | None = None  # the event a passed rule change or admission must be followed by
+    expected: list[tuple[str, dict]] = field(default_factory=list)  # the events a passed proposal must be followed by
+    consequence: bool = False  # whether the event being applied is one a passed proposal required
+    charters: list[dict] = field(default_factory=list)  # every charter version's {"text", "rules"}, version 1 first
+    charter_hashes: list[str] = field(default_factory=list)
     commitments: dict[int, str] = field(default_factory=dict)  # entry -> the commitment to the text it published
     erased: set[int] = field(default_factory=set)  # entries whose text has been erased
     comments: dict[int, "ReplayedComment"] = field(default_factory=dict)
     amendments: dict[tuple[int, int], "ReplayedAmendment"] = field(default_factory=dict)
     amendment_ballots: dict[int, tuple[int, int]] = field(default_factory=dict)  # ballot proposal -> amendment
     agenda: dict[int, "ReplayedAgendaRound"] = field(default_factory=dict)
+
+    @property
+    def constituted(self) -> bool:
+        return bool(self.charters)
 
 
 @dataclass

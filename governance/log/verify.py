@@ -56,6 +56,7 @@ class VerifyReport:
         return (f"{self.checkpoint.origin}: {self.checkpoint.size} entries, root {self.checkpoint.root.hex()[:16]}..., "
                 f"{len(state.members)} members, {len(state.proposals)} proposals, "
                 f"{self.ballots_recounted} ballots recounted, every recorded result matches"
+                + (f", {len(state.charters)} charter versions recomputed" if state.charters else "")
                 + (f"; {self.texts_checked} published texts match their commitments" if self.texts_checked else ""))
 
 

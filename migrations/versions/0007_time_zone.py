@@ -24,5 +24,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('coalition', schema=None) as batch_op:
-        batch_op.drop_column('time_zone')
+    # Not batch mode on SQLite: it would copy the coalition table and drop the original, which the foreign keys of
+    # every row that refers to a coalition refuse. SQLite drops a column in place since 3.35.
+    if op.get_bind().dialect.name == "sqlite":
+        op.execute("ALTER TABLE coalition DROP COLUMN time_zone")
+    else:
+        op.drop_column('coalition', 'time_zone')

@@ -149,7 +149,7 @@ TEMPLATES = [
     ("POST", "/accounts", {"username": "sweeper", "password": PASSWORD, "role": "representative", "member": "a"}),
     ("POST", "/proposals", {"kind": "decision", "title": "T", "body": "B", "options": [], "seats": 1, "payload": {}}),
     ("POST", "/proposals", {"kind": "admission", "title": "T", "payload": {"name": "N", "weight": "1"}}),
-    ("POST", "/proposals", {"kind": "rule_change", "title": "T", "payload": {"kind": "decision", "rule": {}}}),
+    ("POST", "/proposals", {"kind": "rule_change", "title": "T", "payload": {"rules": {"decision": {}}}}),
     ("PATCH", "/proposals/1", {"title": "T", "body": "B", "options": None, "seats": None}),
     ("POST", "/proposals/1/ballot", {"closes_at": "2026-03-05T09:00:00Z", "rule": {"counting": "double"},
                                      "live_results": False}),

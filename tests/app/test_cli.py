@@ -55,18 +55,21 @@ def test_concord_demo_creates_the_demo_coalition_with_results_and_an_open_ballot
     state = demo_state(demo_folder)
     assert status == 0 and "Demo coalition 'wpn' ready" in printed
     assert nothing_due == 0 and capsys.readouterr().out.strip() == "0 ballot(s) closed"
-    assert state["coalitions"] == 1 and state["members"] == 12
+    assert state["coalitions"] == 1 and state["members"] == 13
     # demo.CLOSED: 10 yes 1 no 1 abstain under a simple majority; 9 of 12 members yes but only 59.1% of the weight
-    # where 65% is needed; 3 of 12 took part where half must; then a weighted instant-runoff choice; app.demo_deliberation:
-    # the spring agenda's approval ballot (#5) and the ballot that passed an amendment to the training proposal (#8)
-    assert state["closed"] == [(1, "passed"), (2, "rejected"), (3, "no_quorum"), (4, "decided"), (5, "decided"),
-                               (8, "passed")]
+    # where 65% is needed; 3 of 12 took part where half must; after the founding act a weight change passes (10 of
+    # 11 yes), a rule change fails (3 of 12 yes where two thirds are needed), an admission passes; then a weighted
+    # instant-runoff choice; app.demo_deliberation: the spring agenda's approval ballot (#8) and the ballot that
+    # passed an amendment to the training proposal (#11)
+    assert state["closed"] == [(1, "passed"), (2, "rejected"), (3, "no_quorum"), (4, "passed"), (5, "rejected"),
+                               (6, "passed"), (7, "decided"), (8, "decided"), (11, "passed")]
     assert state["results"] == [outcome for _, outcome in state["closed"]]
-    assert state["open"] == ["decision", "decision"]
+    assert state["open"] == ["decision", "decision", "rule_change"]
+    assert [e["body"]["version"] for e in state["events"] if e["type"] == "charter.version"] == [1, 2, 3]
     assert (demo_folder / "keys" / "wpn.key").exists()
     replayed = replay(state["events"])
-    assert replayed.proposals[7].version == 3 and "six online sessions" in replayed.proposals[7].body
-    assert len([c for c in replayed.comments.values() if c.proposal == 7]) == 6
+    assert replayed.proposals[10].version == 3 and "six online sessions" in replayed.proposals[10].body
+    assert len([c for c in replayed.comments.values() if c.proposal == 10]) == 6
     assert [c.hidden for c in replayed.comments.values()].count(True) == 1
 
 
@@ -77,7 +80,7 @@ def test_the_demo_agenda_is_agreed_in_the_order_of_the_approvals(demo_folder) ->
     state = demo_state(demo_folder)
     approvals = sorted(TOPICS, key=lambda topic: -len(topic[3]))
 
-    closing = [e for e in state["events"] if e["type"] == "ballot.closed" and e["body"]["number"] == 5][0]
+    closing = [e for e in state["events"] if e["type"] == "ballot.closed" and e["body"]["number"] == 8][0]
     assert closing["body"]["result"]["ranking"] == [[title] for _, title, _, _ in approvals]
 
 
@@ -125,14 +128,14 @@ def test_the_demo_mails_a_folder_and_its_short_ballot_closes_by_itself(demo_fold
     worker.tick(now=utcnow() + timedelta(minutes=demo.SOON_MINUTES, seconds=2))
 
     messages = [message_from_bytes(path.read_bytes(), policy=policy.default) for path in opened]
-    # each representative: two proposals submitted, two ballots opened; the three that have not voted on the ballot
-    # that closes in minutes: a reminder
-    assert len(messages) == 12 * 4 + 3
-    assert {m["To"] for m in messages} == {f"{slug}@example.org" for *_, slug in demo.ORGANIZATIONS}
+    # each of the 13 representatives: three proposals submitted, three ballots opened (the one that closes in minutes,
+    # the security fund, the rule change); the four that have not voted on the ballot that closes in minutes: a reminder
+    assert len(messages) == 13 * 6 + 4
+    assert {m["To"] for m in messages} == {f"{slug}@example.org" for *_, slug in demo.ORGANIZATIONS + [demo.NEWCOMER]}
     arabic = [m for m in messages if m["To"] == "aden-peace-circle@example.org"]
     assert all(m["Content-Language"] == "ar" for m in arabic)
     assert closing["closed"] == 1
     results = [message_from_bytes(p.read_bytes(), policy=policy.default)
                for p in sorted((demo_folder / "mail").glob("*.eml")) if p not in opened]
-    assert len(results) == 12
+    assert len(results) == 13
     assert all("Adopt the 2027 meeting calendar" in m.get_body(("plain",)).get_content() for m in results)

@@ -107,9 +107,10 @@ def test_a_ranking_can_be_built_and_cast_with_the_keyboard_alone(browser, seeded
 def _pages(seeded) -> list[tuple[str | None, str]]:  # noqa: ANN001
     public = ["/", "/c/wpn", "/c/wpn/members", "/c/wpn/proposals", f"/c/wpn/proposals/{seeded['closed']}",
               f"/c/wpn/proposals/{seeded['ranked']}", "/c/wpn/log", "/sign-in", "/c/wpn/nothing-here", "/c/wpn/power",
-              "/c/wpn/power/what-if", "/c/wpn/power/what-if?kind=decision&counting=double&member_fraction=3/2"]
+              "/c/wpn/power/what-if", "/c/wpn/power/what-if?kind=decision&counting=double&member_fraction=3/2",
+              "/c/wpn/charter", "/c/wpn/apply"]
     admin = ["/c/wpn/admin", "/c/wpn/admin/accounts", "/c/wpn/admin/rules", f"/c/wpn/proposals/{seeded['draft']}",
-             "/c/wpn/proposals/new"]
+             "/c/wpn/proposals/new", "/c/wpn/charter/propose?kind=rule_change", "/c/wpn/applications"]
     rep = ["/c/wpn/me", f"/c/wpn/proposals/{seeded['ranked']}"]
     return [(None, path) for path in public] + [("wpn-admin", path) for path in admin] + \
         [("rep-wpn-north", path) for path in rep]

@@ -43,7 +43,8 @@ def tables(session: Session, coalition: Coalition) -> dict:
         "accounts": {a.username: ReplayedAccount(a.username, a.role, slug_of.get(a.member_id), a.active)
                      for a in session.exec(select(Account).where(Account.coalition_id == coalition.id))},
         "proposals": {p.number: ReplayedProposal(p.number, p.kind, p.title, p.body, p.options, p.seats, p.payload,
-                                                 slug_of.get(p.author_member_id), p.author, p.state, p.outcome, p.version)
+                                                 slug_of.get(p.author_member_id), p.author, p.state, p.outcome,
+                                                 p.version, p.charter_version)
                       for p in proposal_rows},
         "weights": [WeightRecord(w.log_idx, slug_of[w.member_id], w.old_weight, w.new_weight, w.basis, w.reason,
                                  w.actor) for w in session.exec(select(WeightChange).where(
@@ -98,9 +99,9 @@ def test_the_demo_coalition_replays_to_exactly_its_tables(engine, settings) -> N
         events, state = stored_events(session, coalition), tables(session, coalition)
 
     assert replayed(events) == state
-    # four closed in app.demo, two more in app.demo_deliberation (the agenda's and an amendment's)
-    assert len(state["members"]) == 12 and [b["status"] for b in state["ballots"].values()].count("closed") == 6
-    assert len(state["comments"]) == 6 and state["proposals"][8].version == 3
+    # seven closed in app.demo, two more in app.demo_deliberation (the agenda's and an amendment's)
+    assert len(state["members"]) == 13 and [b["status"] for b in state["ballots"].values()].count("closed") == 9
+    assert len(state["comments"]) == 6 and state["proposals"][10].version == 3
     assert replay(events).log_key == keys.verifier_key(demo.SLUG)
 
 
@@ -136,7 +137,7 @@ def _scenario(session: Session) -> None:
                               vote=vote, now=at(3))
 
     rule_change = proposal(reps["ferry"], "Weighted decisions", kind="rule_change",
-                           payload={"kind": "decision", "rule": {"counting": "weighted"}})
+                           payload={"rules": {"decision": {"counting": "weighted"}}})
     admission = proposal(admin, "Admit the Mill", kind="admission",
                          payload={"name": "Mill Collective", "weight": "3.25", "country": "Sudan"})
     blocked, withdrawn = proposal(reps["harbour"], "Move office"), proposal(reps["lantern"], "Withdrawn idea")
@@ -256,3 +257,28 @@ def test_replay_refuses_a_closing_whose_revealed_vote_does_not_open_its_commitme
 
     with pytest.raises(ReplayError, match=rf"^log entry {closing['idx']}: the revealed vote of {member!r} does not match"):
         replay(forged)
+
+
+def test_a_rule_change_written_in_the_form_before_the_charter_still_replays(scenario) -> None:
+    legacy = copy.deepcopy(scenario)
+    created = next(e for e in legacy if e["type"] == "proposal.created" and e["body"]["kind"] == "rule_change")
+    (kind, rule), = created["body"]["payload"]["rules"].items()
+    created["body"]["payload"] = {"kind": kind, "rule": rule}
+
+    log = replay(legacy)
+
+    assert log.rules[kind] == rule and log.proposals[created["body"]["number"]].outcome == "passed"
+
+
+def test_a_log_begun_before_the_charter_kinds_existed_may_change_their_rules(scenario) -> None:
+    older = copy.deepcopy(scenario)
+    del older[0]["body"]["rules"]["weight_change"]
+    closing = next(e for e in older if e["type"] == "rules.changed")
+    changed = {**copy.deepcopy(closing), "body": {**closing["body"], "kind": "weight_change"}}
+    changed["body"]["proposal"], changed["body"]["actor"] = None, "sec"
+    index = closing["idx"] + 1
+    shifted = [*older[:index], {**changed, "idx": index}, *[{**e, "idx": e["idx"] + 1} for e in older[index:]]]
+
+    log = replay(shifted)
+
+    assert log.rules["weight_change"] == closing["body"]["rule"]

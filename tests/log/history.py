@@ -72,7 +72,7 @@ def _ballot(session: Session, chooser: random.Random, coalition: Coalition, admi
     kind, options, seats, rule = spec
     payload = None
     if kind == "rule_change":
-        payload = {"kind": "decision", "rule": {"counting": "weighted", "quorum_members": "1/3"}}
+        payload = {"rules": {"decision": {"counting": "weighted", "quorum_members": "1/3"}}}
     elif kind == "admission":
         payload = {"name": f"New Member {number}", "weight": "3", "basis": "fee"}
     proposal = proposals.create_proposal(session, coalition=coalition, author=admin, kind=kind,

@@ -70,14 +70,20 @@ EXPECTED = {
     ("DELETE", W + "/webhooks/{endpoint_id}"): (401, 404, 404, 404, 404),  # the world has no endpoint
     ("GET", W + "/outbox/dead"): (401, 403, 403, 403, 200),
     ("POST", W + "/outbox/{notification_id}/send-again"): (401, 403, 403, 403, 404),  # nor a dead letter
+    ("GET", W + "/charter"): (404, 404, 404, 404, 404),  # the world is in set-up: no charter yet
+    ("POST", W + "/charter"): (401, 403, 403, 403, 201),
+    ("GET", W + "/charter/versions"): (200, 200, 200, 200, 200),
+    ("GET", W + "/charter/versions/{version}"): (404, 404, 404, 404, 404),
+    ("GET", W + "/charter/diff"): (404, 404, 404, 404, 404),
+    ("POST", W + "/applications"): (201, 201, 201, 201, 201),
+    ("GET", W + "/applications/{token}"): (404, 404, 404, 404, 404),
 }
-QUERIES = {"inclusion": "?index=1&size=3", "consistency": "?old=2&new=4"}
+QUERIES = {"inclusion": "?index=1&size=3", "consistency": "?old=2&new=4", "diff": "?from=1&to=2"}
 SHARED = ("openapi.json", "docs", "redoc", "oauth2-redirect")
 
 PARAMS = {  # the path parameters each endpoint is called with
-    "slug": "wpn", "kind": "decision", "username": "spare", "filename": "votes.csv",
-
-    "slug": "wpn", "kind": "decision", "username": "spare", "endpoint_id": 1, "notification_id": 1,
+    "slug": "wpn", "kind": "decision", "username": "spare", "filename": "votes.csv", "endpoint_id": 1,
+    "notification_id": 1, "version": 1, "token": "not-a-secret",
 }
 MEMBER_FOR = {"suspend": "gamma", "readmit": "delta", "leave": "gamma", "weight": "gamma", "votes": "alpha"}
 
@@ -128,6 +134,8 @@ def request_for(method: str, template: str, role: str, world) -> tuple[str, dict
         ("POST", W + "/power/what-if"): {"weights": {"alpha": "1"}},
         ("PUT", W + "/notifications/preferences"): {"email": f"{role}@example.org", "time_zone": "Asia/Aden"},
         ("POST", W + "/webhooks"): {"url": "https://93.184.215.14/hooks"},  # a public address, no name to resolve
+        ("POST", W + "/charter"): {"text": "# Our charter"},
+        ("POST", W + "/applications"): {"name": f"Applicant {role}", "contact": "applicant@example.org"},
     }
     body = bodies.get((method, template))
     if body is None and method in ("POST", "PUT", "PATCH") and tail in ("suspend", "readmit", "leave", "withdraw"):
