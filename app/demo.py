@@ -179,7 +179,7 @@ def _story(session, keys: LogKeys, clock: HistoryClock, start: datetime) -> None
                           now=clock.at(start + timedelta(days=42)))
     _self_government(session, coalition, admin, orgs, start + timedelta(days=43), clock)
     themes = ["Women at the negotiating table", "Safe corridors for aid", "Justice for survivors"]
-    when = clock.at(start + timedelta(days=50))
+    when = clock.at(start + timedelta(days=50, hours=3))
     choice = proposals.create_proposal(
         session, coalition=coalition, author=orgs[9][1], kind="choice", title="Theme of the 2027 advocacy campaign",
         body="Rank the themes; the coalition campaigns on the winner (instant-runoff, weighted by membership).",

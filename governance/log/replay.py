@@ -462,7 +462,7 @@ def replay(events: Iterable[Mapping], *, leaf_hashes: Sequence[bytes] | None = N
     ...     {"v": 1, "log": "c", "idx": 1, "ts": 2, "type": "weight.changed", "body": {"member": "x"}}])
     Traceback (most recent call last):
     ...
-    governance.log.replay.ReplayError: log entry 1: no member 'x' has been admitted
+    governance.log.replayed.ReplayError: log entry 1: no member 'x' has been admitted
     """
     replayer = Replayer(leaf_hashes)
     for index, event in enumerate(events):

@@ -162,11 +162,12 @@ def test_a_validation_error_echoes_a_long_value_cut_short(demo_client) -> None:
 def test_exact_decimals_within_the_bounds_are_still_read_exactly(demo_client) -> None:
     client, secretariat = demo_client
 
-    response = client.put("/api/v1/coalitions/wpn/members/aden-peace-circle/weight", headers={**secretariat, **JSON},
-                          content=b'{"weight": 1200.125, "reason": "audited membership"}')
+    response = client.post("/api/v1/coalitions/wpn/proposals", headers={**secretariat, **JSON},
+                           content=b'{"kind": "weight_change", "title": "Audited membership", "payload": '
+                                   b'{"weights": {"aden-peace-circle": 1200.125}, "reason": "audited membership"}}')
 
-    assert response.status_code == 200, response.text
-    assert response.json()["new_weight"] == "1200.125"
+    assert response.status_code == 201, response.text
+    assert response.json()["payload"]["weights"] == {"aden-peace-circle": "1200.125"}
 
 
 def test_hostile_path_query_header_and_cookie_values_get_no_server_error(demo_client) -> None:
@@ -210,9 +211,10 @@ def test_a_share_written_with_thousands_of_digits_is_refused_naming_the_field(de
     client, secretariat = demo_client
     rule = {"counting": "weighted", "weight_threshold": {"fraction": fraction}}
 
-    stored = client.put("/api/v1/coalitions/wpn/rules/decision", headers=secretariat, json={"rule": rule, "reason": "x"})
+    proposed = client.post("/api/v1/coalitions/wpn/proposals", headers=secretariat, json={
+        "kind": "rule_change", "title": "Finer shares", "payload": {"rules": {"decision": rule}, "reason": "x"}})
     asked = client.post("/api/v1/coalitions/wpn/power/what-if", headers=secretariat, json={"rule": rule})
 
-    for response in (stored, asked):
+    for response in (proposed, asked):
         assert response.status_code == 422
-        assert "rule.weight_threshold.fraction has more than 100 digits" in response.json()["detail"]
+        assert "weight_threshold.fraction has more than 100 digits" in response.json()["detail"]

@@ -30,8 +30,9 @@ def live_server(tmp_path: Path) -> Iterator[str]:
     """The real app on 127.0.0.1, one fresh SQLite database per test."""
     engine = make_engine(f"sqlite:///{tmp_path / 'concord.db'}")
     metadata.create_all(engine)
+    # power in threads with a generous budget: a busy test machine must not turn opening a ballot into a 503
     app = create_app(engine, settings=Settings(database_url="sqlite:///unused.db", key_dir=tmp_path / "keys",
-                                               log_host="concord.test"))
+                                               log_host="concord.test", compute_processes=0, compute_seconds=60))
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
     thread = threading.Thread(target=server.run, daemon=True)

@@ -143,10 +143,10 @@ def test_an_unknown_event_type_gets_the_generic_sentence() -> None:
 
     teller = Teller(locale="en", gettext=lambda text: text, when=str, proposal_url=str, member_url=str)
 
-    told = tell({"type": "charter.version", "body": {"version": 2}}, teller)
+    told = tell({"type": "witness.cosigned", "body": {"size": 2}}, teller)
     broken = tell({"type": "vote.cast", "body": {}}, teller)
 
-    assert html.unescape(re.sub("<[^>]+>", "", told)) == "An event of the type charter.version was recorded."
+    assert html.unescape(re.sub("<[^>]+>", "", told)) == "An event of the type witness.cosigned was recorded."
     assert "vote.cast" in broken
 
 

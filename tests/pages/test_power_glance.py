@@ -21,22 +21,27 @@ def headings(page: str) -> list[str]:
     return [text_of(h).strip() for h in re.findall(r'<h2 id="power-[^"]+-heading">(.*?)</h2>', page)]
 
 
-def test_the_demos_power_page_starts_with_the_budget_rule_and_its_findings(demo_client) -> None:
+def test_the_demos_power_page_starts_with_the_double_majority_rules_and_their_findings(demo_client) -> None:
     page = demo_client.get("/c/wpn/power", headers={"Accept-Language": "en"}).text
-    first = page[:page.index('<section aria-labelledby="power-', page.index("power-ballot-2-heading") + 10)]
+    budget = page[page.index("power-ballot-2-heading"):page.index('<section aria-labelledby="power-',
+                                                                  page.index("power-ballot-2-heading") + 10)]
 
-    assert headings(page)[0] == "The rule of #2, Open a regional office in Amman"
-    assert "Baghdad Women's Dialogue Forum: 22.7% of the weight, 18.3% of the power." in text_of(first)
-    assert "Beirut Feminist Peace Lab: 0.6% of the weight, 3.3% of the power." in text_of(first)
+    # the charter decides weight changes by two thirds of the members and of the weight; the budget rule of #2 by
+    # 55% of the members and 65% of the weight. Weights after the 2026 audit: Baghdad 1,100 and Beirut 33.5 of 5,468.5
+    assert headings(page)[:2] == ["Weight change", "The rule of #2, Open a regional office in Amman"]
+    assert "Baghdad Women's Dialogue Forum: 20.1% of the weight, 14% of the power." in text_of(budget)
+    assert "Beirut Feminist Peace Lab: 0.6% of the weight, 4% of the power." in text_of(budget)
     assert ("Together, Baghdad Women's Dialogue Forum and Khartoum Women for Ceasefire can block any proposal; "
-            "no smaller group can.") in text_of(first)
+            "no smaller group can.") in text_of(budget)
 
 
 def test_one_org_one_vote_rules_come_after_and_say_any_members_can_block(demo_client) -> None:
     page = demo_client.get("/c/wpn/power", headers={"Accept-Language": "en"}).text
 
-    assert headings(page)[1:] == ["Decision", "Rule change and admission"]
-    assert "Any 6 members together can block a proposal." in text_of(page)
+    assert headings(page)[2:] == ["Decision and suspension and readmission",
+                                  "Charter amendment and rule change and admission and expulsion"]
+    assert "Any 7 members together can block a proposal." in text_of(page)  # 13 members, a simple majority
+    assert "Any 5 members together can block a proposal." in text_of(page)  # two thirds of 13
 
 
 def test_the_power_page_in_arabic_has_the_findings_in_arabic(demo_client) -> None:
@@ -94,6 +99,6 @@ def test_power_over_time_steps_at_each_change_of_the_weights_and_ends_at_todays_
     current = re.search(r"Baghdad Women&#39;s Dialogue Forum</bdi></th>.*?</td>\s*<td>.*?</td>\s*<td><span title=\"([^\"]+)\"",
                         today, re.S).group(1)
 
-    assert len(rows) == 2  # the founding weights, then the membership audit of Khartoum
+    assert len(rows) == 3  # the founding weights, the membership count of Khartoum, the audit weight change
     assert 'aria-labelledby="history-chart-title history-chart-desc"' in section
     assert baghdad[0] != baghdad[1] and baghdad[-1] == current

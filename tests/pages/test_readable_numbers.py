@@ -37,7 +37,7 @@ def test_power_shares_read_as_percentages_with_the_exact_value_in_a_title(demo_c
 
     cells = dict(re.findall(r'<span title="([0-9/.]+)">([0-9.,]+%)</span>', page))
 
-    assert cells[api["weight_share"]] == "22.7%"  # 1,200 of the 5,283.5 active weight
+    assert cells[api["weight_share"]] == "20.1%"  # 1,100 of the 5,468.5 active weight (after the 2026 audit)
     assert all(exact_text(Fraction(exact)) == exact for exact in cells)
 
 

@@ -117,8 +117,9 @@ class Server:
 
     def start(self, timeout: float = 90) -> "Server":
         """Start the server and wait until it answers; raise with its log if it does not."""
+        # a generous power budget: on a busy test machine opening a ballot must not become a 503 (test_budget covers it)
         env = {**os.environ, "CONCORD_DATABASE_URL": self.database_url, "CONCORD_KEY_DIR": str(self.key_dir),
-               "CONCORD_LOG_HOST": "concord.test", **self.extra_env}
+               "CONCORD_LOG_HOST": "concord.test", "CONCORD_COMPUTE_SECONDS": "60", **self.extra_env}
         out = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL
         self.process = subprocess.Popen(self.command(), cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
                                         start_new_session=True)

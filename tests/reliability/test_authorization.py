@@ -70,6 +70,32 @@ EXPECTED = {
     ("DELETE", W + "/webhooks/{endpoint_id}"): (401, 404, 404, 404, 404),  # the world has no endpoint
     ("GET", W + "/outbox/dead"): (401, 403, 403, 403, 200),
     ("POST", W + "/outbox/{notification_id}/send-again"): (401, 403, 403, 403, 404),  # nor a dead letter
+    # deliberation: the world has no comment, amendment or agenda round yet; comments and amendments are members' own
+    ("GET", W + "/agenda"): (200, 200, 200, 200, 200),
+    ("GET", W + "/agenda/{number}"): (404, 404, 404, 404, 404),
+    ("GET", W + "/comments/{comment}"): (404, 404, 404, 404, 404),
+    ("GET", W + "/design/{job_id}"): (404, 404, 404, 404, 404),
+    ("GET", W + "/log/texts"): (200, 200, 200, 200, 200),
+    ("GET", W + "/proposals/{number}/amendments"): (200, 200, 200, 200, 200),
+    ("GET", W + "/proposals/{number}/comments"): (200, 200, 200, 200, 200),
+    ("GET", W + "/proposals/{number}/versions"): (200, 200, 200, 200, 200),
+    ("GET", W + "/proposals/{number}/versions/{version}"): (200, 200, 200, 200, 200),
+    ("PATCH", W + "/comments/{comment}"): (401, 404, 404, 404, 404),
+    ("POST", W + "/agenda"): (401, 403, 403, 403, 201),
+    ("POST", W + "/agenda/{number}/ballot"): (401, 404, 404, 404, 404),
+    ("POST", W + "/agenda/{number}/topics"): (401, 404, 404, 404, 404),
+    ("POST", W + "/agenda/{number}/topics/{topic}/proposal"): (401, 404, 404, 404, 404),
+    ("POST", W + "/comments/{comment}/erase"): (401, 404, 404, 404, 404),
+    ("POST", W + "/comments/{comment}/flag"): (401, 404, 404, 404, 404),
+    ("POST", W + "/comments/{comment}/hide"): (401, 404, 404, 404, 404),
+    ("POST", W + "/comments/{comment}/show"): (401, 404, 404, 404, 404),
+    ("POST", W + "/design"): (202, 202, 202, 202, 202),  # anyone may ask; anonymous searches are rate-limited
+    ("POST", W + "/proposals/{number}/amendments"): (401, 201, 201, 403, 403),
+    ("POST", W + "/proposals/{number}/amendments/{amendment}/accept"): (401, 404, 404, 404, 404),
+    ("POST", W + "/proposals/{number}/amendments/{amendment}/ballot"): (401, 404, 404, 404, 404),
+    ("POST", W + "/proposals/{number}/amendments/{amendment}/decline"): (401, 404, 404, 404, 404),
+    ("POST", W + "/proposals/{number}/amendments/{amendment}/erase"): (401, 404, 404, 404, 404),
+    ("POST", W + "/proposals/{number}/comments"): (401, 201, 201, 403, 403),
     ("GET", W + "/charter"): (404, 404, 404, 404, 404),  # the world is in set-up: no charter yet
     ("POST", W + "/charter"): (401, 403, 403, 403, 201),
     ("GET", W + "/charter/versions"): (200, 200, 200, 200, 200),
@@ -83,7 +109,7 @@ SHARED = ("openapi.json", "docs", "redoc", "oauth2-redirect")
 
 PARAMS = {  # the path parameters each endpoint is called with
     "slug": "wpn", "kind": "decision", "username": "spare", "filename": "votes.csv", "endpoint_id": 1,
-    "notification_id": 1, "version": 1, "token": "not-a-secret",
+    "notification_id": 1, "version": 1, "token": "not-a-secret", "comment": 1, "amendment": 1, "topic": 1, "job_id": "none",
 }
 MEMBER_FOR = {"suspend": "gamma", "readmit": "delta", "leave": "gamma", "weight": "gamma", "votes": "alpha"}
 
@@ -136,9 +162,19 @@ def request_for(method: str, template: str, role: str, world) -> tuple[str, dict
         ("POST", W + "/webhooks"): {"url": "https://93.184.215.14/hooks"},  # a public address, no name to resolve
         ("POST", W + "/charter"): {"text": "# Our charter"},
         ("POST", W + "/applications"): {"name": f"Applicant {role}", "contact": "applicant@example.org"},
+        ("POST", W + "/proposals/{number}/comments"): {"text": "We support this."},
+        ("PATCH", W + "/comments/{comment}"): {"text": "We support this, with a change."},
+        ("POST", W + "/proposals/{number}/amendments"): {"title": "Amended", "body": "A better text."},
+        ("POST", W + "/agenda"): {"title": "Spring meeting", "method": "approval"},
+        ("POST", W + "/agenda/{number}/topics"): {"title": "Mediation skills"},
+        ("POST", W + "/agenda/{number}/ballot"): {"closes_at": (world.clock.now.replace(year=2027)).isoformat()},
+        ("POST", W + "/proposals/{number}/amendments/{amendment}/ballot"): {
+            "closes_at": (world.clock.now.replace(year=2027)).isoformat()},
+        ("POST", W + "/design"): {"target": "equal", "max_weight": 5},
     }
     body = bodies.get((method, template))
-    if body is None and method in ("POST", "PUT", "PATCH") and tail in ("suspend", "readmit", "leave", "withdraw"):
+    if body is None and method in ("POST", "PUT", "PATCH") and tail in ("suspend", "readmit", "leave", "withdraw",
+                                                                         "hide", "flag", "erase"):
         body = {"reason": "a reason"}
     return path, body
 
