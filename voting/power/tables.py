@@ -141,9 +141,16 @@ def pure_swings(weights: Sequence[int], quota: int) -> dict[int, int]:
     for the subsets T of the others with q - w <= w(T) < q, and since P = (1 + x^w) P_without, that
     count is the alternating sum over j >= 0 of (-1)^j (F(q - jw) - F(q - (j+1)w)), F the prefix sums of P.
 
+    A member swings for T exactly when it swings for the complement of T among the others in the game
+    [W - quota + 1; weights] (W the total weight), so the smaller of the two quotas is counted: a
+    two-thirds quota costs a third of the total, in time and in memory.
+
     >>> pure_swings([4, 3, 2, 1], 6)
     {1: 1, 2: 3, 3: 3, 4: 5}
     """
+    total = sum(weights)
+    if quota <= total:
+        quota = min(quota, total - quota + 1)
     poly, bits = _subset_polynomial(weights, quota)
     data = poly.to_bytes(quota * bits // 8, "little")
     step = bits // 8
