@@ -16,6 +16,7 @@ from app.logkeys import LogKeys
 from app.pages import install_pages
 from app.ratelimit import LoginLimiter
 from app.settings import Settings, get_settings
+from governance import power as governance_power
 from governance.clock import utcnow
 
 API_DESCRIPTION = """Concord's JSON API. Every read of public data works without an account; writes need a
@@ -33,6 +34,9 @@ def create_app(engine: Engine | None = None, *, settings: Settings | None = None
     app.state.log_keys = LogKeys(settings.key_dir, settings.log_host)
     app.state.log_signer = app.state.log_keys.signer()
     app.state.login_limiter = LoginLimiter()
+    app.state.power_cache = governance_power.configure_cache(
+        memory_mb=settings.power_memory_mb, max_pending=settings.power_background_max,
+        max_reports=settings.power_cache_reports)
     install_error_handlers(app)
     # Routes match in the order they are included: the busiest one, casting a vote, first.
     for module in (votes, coalitions, members, accounts, proposals, power, log):

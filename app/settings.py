@@ -19,6 +19,10 @@ class Settings(BaseSettings):
     default, a few of them reserved) less what other clients use; the defaults, 10 + 10, leave room for
     ``concord serve --workers 4`` (80). A request that finds every connection taken waits ``db_pool_timeout``
     seconds, then gets a 503 with Retry-After.
+
+    ``power_memory_mb`` bounds one exact power count (estimated before it starts; past it, a leaner exact method or
+    a Monte Carlo estimate that says so); ``power_background_max`` caps the exact counts queued or running in the
+    background; ``power_cache_reports`` bounds the reports kept (least recently used forgotten first).
     """
 
     model_config = SettingsConfigDict(env_prefix="CONCORD_")
@@ -33,6 +37,9 @@ class Settings(BaseSettings):
     db_pool_size: int = Field(default=POOL_SIZE, ge=1, le=1000)
     db_max_overflow: int = Field(default=MAX_OVERFLOW, ge=0, le=1000)
     db_pool_timeout: float = Field(default=POOL_TIMEOUT, gt=0, le=300)
+    power_memory_mb: int = Field(default=512, ge=1, le=1 << 20)
+    power_background_max: int = Field(default=2, ge=0, le=64)
+    power_cache_reports: int = Field(default=128, ge=1, le=100_000)
 
     def pool_options(self) -> dict[str, float]:
         """The pool keywords of ``app.db.make_engine``."""

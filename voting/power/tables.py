@@ -188,8 +188,9 @@ class SizeWeightTable:
     ([1, 3, 1, 0], 2)
     """
 
-    def __init__(self, quota: int, members: int, largest: int | None = None, band: tuple[int, int] = (0, -1)) -> None:
-        self.quota, self.bits = quota, slot_bits(members)
+    def __init__(self, quota: int, members: int, largest: int | None = None, band: tuple[int, int] = (0, -1),
+                 bits: int | None = None, lean: bool = False) -> None:
+        self.quota, self.bits, self.lean = quota, bits or slot_bits(members), lean
         keep = members if largest is None else min(largest, members)
         self.rows, self.offsets = [mutable(1)] + [mutable(0) for _ in range(keep)], [0] + [quota] * keep
         self.added, self.last = 0, None
@@ -199,8 +200,13 @@ class SizeWeightTable:
         self.band_sum = big(1 if band[0] <= 0 <= band[1] else 0)
 
     def mask(self, slots: int) -> int:
-        """A mask of at least ``slots`` slots (and exactly ``slots`` when that is a multiple of the grid)."""
+        """A mask of at least ``slots`` slots (and exactly ``slots`` when that is a multiple of the grid); cached,
+        or with ``lean`` cut from the one mask of the whole quota each time (memory for time)."""
         rounded = -(-max(slots, 0) // self.coarse) * self.coarse
+        if self.lean:
+            if -1 not in self._masks:
+                self._masks[-1] = ones(self.quota * self.bits)
+            return self._masks[-1] >> (max(0, self.quota - rounded) * self.bits)
         if rounded not in self._masks:
             self._masks[rounded] = ones(rounded * self.bits)
         return self._masks[rounded]
@@ -329,6 +335,10 @@ class PrefixColumns:
         length = self.block if sizes is None else min(self.block, bisect_left(self.offsets, z) * self.step,
                                                       max(0, sizes) * self.step)
         return int.from_bytes(self.grid[start : start + length], "little")
+
+    def totals(self, count: int) -> list[int]:
+        """F(t, quota) for t < ``count``: subsets of t members weighing less than the quota (0 past the kept rows)."""
+        return self.unpack(self.column(self.quota), count)
 
     def unpack(self, packed: int, count: int) -> list[int]:
         """The first ``count`` sizes of a packed column (slots above them are dropped)."""
