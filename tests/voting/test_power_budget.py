@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from voting.bigint import pure_integers
 from voting.cli.power import main
 from voting.power import ExactTooBig, analyze, weighted_game
 from voting.power.count import _count_by_complements, _count_by_residues, _count_by_rows, estimate_bytes
@@ -38,6 +39,16 @@ def test_counting_by_residues_equals_the_table_engines(game: IntegerGame, passes
 
     assert lean.swings_by_size == rows.swings_by_size == complements.swings_by_size
     assert lean.winning_by_size == rows.winning_by_size == complements.winning_by_size
+
+
+def test_counting_by_residues_with_plain_integers_equals_gmpy2() -> None:
+    game = integer_game(weighted_game([(37 * i) % 97 + 1 for i in range(40)], 1500))
+
+    with pure_integers():
+        plain = _count_by_residues(game, 3)
+    default = _count_by_residues(game, 3)
+
+    assert plain.swings_by_size == default.swings_by_size == _count_by_rows(game).swings_by_size
 
 
 def test_moduli_are_coprime_and_cover_every_count() -> None:
