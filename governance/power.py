@@ -27,6 +27,8 @@ MODEL = ("A priori power: every eligible member votes yes or no, all coalitions 
          "Banzhaf power is its share of the swings (coalitions it turns from losing to winning); its "
          "Shapley-Shubik power is the share of voting orders in which it is pivotal.")
 EXACT_LIMIT_SECONDS = 2.0
+WAITING = {True: "the exact count is running in the background; ask again in a minute",
+           False: "the server is already running as many exact counts as it allows; ask again later"}
 MONTE_CARLO_SAMPLES = 20_000
 
 
@@ -79,13 +81,14 @@ class PowerCache:
                                                memory_bytes=self.memory_bytes).to_dict())
             except ExactTooBig as too_big:
                 return self._put(game, _estimate(game, reason="memory", needed_bytes=_bytes(too_big.needed),
-                                                 limit_bytes=too_big.limit))
+                                                 limit_bytes=too_big.limit, message=str(too_big)))
             except ExactTooSlow:
                 known = _estimate(game, reason="waiting")
-            except PowerError:  # no exact method for this game's shape: the estimate is all there is
-                return self._put(game, _estimate(game, reason="no_exact_method"))
+            except PowerError as error:  # no exact method for this game's shape: the estimate is all there is
+                return self._put(game, _estimate(game, reason="no_exact_method", message=str(error)))
         queued = self._compute_later(game)
-        return self._put(game, {**known, "note": {"reason": "waiting", "computing": queued}}, keep_exact=True)
+        note = {"reason": "waiting", "computing": queued, "message": WAITING[queued]}
+        return self._put(game, {**known, "note": note}, keep_exact=True)
 
     def _get(self, game: Game) -> dict | None:
         with self._lock:

@@ -48,6 +48,7 @@ def test_past_the_memory_budget_the_report_is_an_estimate_that_says_what_exact_n
     assert report["exact"] is False
     assert report["note"]["reason"] == "memory"
     assert report["note"]["needed_bytes"] > report["note"]["limit_bytes"] == 100
+    assert "would need about" in report["note"]["message"]
     assert cache.report(game(6)) is report
 
 
@@ -68,8 +69,9 @@ def test_a_slow_count_waits_in_the_background_and_the_cap_refuses_more(monkeypat
     first = cache.report(game(4))
     started.wait(10)
     second = cache.report(game(5))
-    assert first["note"] == {"reason": "waiting", "computing": True}
-    assert second["note"] == {"reason": "waiting", "computing": False}
+    assert first["note"]["reason"] == second["note"]["reason"] == "waiting"
+    assert first["note"]["computing"] is True and "running in the background" in first["note"]["message"]
+    assert second["note"]["computing"] is False and "ask again later" in second["note"]["message"]
     assert cache.pending() == 1
 
     release.set()
