@@ -154,7 +154,7 @@ def residue_bytes(weights: Sequence[int], quota: int, keep: int, slot_widths: Se
     columns, and the probed columns kept as Python integers.
 
     >>> weights = list(range(1, 200))
-    >>> residue_bytes(weights, 10_000, 199, [80, 88]) < table_bytes(weights, 10_000, None) / 3
+    >>> residue_bytes(weights, 10_000, 199, [80, 88]) < table_bytes(weights, 10_000, None) / 2
     True
     """
     widths = table_widths(weights, quota)[: keep + 1]
