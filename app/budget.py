@@ -51,9 +51,17 @@ def power_reports(games: Sequence[tuple[Mapping, Sequence[Mapping[str, str]]]]) 
     return found
 
 
+def _limit_power(limits: Mapping[str, int]) -> None:
+    """A worker process counts power within the same memory budget and cache bounds as the server."""
+    if limits:
+        power.configure_cache(**limits)
+
+
 class ComputeBudget:
-    def __init__(self, *, seconds: float, processes: int = 2, pending: int = 8, keep: int = 64) -> None:
+    def __init__(self, *, seconds: float, processes: int = 2, pending: int = 8, keep: int = 64,
+                 power_limits: Mapping[str, int] | None = None) -> None:
         self.seconds, self.processes, self.pending, self.keep = seconds, processes, pending, keep
+        self.power_limits = dict(power_limits or {})  # governance.power.configure_cache's bounds, in each process
         self._executor: Executor | None = None
         self._futures: OrderedDict[Hashable, Future] = OrderedDict()
         self._lock = threading.Lock()
@@ -74,7 +82,8 @@ class ComputeBudget:
 
     def _start(self) -> Executor:
         if self.processes:
-            return ProcessPoolExecutor(max_workers=self.processes, mp_context=multiprocessing.get_context("spawn"))
+            return ProcessPoolExecutor(max_workers=self.processes, mp_context=multiprocessing.get_context("spawn"),
+                                       initializer=_limit_power, initargs=(self.power_limits,))
         return ThreadPoolExecutor(max_workers=2, thread_name_prefix="budget")
 
     def _future(self, key: Hashable, work: Callable[..., T], args: tuple) -> Future:

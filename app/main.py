@@ -20,6 +20,7 @@ from app.outbox.worker import Worker
 from app.pages import install_pages
 from app.ratelimit import AddressLimiter, ApplicationLimiter, LoginLimiter, PostLimiter
 from app.settings import Settings, get_settings
+from governance import power as governance_power
 from governance.clock import utcnow
 
 API_DESCRIPTION = """Concord's JSON API. Every read of public data works without an account; writes need a
@@ -40,10 +41,13 @@ def create_app(engine: Engine | None = None, *, settings: Settings | None = None
     app.state.log_signer = app.state.log_keys.signer()
     app.state.login_limiter = LoginLimiter()
     app.state.what_if_limiter = AddressLimiter(per_address=settings.what_ifs_per_address)
-    app.state.compute_budget = ComputeBudget(seconds=settings.compute_seconds,
-                                            processes=settings.compute_processes)
     app.state.post_limiter = PostLimiter(per_window=settings.posts_per_minute)
     app.state.application_limiter = ApplicationLimiter()
+    power_limits = {"memory_mb": settings.power_memory_mb, "max_pending": settings.power_background_max,
+                    "max_reports": settings.power_cache_reports}
+    app.state.power_cache = governance_power.configure_cache(**power_limits)
+    app.state.compute_budget = ComputeBudget(seconds=settings.compute_seconds, processes=settings.compute_processes,
+                                             power_limits=power_limits)
     install_error_handlers(app)
     # Routes match in the order they are included: the busiest one, casting a vote, first.
     for module in (votes, coalitions, members, accounts, proposals, charter, applications, deliberation, agenda, power,

@@ -30,6 +30,10 @@ class Settings(BaseSettings):
     in one of ``compute_processes`` worker processes (0: threads in the server's own process) and gets
     ``compute_seconds`` (else 503 with Retry-After, and it goes on in the background); without an account one
     address may ask ``what_ifs_per_address`` what-ifs in 5 minutes.
+
+    ``power_memory_mb`` bounds one exact power count (estimated before it starts; past it, a leaner exact method or
+    a Monte Carlo estimate that says so); ``power_background_max`` caps the exact counts queued or running in the
+    background; ``power_cache_reports`` bounds the reports kept (least recently used forgotten first).
     """
 
     model_config = SettingsConfigDict(env_prefix="CONCORD_")
@@ -80,6 +84,10 @@ class Settings(BaseSettings):
     webhook_timeout: float = Field(default=10.0, gt=0, le=120)
     webhook_allow_private: bool = False
     digest_hour: int = Field(default=7, ge=0, le=23)
+
+    power_memory_mb: int = Field(default=512, ge=1, le=1 << 20)
+    power_background_max: int = Field(default=2, ge=0, le=64)
+    power_cache_reports: int = Field(default=128, ge=1, le=100_000)
 
     def pool_options(self) -> dict[str, float]:
         """The pool keywords of ``app.db.make_engine``."""

@@ -1,6 +1,8 @@
 """Power analysis of a coalition's rules and ballots: the a priori model, pivotal members, history, what-ifs."""
 
+import math
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -15,16 +17,18 @@ from governance.models import Ballot, Coalition, Member, Proposal, Vote
 from governance.rules import majority_rule
 from voting.exact import format_exact, parse_exact
 from voting.majority import MajorityRule, decide
-from voting.power import Criterion, ExactTooSlow, Game, PowerError, analyze, monte_carlo, quota_from_share
+from voting.power import Criterion, ExactTooBig, ExactTooSlow, Game, PowerError, analyze, monte_carlo, quota_from_share
 
 __all__ = ["MODEL", "BallotPivots", "ChangedOutcome", "MemberRecord", "PowerCache", "PowerHistory", "RulePower",
-           "WhatIfOutcome", "eligible_rows", "game_for_rule", "pivotal_members", "power_history", "power_report",
-           "rule_power", "rule_powers", "switch_alternatives", "what_if"]
+           "WhatIfOutcome", "configure_cache", "eligible_rows", "game_for_rule", "pivotal_members", "power_history",
+           "power_report", "rule_power", "rule_powers", "switch_alternatives", "what_if"]
 
 MODEL = ("A priori power: every eligible member votes yes or no, all coalitions equally likely. A member's "
          "Banzhaf power is its share of the swings (coalitions it turns from losing to winning); its "
          "Shapley-Shubik power is the share of voting orders in which it is pivotal.")
 EXACT_LIMIT_SECONDS = 2.0
+WAITING = {True: "the exact count is running in the background; ask again in a minute",
+           False: "the server is already running as many exact counts as it allows; ask again later"}
 MONTE_CARLO_SAMPLES = 20_000
 
 
@@ -51,47 +55,110 @@ def game_for_rule(rule: Mapping[str, object], eligible: Sequence[Mapping[str, st
 
 
 class PowerCache:
-    """Exact reports by game; a game too large to count while a page waits gets an estimate now and its
-    exact figure computed in the background, served from the cache once ready."""
+    """Power reports by game, the least recently used forgotten past ``max_reports`` reports or ``max_rows`` member
+    rows in all. Exact counting runs within ``memory_bytes``; a game whose exact count would not fit gets a Monte
+    Carlo estimate that says what the count would need; one too slow to count while a page waits gets an estimate
+    now and its exact count in the background, at most ``max_pending`` at a time (queued or running): past that
+    the estimate says the server is busy, and a later request tries again."""
 
-    def __init__(self, workers: int = 1) -> None:
-        self._reports: dict[Game, dict] = {}
+    def __init__(self, *, memory_bytes: int = 512 << 20, workers: int = 1, max_pending: int = 2,
+                 max_reports: int = 128, max_rows: int = 50_000) -> None:
+        self.memory_bytes, self.max_pending = memory_bytes, max_pending
+        self.max_reports, self.max_rows = max_reports, max_rows
+        self._reports: OrderedDict[Game, dict] = OrderedDict()
         self._pending: set[Game] = set()
         self._lock = threading.Lock()
-        self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="power")
+        self._executor = ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="power")
 
     def report(self, game: Game) -> dict:
+        """The exact report of ``game``, or an estimate whose ``note`` says why it is not exact (yet)."""
+        known = self._get(game)
+        if known is not None and (known["exact"] or known["note"]["reason"] != "waiting"):
+            return known
+        if known is None:
+            try:
+                return self._put(game, analyze(game, exact_limit_seconds=EXACT_LIMIT_SECONDS,
+                                               memory_bytes=self.memory_bytes).to_dict())
+            except ExactTooBig as too_big:
+                return self._put(game, _estimate(game, reason="memory", needed_bytes=_bytes(too_big.needed),
+                                                 limit_bytes=too_big.limit, message=str(too_big)))
+            except ExactTooSlow:
+                known = _estimate(game, reason="waiting")
+            except PowerError as error:  # no exact method for this game's shape: the estimate is all there is
+                return self._put(game, _estimate(game, reason="no_exact_method", message=str(error)))
+        queued = self._compute_later(game)
+        note = {"reason": "waiting", "computing": queued, "message": WAITING[queued]}
+        return self._put(game, {**known, "note": note}, keep_exact=True)
+
+    def _get(self, game: Game) -> dict | None:
         with self._lock:
-            if game in self._reports:
-                return self._reports[game]
-        try:
-            report = analyze(game, exact_limit_seconds=EXACT_LIMIT_SECONDS).to_dict()
-        except ExactTooSlow:
-            self._compute_later(game)
-            return monte_carlo(game, samples=MONTE_CARLO_SAMPLES, seed=0).to_dict()
-        except PowerError:  # no exact method for this game's shape: the estimate is all there is
-            return monte_carlo(game, samples=MONTE_CARLO_SAMPLES, seed=0).to_dict()
+            report = self._reports.get(game)
+            if report is not None:
+                self._reports.move_to_end(game)
+            return report
+
+    def _put(self, game: Game, report: dict, *, keep_exact: bool = False) -> dict:
+        """Store ``report`` (unless ``keep_exact`` and an exact one arrived meanwhile) and forget the oldest past the
+        bounds; the newest report always stays."""
         with self._lock:
+            current = self._reports.get(game)
+            if keep_exact and current is not None and current["exact"]:
+                return current
             self._reports[game] = report
+            self._reports.move_to_end(game)
+            while len(self._reports) > 1 and (len(self._reports) > self.max_reports
+                                              or sum(g.size for g in self._reports) > self.max_rows):
+                self._reports.popitem(last=False)
         return report
 
-    def _compute_later(self, game: Game) -> None:
+    def __len__(self) -> int:
+        return len(self._reports)
+
+    def pending(self) -> int:
+        """Exact counts queued or running."""
+        return len(self._pending)
+
+    def _compute_later(self, game: Game) -> bool:
+        """Queue the exact count of ``game`` unless ``max_pending`` are already queued or running."""
         with self._lock:
             if game in self._pending:
-                return
+                return True
+            if len(self._pending) >= self.max_pending:
+                return False
             self._pending.add(game)
 
         def work() -> None:
             try:
-                report = analyze(game).to_dict()
+                self._put(game, analyze(game, memory_bytes=self.memory_bytes).to_dict())
             except PowerError:
-                report = None
-            with self._lock:
-                if report is not None:
-                    self._reports[game] = report
-                self._pending.discard(game)
+                pass
+            finally:
+                with self._lock:
+                    self._pending.discard(game)
 
         self._executor.submit(work)
+        return True
+
+    def shutdown(self) -> None:
+        """Stop taking work; counts already running finish in their thread."""
+        self._executor.shutdown(wait=False, cancel_futures=True)
+
+
+def _bytes(count: float) -> int | None:
+    return None if count == float("inf") else math.ceil(count)
+
+
+def _estimate(game: Game, **note: object) -> dict:
+    return {**monte_carlo(game, samples=MONTE_CARLO_SAMPLES, seed=0).to_dict(), "note": note}
+
+
+def configure_cache(*, memory_mb: int, max_pending: int, max_reports: int) -> PowerCache:
+    """Replace the shared cache with one of these bounds (the application's settings, passed down at start)."""
+    global _default_cache
+    old, _default_cache = _default_cache, PowerCache(memory_bytes=memory_mb << 20, max_pending=max_pending,
+                                                     max_reports=max_reports)
+    old.shutdown()
+    return _default_cache
 
 
 def power_report(rule: Mapping[str, object], eligible: Sequence[Mapping[str, str]], *,

@@ -21,6 +21,7 @@ from app.templating import render
 from governance import coalitions, members, power, rules
 from governance.models import Ballot, Coalition, Proposal, Vote
 from voting.power import PowerError, concentration
+from voting.power.count import megabytes
 
 __all__ = ["PowerRow", "ReportView", "ballot_power", "pivot_sentences", "power_chart",
            "report_view", "router"]
@@ -58,6 +59,10 @@ class ReportView:
     smallest_winning: int | None
     smallest_blocking: int | None
     concentration: list[tuple[str, Fraction | None, Fraction | None]]
+    reason: str | None = None
+    computing: bool = False
+    memory_needed: str | None = None
+    memory_limit: str | None = None
 
 
 def _index(report: Mapping, key: str, slug: str) -> tuple[Fraction | None, tuple[Fraction, Fraction] | None]:
@@ -95,7 +100,15 @@ def report_view(report: Mapping, eligible: Sequence[Mapping[str, str]]) -> Repor
         smallest_winning=report.get("smallest_winning"), smallest_blocking=report.get("smallest_blocking"),
         concentration=[("weight", weights.gini, weights.herfindahl),
                        ("banzhaf", *_spread(report.get("banzhaf_concentration"))),
-                       ("shapley_shubik", *_spread(report.get("shapley_shubik_concentration")))])
+                       ("shapley_shubik", *_spread(report.get("shapley_shubik_concentration")))],
+        **_estimate_note(report.get("note") or {}))
+
+
+def _estimate_note(note: Mapping) -> dict:
+    """Why an estimate is shown: the exact count needs more memory than allowed, or waits for the background."""
+    needed, limit = note.get("needed_bytes"), note.get("limit_bytes")
+    return {"reason": note.get("reason"), "computing": bool(note.get("computing")),
+            "memory_needed": megabytes(needed) if needed else None, "memory_limit": megabytes(limit) if limit else None}
 
 
 def power_chart(_: Gettext, view: ReportView, *, chart_id: str, locale: str, share: Callable[[object], str],

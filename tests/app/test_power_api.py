@@ -87,3 +87,18 @@ def test_choice_ballots_have_no_simple_game_power(client, clock) -> None:
     ballot = open_ballot(client, fixture, number, now=clock.now)
 
     assert ballot["power"] is None
+
+
+def test_past_the_memory_budget_the_report_is_an_estimate_marked_not_exact(client, app, monkeypatch) -> None:
+    from governance import power as governance_power
+
+    monkeypatch.setattr(governance_power, "MONTE_CARLO_SAMPLES", 300)
+    app.state.power_cache.memory_bytes = 1000
+    fixture = make_coalition(client, members={"large": 50, "middle": 49, "small": 1, "tiny": 1})
+    client.put(fixture.url("/rules/decision"), headers=fixture.admin, json={"rule": WEIGHTED, "reason": "weights"})
+
+    report = client.get(fixture.url("/power")).json()["reports"][0]["report"]
+
+    assert report["exact"] is False
+    assert report["note"]["reason"] == "memory" and report["note"]["limit_bytes"] == 1000
+    assert set(report["shapley_shubik"]["large"]) == {"estimate", "low", "high"}

@@ -126,6 +126,19 @@ def test_an_estimated_report_is_labelled_approximate(client, monkeypatch) -> Non
     assert "95% interval" in text and "≈" in text
 
 
+def test_past_the_memory_budget_the_page_says_what_the_exact_count_needs(client, app, monkeypatch) -> None:
+    monkeypatch.setattr(governance_power, "MONTE_CARLO_SAMPLES", 300)
+    app.state.power_cache.memory_bytes = 1000
+    make_coalition(client, members={"north": 7, "south": 5, "east": 3, "west": 2})
+
+    english = client.get("/c/wpn/power").text
+    arabic = client.get("/c/wpn/power", headers={"Accept-Language": "ar"}).text
+
+    assert "<strong>Approximate.</strong>" in english
+    assert "The exact count needs about 1 MB of memory, more than this server allows for one count (1 MB)." in english
+    assert "يحتاج العدّ الدقيق إلى نحو" in arabic
+
+
 def test_history_says_who_was_pivotal_and_each_members_record(client, clock) -> None:
     fixture = fifty_forty_nine_one(client)
     decide(client, fixture, {"big": "yes", "mid": "no", "small": "yes"}, now=clock.now)

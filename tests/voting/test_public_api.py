@@ -44,6 +44,7 @@ POWER_PUBLIC = [
     "Concentration",
     "Criterion",
     "Estimate",
+    "ExactTooBig",
     "ExactTooSlow",
     "Game",
     "JagiellonianQuota",

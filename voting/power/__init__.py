@@ -11,17 +11,19 @@ weight, each size packed into one big integer, then read as prefix-summed column
 member-count criterion such as the EU's 15 of 27 is the size itself, so costs nothing), or meet in
 the middle (huge weights such as populations, few members), a table by size and both weights (two
 weighted criteria), or every coalition as a bitset (up to 20 members). Where no engine is fast enough,
-ExactTooSlow says so and ``monte_carlo`` estimates the game, labelled approximate.
+ExactTooSlow says so, and where none fits the memory allowed, ExactTooBig; ``monte_carlo`` then
+estimates the game, labelled approximate.
 
 The package: ``game`` (games, criteria, their exact integer form), ``count`` (exact swing counts, choosing
-the engine), ``tables`` (the packed tables it counts with), ``estimate`` (how long exact counting takes
+the engine), ``tables`` (the packed tables it counts with), ``residues`` (the same table in less memory, by
+residues and the Chinese remainder theorem), ``estimate`` (how long exact counting takes
 here), ``montecarlo`` (sampled estimates), ``report`` (the indices and concentration), ``whatif`` (Penrose
 square-root weights, the Jagiellonian quota); this module is its public face. The command is ``voting.cli.power``.
 """
 
 from fractions import Fraction
 
-from voting.power.count import Counts, ExactTooSlow, count_game, estimate_seconds
+from voting.power.count import Counts, ExactTooBig, ExactTooSlow, count_game, estimate_seconds
 from voting.power.game import (
     Criterion,
     Game,
@@ -51,6 +53,7 @@ __all__ = [
     "Concentration",
     "Criterion",
     "Estimate",
+    "ExactTooBig",
     "ExactTooSlow",
     "Game",
     "JagiellonianQuota",
@@ -76,11 +79,13 @@ __all__ = [
 ]
 
 
-def analyze(game: Game, *, exact_limit_seconds: float | None = None) -> PowerReport:
+def analyze(game: Game, *, exact_limit_seconds: float | None = None, memory_bytes: int | None = None) -> PowerReport:
     """Every exact measure of ``game``: indices as Fractions, None (with a note) where undefined.
 
-    Raises ExactTooSlow (a PowerError) when the estimated counting time exceeds
-    ``exact_limit_seconds``; the caller may then show ``monte_carlo`` instead.
+    Raises ExactTooSlow (a PowerError) when the estimated counting time exceeds ``exact_limit_seconds``, and
+    ExactTooBig when no exact method fits in ``memory_bytes`` (estimated before counting; the table engines
+    fall back to counting by residues in narrower slots, ``voting.power.residues``, before giving up); the
+    caller may then show ``monte_carlo`` instead.
 
     >>> report = analyze(weighted_game([4, 4, 4, 2, 2, 1], 12, ["FR", "DE", "IT", "BE", "NL", "LU"]))
     >>> report.dummies, str(report.index("FR")["shapley_shubik"])
@@ -89,7 +94,7 @@ def analyze(game: Game, *, exact_limit_seconds: float | None = None) -> PowerRep
     if game.size == 0:
         raise PowerError("a game needs at least one member")
     integer = integer_game(game)
-    counts = count_game(integer, limit_seconds=exact_limit_seconds)
+    counts = count_game(integer, limit_seconds=exact_limit_seconds, memory_bytes=memory_bytes)
     return build_report(game, counts, integer.scales)
 
 

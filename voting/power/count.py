@@ -5,8 +5,18 @@ from dataclasses import dataclass
 from functools import lru_cache
 from math import comb
 
-from voting.power.estimate import rows_work, work_seconds
+from voting.power.estimate import (
+    bitset_bytes,
+    box_bytes,
+    halves_bytes,
+    residue_bytes,
+    rows_work,
+    table_bytes,
+    table_widths,
+    work_seconds,
+)
 from voting.power.game import IntegerGame, PowerError
+from voting.power.residues import ResidueColumns, pass_moduli
 from voting.power.tables import (
     BoxTable,
     PrefixColumns,
@@ -19,12 +29,14 @@ from voting.power.tables import (
     slot_bits,
 )
 
-__all__ = ["Counts", "ExactTooSlow", "count_game", "estimate_seconds"]
+__all__ = ["Counts", "ExactTooBig", "ExactTooSlow", "count_game", "estimate_bytes", "estimate_seconds"]
 
 BITSET_LIMIT = 20
 SMALL_ENOUGH_TO_ENUMERATE = 14
 COMPLEMENT_AFTER_SECONDS = 1.0
 MITM_LIMIT = 36
+MOST_PASSES = 6
+MB = 1 << 20
 
 
 class ExactTooSlow(PowerError):
@@ -39,6 +51,31 @@ class ExactTooSlow(PowerError):
             message = f"exact power analysis would take about {seconds:.3g} s{allowed}; use the Monte Carlo estimate"
         super().__init__(message)
         self.seconds = seconds
+
+
+class ExactTooBig(PowerError):
+    """Exact counting would need more memory than allowed; use a Monte Carlo estimate instead."""
+
+    def __init__(self, needed: float, limit: int) -> None:
+        if needed == float("inf"):
+            message = (f"no exact method counts three or more weighted criteria with more than {BITSET_LIMIT} "
+                       "members; use the Monte Carlo estimate")
+        else:
+            message = (f"exact power analysis would need about {megabytes(needed)} of memory "
+                       f"(limit {megabytes(limit)}); use the Monte Carlo estimate")
+        super().__init__(message)
+        self.needed, self.limit = needed, limit
+
+
+def megabytes(count: float) -> str:
+    """A memory size in words: "340 MB", "2.3 GB".
+
+    >>> megabytes(2.3 * 2**30), megabytes(340 * 2**20)
+    ('2.3 GB', '340 MB')
+    """
+    if count >= 1000 * MB:
+        return f"{count / (1 << 30):.1f} GB"
+    return f"{max(1, round(count / MB))} MB"
 
 
 @dataclass(frozen=True)
@@ -154,19 +191,49 @@ def _count_by_complements(game: IntegerGame) -> Counts:
     weigh at most W - w - q. Cheaper when the quota is above half or a member count rules out small
     coalitions; minimal winning coalitions are not counted."""
     weights, quota = _single_criterion(game)
-    n, keep = game.n, _complement_rows(game)
-    complement_quota = sum(weights) - quota + 1
-    prefix = build_table(complement_quota, weights, largest=keep)
-    rows = prefix.kept
+    columns = build_table(sum(weights) - quota + 1, weights, largest=_complement_rows(game))
+    return _from_complements(game, columns, "dynamic programming over complements")
+
+
+def _from_complements(game: IntegerGame, columns: PrefixColumns | ResidueColumns, method: str) -> Counts:
+    """Swings and winning coalitions by size from the prefix columns of the complements' table."""
+    weights, _ = _single_criterion(game)
+    n, rows = game.n, columns.kept
     by_type: dict[int, tuple[int, ...]] = {}
     for weight in set(weights):
-        window, below = (values + [0] * (n - rows) for values in prefix.without(weight, min(rows, n)))
+        window, below = (values + [0] * (n - rows) for values in columns.without(weight, min(rows, n)))
         by_type[weight] = _type_swings(
             n, game, lambda t: window[n - 1 - t], lambda t: comb(n - 1, t) - below[n - 1 - t] + window[n - 1 - t]
         )
-    meets = prefix.unpack(prefix.column(complement_quota), rows) + [0] * (n + 1 - rows)
+    meets = columns.totals(rows) + [0] * (n + 1 - rows)
     by_size = _winning_by_size(n, game, lambda t: comb(n, t) - meets[n - t])
-    return Counts(tuple(by_type[w] for w in weights), by_size, None, "dynamic programming over complements")
+    return Counts(tuple(by_type[w] for w in weights), by_size, None, method)
+
+
+def _count_by_residues(game: IntegerGame, passes: int) -> Counts:
+    """The table engines' counts in less memory: residue passes (``voting.power.residues``), complements or not,
+    whichever table is smaller; minimal winning coalitions are not counted."""
+    weights, quota = _single_criterion(game)
+    method = f"dynamic programming modulo {passes} coprime numbers"
+    if _residue_orientation(game) == "complements":
+        columns = ResidueColumns(weights, sum(weights) - quota + 1, _complement_rows(game), passes=passes)
+        return _from_complements(game, columns, method + ", over complements")
+    columns = ResidueColumns(weights, quota, None, passes=passes)
+    n = game.n
+    by_type: dict[int, tuple[int, ...]] = {}
+    for weight in set(weights):
+        window, below = columns.without(weight, n)
+        by_type[weight] = _type_swings(n, game, window.__getitem__, below.__getitem__)
+    by_size = _winning_by_size(n, game, columns.totals(n + 1).__getitem__)
+    return Counts(tuple(by_type[w] for w in weights), by_size, None, method)
+
+
+def _residue_orientation(game: IntegerGame) -> str:
+    """"complements" or "rows": the table with fewer slots."""
+    weights, quota = _single_criterion(game)
+    direct = sum(table_widths(weights, quota))
+    complements = sum(table_widths(weights, sum(weights) - quota + 1)[: _complement_rows(game) + 1])
+    return "complements" if complements < direct else "rows"
 
 
 def _count_by_halves(game: IntegerGame) -> Counts:
@@ -273,11 +340,61 @@ def estimate_seconds(game: IntegerGame) -> tuple[str, float]:
     return "rows", rows
 
 
-def count_game(game: IntegerGame, *, limit_seconds: float | None = None) -> Counts:
-    """Exact counts for ``game``, by the fastest engine that applies; ExactTooSlow past ``limit_seconds``."""
+def estimate_bytes(game: IntegerGame, engine: str) -> float:
+    """Memory the engine needs for ``game`` beyond the interpreter's own, in bytes (inf where it does not apply)."""
+    n = game.n
+    if engine == "bitset":
+        return bitset_bytes(n, len(game.weighted))
+    if engine == "box":
+        return box_bytes(game)
+    if engine == "none":
+        return float("inf")
+    weights, quota = _single_criterion(game)
+    if engine == "halves":
+        return halves_bytes(n, len(set(weights)))
+    if not weights or quota == 0:
+        return 1000.0 * n * n
+    if engine == "rows":
+        return table_bytes(weights, quota, None)
+    if engine == "complements":
+        return table_bytes(weights, sum(weights) - quota + 1, _complement_rows(game))
+    passes = int(engine.removeprefix("residues"))
+    if _residue_orientation(game) == "complements":
+        quota, keep = sum(weights) - quota + 1, _complement_rows(game)
+    else:
+        keep = n
+    return residue_bytes(weights, quota, keep, [bits for _, bits in pass_moduli(n, passes)])
+
+
+def _residue_plan(game: IntegerGame, seconds: float, memory_bytes: int) -> tuple[str, float, float]:
+    """The fewest residue passes within ``memory_bytes`` (each pass's time in proportion to its slots' width), or
+    the most passes and what they would need."""
+    bits = slot_bits(game.n)
+    plan = ("none", float("inf"), float("inf"))
+    for passes in range(1, MOST_PASSES + 1):
+        engine = f"residues{passes}"
+        needed = estimate_bytes(game, engine)
+        width = sum(slot for _, slot in pass_moduli(game.n, passes))
+        plan = (engine, seconds * 1.5 * width / bits, needed)
+        if needed <= memory_bytes:
+            break
+    return plan
+
+
+def count_game(game: IntegerGame, *, limit_seconds: float | None = None, memory_bytes: int | None = None) -> Counts:
+    """Exact counts for ``game``, by the fastest engine that applies within ``memory_bytes``; ExactTooSlow past
+    ``limit_seconds``, ExactTooBig when no exact engine fits the memory."""
     engine, seconds = estimate_seconds(game)
+    if memory_bytes is not None and estimate_bytes(game, engine) > memory_bytes:
+        needed = estimate_bytes(game, engine)
+        if engine in ("rows", "complements"):
+            engine, seconds, needed = _residue_plan(game, seconds, memory_bytes)
+        if needed > memory_bytes:
+            raise ExactTooBig(needed, memory_bytes)
     if engine == "none" or (limit_seconds is not None and seconds > limit_seconds):
         raise ExactTooSlow(seconds, limit_seconds)
+    if engine.startswith("residues"):
+        return _count_by_residues(game, int(engine.removeprefix("residues")))
     run = {"bitset": _count_by_bitset, "box": _count_by_box, "complements": _count_by_complements,
            "halves": _count_by_halves, "rows": _count_by_rows}[engine]
     return run(game)

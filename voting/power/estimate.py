@@ -6,9 +6,20 @@ from collections.abc import Sequence
 
 from voting.bigint import backend, mutable, ones
 from voting.power.game import IntegerGame
-from voting.power.tables import slot_bits
+from voting.power.residues import chunk_columns, probe_columns
+from voting.power.tables import box_cells, slot_bits
 
-__all__ = ["load_factor", "machine_rates", "plain_slots", "rows_work", "table_widths", "work_seconds"]
+__all__ = ["bitset_bytes", "box_bytes", "halves_bytes", "load_factor", "machine_rates", "plain_slots", "residue_bytes",
+           "rows_work", "table_bytes", "table_widths", "work_seconds"]
+
+
+
+def growth() -> float:
+    """Peak over finished table while members are added: a fifth more for gmpy2's rows, updated in place; more than
+    twice for plain ints, each update a new integer, the old ones freed into a fragmented heap (both measured)."""
+    return 1.25 if backend() == "gmpy2" else 2.3
+MASKS = 17
+"""A table caches masks of up to 32 widths, a 32nd of the quota apart: about 16.5 quotas of slots in all."""
 
 PROBE_BITS = 1 << 19
 PROBE_STEPS = 20_000
@@ -123,3 +134,47 @@ def rows_work(game: IntegerGame, weights: Sequence[int], quota: int, largest: in
     grid = quota * live * bits
     gathers = sum(min(n, quota // max(w, 1)) for w in set(weights))
     return 1.5 * plain_slots(weights, quota, largest) * bits + 10.0 * grid, 6 * n * live + 3 * gathers + 40 * n * n
+
+
+def table_bytes(weights: Sequence[int], quota: int, largest: int | None) -> float:
+    """Peak bytes of the size x weight table engine: its rows, their masks, a copy of the rows as bytes and the
+    grid of prefix columns (every kept row times every weight below the quota).
+
+    >>> table_bytes([3, 1, 2], 4, None)
+    96.0
+    """
+    widths = table_widths(weights, quota)[: None if largest is None else largest + 1]
+    step = slot_bits(len(weights)) // 8
+    live = sum(1 for width in widths if width)
+    return float(step * (2 * sum(widths) + MASKS * quota + live * quota))
+
+
+def residue_bytes(weights: Sequence[int], quota: int, keep: int, slot_widths: Sequence[int]) -> float:
+    """Peak bytes of the widest residue pass (``voting.power.residues``): its rows and masks, one chunk of
+    columns, and the probed columns kept as Python integers.
+
+    >>> weights = list(range(1, 200))
+    >>> residue_bytes(weights, 10_000, 199, [80, 88]) < table_bytes(weights, 10_000, None) / 2
+    True
+    """
+    widths = table_widths(weights, quota)[: keep + 1]
+    live = sum(1 for width in widths if width)
+    probes = len(probe_columns(weights, quota, keep + 1)) + 1
+    step = max(slot_widths) // 8
+    rows = step * (growth() * sum(widths) + 4 * quota + live * chunk_columns(quota))
+    return float(rows + probes * (live * step + 40))
+
+
+def bitset_bytes(members: int, criteria: int) -> float:
+    """Peak bytes of enumeration: a flag, a size and each criterion's total per coalition, and the packed bitsets."""
+    return float(2**members * (16 + 40 * criteria))
+
+
+def halves_bytes(members: int, types: int) -> float:
+    """Peak bytes of meet in the middle: both halves' subset sums as tuples, sorted keys and packed counts."""
+    return float(2 ** ((members + 1) // 2) * 400 + 1000 * types)
+
+
+def box_bytes(game: IntegerGame) -> float:
+    """Peak bytes of the table over two weighted criteria: its rows and their prefix sums."""
+    return float(2 * box_cells(game) * (game.n + 1) * slot_bits(game.n) // 8)

@@ -141,9 +141,16 @@ def pure_swings(weights: Sequence[int], quota: int) -> dict[int, int]:
     for the subsets T of the others with q - w <= w(T) < q, and since P = (1 + x^w) P_without, that
     count is the alternating sum over j >= 0 of (-1)^j (F(q - jw) - F(q - (j+1)w)), F the prefix sums of P.
 
+    A member swings for T exactly when it swings for the complement of T among the others in the game
+    [W - quota + 1; weights] (W the total weight), so the smaller of the two quotas is counted: a
+    two-thirds quota costs a third of the total, in time and in memory.
+
     >>> pure_swings([4, 3, 2, 1], 6)
     {1: 1, 2: 3, 3: 3, 4: 5}
     """
+    total = sum(weights)
+    if quota <= total:
+        quota = min(quota, total - quota + 1)
     poly, bits = _subset_polynomial(weights, quota)
     data = poly.to_bytes(quota * bits // 8, "little")
     step = bits // 8
@@ -181,8 +188,9 @@ class SizeWeightTable:
     ([1, 3, 1, 0], 2)
     """
 
-    def __init__(self, quota: int, members: int, largest: int | None = None, band: tuple[int, int] = (0, -1)) -> None:
-        self.quota, self.bits = quota, slot_bits(members)
+    def __init__(self, quota: int, members: int, largest: int | None = None, band: tuple[int, int] = (0, -1),
+                 bits: int | None = None, lean: bool = False) -> None:
+        self.quota, self.bits, self.lean = quota, bits or slot_bits(members), lean
         keep = members if largest is None else min(largest, members)
         self.rows, self.offsets = [mutable(1)] + [mutable(0) for _ in range(keep)], [0] + [quota] * keep
         self.added, self.last = 0, None
@@ -192,8 +200,13 @@ class SizeWeightTable:
         self.band_sum = big(1 if band[0] <= 0 <= band[1] else 0)
 
     def mask(self, slots: int) -> int:
-        """A mask of at least ``slots`` slots (and exactly ``slots`` when that is a multiple of the grid)."""
+        """A mask of at least ``slots`` slots (and exactly ``slots`` when that is a multiple of the grid); cached,
+        or with ``lean`` cut from the one mask of the whole quota each time (memory for time)."""
         rounded = -(-max(slots, 0) // self.coarse) * self.coarse
+        if self.lean:
+            if -1 not in self._masks:
+                self._masks[-1] = ones(self.quota * self.bits)
+            return self._masks[-1] >> (max(0, self.quota - rounded) * self.bits)
         if rounded not in self._masks:
             self._masks[rounded] = ones(rounded * self.bits)
         return self._masks[rounded]
@@ -322,6 +335,10 @@ class PrefixColumns:
         length = self.block if sizes is None else min(self.block, bisect_left(self.offsets, z) * self.step,
                                                       max(0, sizes) * self.step)
         return int.from_bytes(self.grid[start : start + length], "little")
+
+    def totals(self, count: int) -> list[int]:
+        """F(t, quota) for t < ``count``: subsets of t members weighing less than the quota (0 past the kept rows)."""
+        return self.unpack(self.column(self.quota), count)
 
     def unpack(self, packed: int, count: int) -> list[int]:
         """The first ``count`` sizes of a packed column (slots above them are dropped)."""
