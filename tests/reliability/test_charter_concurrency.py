@@ -19,7 +19,7 @@ from tests.reliability import servers
 from tests.reliability.scenario import PASSWORD, _cheap_hashing
 
 pytestmark = pytest.mark.slow
-PAIRS = 6
+PAIRS = 3
 
 
 def seed(url: str, key_dir) -> str:  # noqa: ANN001

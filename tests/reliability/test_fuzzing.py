@@ -145,7 +145,7 @@ def test_hostile_json_paths_queries_and_headers_never_get_a_server_error_or_a_sl
 
     @given(index=st.integers(0, len(operations) - 1), role=st.sampled_from(ROLES), known=st.booleans(),
            segment=_hostile_segment(), data=st.data(), header=st.binary(max_size=60), raw=st.binary(max_size=40))
-    @settings(max_examples=250, deadline=None, database=None, derandomize=True,
+    @settings(max_examples=150, deadline=None, database=None, derandomize=True,
               suppress_health_check=list(HealthCheck))
     def answers_promptly_without_a_server_error(index, role, known, segment, data, header, raw) -> None:  # noqa: ANN001
         method, template, operation = operations[index]
@@ -182,7 +182,7 @@ def test_hostile_pages_and_forms_in_english_and_arabic_never_get_a_server_error_
            locale=st.sampled_from(["en", "ar"]), segment=_hostile_segment(),
            fields=st.dictionaries(st.sampled_from(FORM_FIELDS), st.one_of(TEXT, NUMBERS), max_size=8),
            query=st.lists(st.tuples(st.sampled_from(FORM_FIELDS), _hostile_segment()), max_size=4))
-    @settings(max_examples=200, deadline=None, database=None, derandomize=True,
+    @settings(max_examples=120, deadline=None, database=None, derandomize=True,
               suppress_health_check=list(HealthCheck))
     def answers_promptly_without_a_server_error(index, who, known, locale, segment, fields, query) -> None:  # noqa: ANN001
         method, template = pages[index]
