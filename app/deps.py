@@ -79,7 +79,7 @@ def require_member_of(account: Account, coalition: Coalition) -> Account:
 def limit_anonymous_what_ifs(request: Request, session: Session) -> None:
     """Without an account, what-ifs are limited per address like signing in (each one is a power computation)."""
     if get_optional_account(request, session) is None:
-        request.app.state.what_if_limiter.check(address=client_address(request), now=request.app.state.clock())
+        request.app.state.what_if_limiter.check(key=client_address(request), now=request.app.state.clock())
 
 
 def settle_due(request: Request, slug: str, now: NowDep, session: SessionDep) -> None:

@@ -18,7 +18,7 @@ from app.limits import BodyLimit
 from app.logkeys import LogKeys
 from app.outbox.worker import Worker
 from app.pages import install_pages
-from app.ratelimit import AddressLimiter, ApplicationLimiter, LoginLimiter, PostLimiter
+from app.ratelimit import LoginLimiter, application_limiter, post_limiter, what_if_limiter
 from app.settings import Settings, get_settings
 from governance import power as governance_power
 from governance.clock import utcnow
@@ -40,9 +40,9 @@ def create_app(engine: Engine | None = None, *, settings: Settings | None = None
     app.state.log_keys = LogKeys(settings.key_dir, settings.log_host)
     app.state.log_signer = app.state.log_keys.signer()
     app.state.login_limiter = LoginLimiter()
-    app.state.what_if_limiter = AddressLimiter(per_address=settings.what_ifs_per_address)
-    app.state.post_limiter = PostLimiter(per_window=settings.posts_per_minute)
-    app.state.application_limiter = ApplicationLimiter()
+    app.state.what_if_limiter = what_if_limiter(settings.what_ifs_per_address)
+    app.state.post_limiter = post_limiter(settings.posts_per_minute)
+    app.state.application_limiter = application_limiter()
     power_limits = {"memory_mb": settings.power_memory_mb, "max_pending": settings.power_background_max,
                     "max_reports": settings.power_cache_reports}
     app.state.power_cache = governance_power.configure_cache(**power_limits)

@@ -1,4 +1,5 @@
-"""Login attempts limited per account and per address, and posts per account, in memory per process."""
+"""Sign-in attempts, anonymous what-ifs, posts and applications limited per account or address, in memory per
+process."""
 
 from collections import defaultdict, deque
 from datetime import datetime, timedelta
@@ -54,63 +55,40 @@ class LoginLimiter:
 
 TOO_MANY_WHAT_IFS = N_("Too many what-if analyses from this address without an account; sign in, or try again in "
                        "%(wait)s seconds.")
+TOO_MANY_POSTS = N_("You are posting too fast; try again in %(wait)s seconds.")
+TOO_MANY_APPLICATIONS = N_("Too many applications from this address; try again in %(wait)s seconds.")
 
 
-class AddressLimiter:
-    """At most ``per_address`` requests of one kind per client address in ``window``: what-ifs asked without an
-    account, each of which may compute two power reports. Addresses with nothing in the window are forgotten."""
+class WindowLimiter:
+    """At most ``limit`` requests of one kind per key (a client address, an account) in a sliding ``window``; the
+    refusal is ``message`` with the seconds to wait. Keys with nothing left in the window are forgotten, so a flood
+    of made-up keys cannot grow memory without end."""
 
-    def __init__(self, *, per_address: int = 30, window: timedelta = timedelta(minutes=5),
-                 message: str = TOO_MANY_WHAT_IFS) -> None:
-        self.per_address, self.window, self.message = per_address, window, message
+    def __init__(self, *, limit: int, window: timedelta, message: str) -> None:
+        self.limit, self.window, self.message = limit, window, message
         self.seen: dict[str, deque[datetime]] = {}
         self._forget_at = FORGET_PAST
 
-    def check(self, *, address: str, now: datetime) -> None:
-        seen = self.seen.setdefault(address, deque())
+    def check(self, *, key: str, now: datetime) -> None:
+        seen = self.seen.setdefault(key, deque())
         while seen and now - seen[0] > self.window:
             seen.popleft()
-        if len(seen) >= self.per_address:
+        if len(seen) >= self.limit:
             raise TooManyAttempts(self.message, wait=int((seen[0] + self.window - now).total_seconds()) + 1)
         seen.append(now)
         self._forget_at = forget_stale(self.seen, now - self.window, self._forget_at)
 
 
-
-TOO_MANY_POSTS = N_("You are posting too fast; try again in %(wait)s seconds.")
-
-
-class PostLimiter:
-    """At most ``per_window`` comments, edits and amendments per account in ``window``."""
-
-    def __init__(self, *, per_window: int = 10, window: timedelta = timedelta(minutes=1)) -> None:
-        self.per_window, self.window = per_window, window
-        self.posts: dict[str, deque[datetime]] = defaultdict(deque)
-
-    def check(self, *, account: str, now: datetime) -> None:
-        seen = self.posts[account]
-        while seen and now - seen[0] > self.window:
-            seen.popleft()
-        if len(seen) >= self.per_window:
-            raise TooManyAttempts(TOO_MANY_POSTS, wait=int((seen[0] + self.window - now).total_seconds()) + 1)
-        seen.append(now)
+def what_if_limiter(per_address: int) -> WindowLimiter:
+    """What-ifs asked without an account, per client address (each may compute two power reports)."""
+    return WindowLimiter(limit=per_address, window=timedelta(minutes=5), message=TOO_MANY_WHAT_IFS)
 
 
-TOO_MANY_APPLICATIONS = N_("Too many applications from this address; try again in %(wait)s seconds.")
+def post_limiter(per_minute: int) -> WindowLimiter:
+    """Comments, edits and amendments per account."""
+    return WindowLimiter(limit=per_minute, window=timedelta(minutes=1), message=TOO_MANY_POSTS)
 
 
-class ApplicationLimiter:
-    """At most ``per_address`` applications to join per client address in ``window`` (the public form needs no
-    account, so the address is all there is to limit)."""
-
-    def __init__(self, *, per_address: int = 5, window: timedelta = timedelta(hours=1)) -> None:
-        self.per_address, self.window = per_address, window
-        self.attempts: dict[str, deque[datetime]] = defaultdict(deque)
-
-    def check(self, *, address: str, now: datetime) -> None:
-        seen = self.attempts[address]
-        while seen and now - seen[0] > self.window:
-            seen.popleft()
-        if len(seen) >= self.per_address:
-            raise TooManyAttempts(TOO_MANY_APPLICATIONS, wait=int((seen[0] + self.window - now).total_seconds()) + 1)
-        seen.append(now)
+def application_limiter(per_hour: int = 5) -> WindowLimiter:
+    """Applications to join per client address (the public form needs no account: the address is all there is)."""
+    return WindowLimiter(limit=per_hour, window=timedelta(hours=1), message=TOO_MANY_APPLICATIONS)

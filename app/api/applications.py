@@ -7,7 +7,7 @@ from pydantic import BaseModel, Field
 
 from app.api.common import coalition_router
 from app.api.schemas import Strict
-from app.deps import NowDep, SessionDep
+from app.deps import NowDep, SessionDep, client_address
 from governance import applications, coalitions
 from governance.errors import NotFound
 
@@ -48,8 +48,7 @@ def submit(slug: str, body: ApplicationCreate, request: Request, session: Sessio
     if body.website:  # a bot: answered like anyone, nothing stored
         return ApplicationReceipt(name=body.name, status="received", reason="", proposal=None, received_at=now,
                                   token=None)
-    request.app.state.application_limiter.check(address=request.client.host if request.client else "unknown",
-                                                now=now)
+    request.app.state.application_limiter.check(key=client_address(request), now=now)
     application, token = applications.submit_application(
         session, coalition=coalition, name=body.name, country=body.country, statement=body.statement,
         contact=body.contact, now=now)

@@ -20,7 +20,7 @@ router = coalition_router("deliberation")
 
 
 def limit_posting(request: Request, account, now) -> None:  # noqa: ANN001
-    request.app.state.post_limiter.check(account=account.username, now=now)
+    request.app.state.post_limiter.check(key=account.username, now=now)
 
 
 def _comment(session, coalition, number: int):  # noqa: ANN001, ANN202

@@ -40,7 +40,7 @@ def amend(request: Request, number: int, form: FormDep, coalition: CoalitionDep,
     values = {key: text(form, key) for key in ("title", "body", "options")}
     options = [line.strip() for line in values["options"].splitlines() if line.strip()]
     try:
-        request.app.state.post_limiter.check(account=account.username, now=now)
+        request.app.state.post_limiter.check(key=account.username, now=now)
         amendment = amendments.propose_amendment(session, coalition=coalition, actor=account, proposal=proposal,
                                                  title=values["title"], body=values["body"], options=options, now=now)
     except DomainError as error:

@@ -4,7 +4,7 @@ page where the secretariat (or the members, as the charter says) proposes an adm
 from fastapi import Request
 from fastapi.responses import Response
 
-from app.deps import NowDep, SessionDep
+from app.deps import NowDep, SessionDep, client_address
 from app.pages.common import (CoalitionDep, FormDep, SignedInDep, coalition_pages, error_text, field_of, see_other,
                               text)
 from app.templating import render
@@ -32,8 +32,7 @@ def apply(request: Request, form: FormDep, coalition: CoalitionDep, session: Ses
     if text(form, HONEYPOT).strip():
         return see_other(f"/c/{coalition.slug}/apply/received")  # a bot: thanked, nothing stored
     try:
-        request.app.state.application_limiter.check(address=request.client.host if request.client else "unknown",
-                                                    now=now)
+        request.app.state.application_limiter.check(key=client_address(request), now=now)
         _, token = applications.submit_application(session, coalition=coalition, now=now, **values)
     except DomainError as error:
         session.rollback()

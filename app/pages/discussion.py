@@ -38,7 +38,7 @@ def post_comment(request: Request, number: int, form: FormDep, coalition: Coalit
         if parent_number:
             parent = comments.get_comment(session, coalition=coalition, number=int(parent_number)
                                           if parent_number.isdigit() and len(parent_number) < 10 else 0)
-        request.app.state.post_limiter.check(account=account.username, now=now)
+        request.app.state.post_limiter.check(key=account.username, now=now)
         comment = comments.post_comment(session, coalition=coalition, actor=account, proposal=proposal,
                                         text=values["text"], parent=parent, now=now,
                                         max_length=request.app.state.settings.comment_max_length)
@@ -115,7 +115,7 @@ def edit_comment(request: Request, number: int, form: FormDep, coalition: Coalit
     comment = comments.get_comment(session, coalition=coalition, number=number)
     values = {"text": text(form, "text")}
     try:
-        request.app.state.post_limiter.check(account=account.username, now=now)
+        request.app.state.post_limiter.check(key=account.username, now=now)
         comments.edit_comment(session, coalition=coalition, actor=account, comment=comment, text=values["text"],
                               max_length=request.app.state.settings.comment_max_length, now=now)
     except DomainError as error:

@@ -94,17 +94,18 @@ def test_anonymous_what_ifs_are_limited_per_address_and_signed_in_ones_are_not(e
 def test_limiters_forget_keys_with_nothing_left_in_their_window_and_stay_bounded() -> None:
     from datetime import datetime, timedelta, timezone
 
-    from app.ratelimit import FORGET_PAST, AddressLimiter, LoginLimiter
+    from app.ratelimit import FORGET_PAST, LoginLimiter, application_limiter, post_limiter, what_if_limiter
 
-    login, what_ifs = LoginLimiter(), AddressLimiter()
+    login, windows = LoginLimiter(), [what_if_limiter(30), post_limiter(10), application_limiter()]
     start = datetime(2026, 1, 1, tzinfo=timezone.utc)
     largest = 0
-    for hour in range(6):  # a flood of made-up names: 6 x FORGET_PAST of them, an hour apart in batches
-        now = start + timedelta(hours=hour)
+    for hour in range(6):  # a flood of made-up names: 6 x FORGET_PAST of them, a window apart in batches
+        now = start + timedelta(hours=2 * hour)
         for n in range(FORGET_PAST):
             login.check(username=f"made-up-{hour}-{n}", address=f"addr-{hour}-{n}", now=now)
-            what_ifs.check(address=f"addr-{hour}-{n}", now=now)
-        largest = max(largest, len(login.attempts) // 2, len(what_ifs.seen))
+            for limiter in windows:
+                limiter.check(key=f"addr-{hour}-{n}", now=now)
+        largest = max(largest, len(login.attempts) // 2, *(len(limiter.seen) for limiter in windows))
 
     assert largest <= 4 * FORGET_PAST
 

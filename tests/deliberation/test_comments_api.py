@@ -161,7 +161,7 @@ def test_a_closed_or_withdrawn_proposal_is_read_only(client: TestClient, clock) 
 
 
 def test_posting_is_rate_limited_per_account(client: TestClient, clock) -> None:  # noqa: ANN001
-    client.app.state.post_limiter.per_window = 2
+    client.app.state.post_limiter.limit = 2
     fixture, number = discussed(client)
 
     statuses = [comment(client, fixture, number, "north", f"Point {n}").status_code for n in range(3)]

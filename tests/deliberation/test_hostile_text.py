@@ -23,7 +23,7 @@ UNSAFE_MARKUP = re.compile(r"<(script|iframe|img)\b|<[^>]*\son\w+=|href=[\"']?\s
 
 def test_hostile_comments_are_escaped_and_their_commitments_verify(client: TestClient) -> None:
     fixture, number = discussed(client)
-    client.app.state.post_limiter.per_window = 10_000
+    client.app.state.post_limiter.limit = 10_000
 
     @settings(max_examples=40, deadline=None, database=None, suppress_health_check=list(HealthCheck))
     @given(text=TEXTS)

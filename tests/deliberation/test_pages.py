@@ -158,7 +158,7 @@ def test_the_agenda_pages_in_both_languages(client: TestClient) -> None:
 
 def test_a_long_discussion_page_stays_under_100_kb(client: TestClient) -> None:
     fixture, number = discussed(client)
-    client.app.state.post_limiter.per_window = 1000
+    client.app.state.post_limiter.limit = 1000
     for n in range(20):
         top = comment(client, fixture, number, "north", f"Thread {n}: " + "words " * 40).json()
         comment(client, fixture, number, "south", "A reply " * 20, parent=top["number"])

@@ -129,7 +129,7 @@ def hostile_world(tmp_path_factory):  # noqa: ANN001, ANN201
     folder = tmp_path_factory.mktemp("hostile")
     world = build_world(folder, FakeClock())
     with world_client(world, folder / "copy") as client:
-        client.app.state.what_if_limiter.per_address = 10**9  # the limit has its own test; here every what-if computes
+        client.app.state.what_if_limiter.limit = 10**9  # the limit has its own test; here every what-if computes
         yield world, client
 
 
