@@ -319,3 +319,29 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     )
 }
 
+
+
+class KeyCreate(Strict):
+    public_key: str = Field(min_length=1, max_length=200, description="Standard base64 of the raw 32-byte Ed25519 "
+                            "public key (made where the representative is; the private key never comes here).",
+                            examples=["2T4M3PMZ6b1zX/T8nim/w7rqmW/LG61ePKRr9e+Asco="])
+    label: str = Field(min_length=1, max_length=100, examples=["Amal's laptop"])
+    purpose: Literal["vote", "witness"] = "vote"
+
+
+class KeyPublic(BaseModel):
+    member: str
+    key_id: str = Field(description="Lowercase hex SHA-256 of the raw public key.")
+    public_key: str
+    label: str
+    purpose: str
+    active: bool
+    registered_by: str
+    registered_at: datetime
+    log_index: int
+    revoked_at: datetime | None
+    revoked_log_index: int | None
+
+
+class KeyList(BaseModel):
+    items: list[KeyPublic]

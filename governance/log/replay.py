@@ -10,6 +10,7 @@ from datetime import datetime
 from governance.log.canonical import CanonicalError, canonical_bytes
 from governance.log.merkle import leaf_hash
 from governance.log import replay_deliberation as deliberation
+from governance.log.replay_keys import KEY_HANDLERS
 from governance.log.recount import ChoiceError, check_choice, count_ballot, vote_commitment
 from governance.log.charter_rules import CHANGE_KINDS, rule_changes
 from governance.log.replay_charter import (CHARTER_HANDLERS, change_consequences, check_change_proposal,
@@ -341,6 +342,7 @@ HANDLERS: dict[str, Callable[..., None]] = {
     "rules.changed": _rules_changed,
     **deliberation.HANDLERS,
     **CHARTER_HANDLERS,
+    **KEY_HANDLERS,
     "coalition.time_zone_set": _time_zone_set,
 }
 EVENT_TYPES = frozenset(HANDLERS) | {"coalition.created", "ballot.opened"}

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 
-__all__ = ["ReplayError", "ReplayedAccount", "ReplayedAgendaRound", "ReplayedAmendment", "ReplayedBallot",
+__all__ = ["ReplayError", "ReplayedAccount", "ReplayedKey", "ReplayedAgendaRound", "ReplayedAmendment", "ReplayedBallot",
            "ReplayedComment", "ReplayedLog", "ReplayedMember", "ReplayedProposal", "ReplayedVote", "WeightRecord"]
 
 
@@ -43,6 +43,23 @@ class ReplayedAccount:
     role: str
     member: str | None
     active: bool = True
+
+
+@dataclass
+class ReplayedKey:
+    """A member key as the log registered it: active from entry ``registered_idx`` on, until ``revoked_idx``."""
+
+    key_id: str
+    member: str
+    public_key: bytes
+    label: str
+    purpose: str
+    registered_idx: int
+    revoked_idx: int | None = None
+
+    def active_at(self, index: int) -> bool:
+        """Whether the key was registered and not yet revoked when entry ``index`` was appended."""
+        return self.registered_idx < index and (self.revoked_idx is None or index < self.revoked_idx)
 
 
 @dataclass
@@ -136,6 +153,8 @@ class ReplayedLog:
     amendments: dict[tuple[int, int], "ReplayedAmendment"] = field(default_factory=dict)
     amendment_ballots: dict[int, tuple[int, int]] = field(default_factory=dict)  # ballot proposal -> amendment
     agenda: dict[int, "ReplayedAgendaRound"] = field(default_factory=dict)
+    keys: dict[str, ReplayedKey] = field(default_factory=dict)  # every member key ever registered, by key id
+    vote_seqs: dict[str, int] = field(default_factory=dict)  # member -> sequence number of its last signed vote
 
     @property
     def constituted(self) -> bool:
