@@ -3,6 +3,7 @@
 from datetime import UTC, datetime
 from fractions import Fraction
 
+from sqlalchemy import false as sa_false
 from sqlalchemy import JSON, BigInteger, Column, DateTime, LargeBinary, MetaData, Text, UniqueConstraint
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
@@ -198,6 +199,7 @@ class Ballot(SQLModel, table=True):
     opened_idx: int
     closed_idx: int | None = None
     version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})  # the proposal text it decides
+    signed_only: bool = Field(default=False, sa_column_kwargs={"server_default": sa_false()})  # the charter's rule
 
 
 class Vote(SQLModel, table=True):

@@ -23,7 +23,8 @@ def list_keys(slug: str, member: str, session: SessionDep) -> KeyList:
     """The member's public keys, active and revoked, in the order they were registered."""
     coalition = coalitions.get_coalition(session, slug)
     row = members.get_member(session, coalition=coalition, slug=member)
-    return KeyList(items=[key_public(key, row) for key in keys.list_keys(session, coalition=coalition, member=row)])
+    return KeyList(items=[key_public(key, row) for key in keys.list_keys(session, coalition=coalition, member=row)],
+                   last_seq=row.vote_seq)
 
 
 @router.post("/members/{member}/keys", status_code=status.HTTP_201_CREATED, response_model=KeyPublic)

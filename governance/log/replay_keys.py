@@ -1,16 +1,21 @@
-"""Replay of the member key registry (``key.registered``, ``key.revoked``): which key was active at each entry.
+"""Replay of the member key registry (``key.registered``, ``key.revoked``) and of signed votes: which key was active
+at each entry, and whether each signed vote was signed by it.
 
 Standard library and ``cryptography`` only (through ``signing``), for the offline verifier.
 """
 
 from collections.abc import Callable, Iterable, Mapping
 
-from governance.log.replayed import ReplayedKey, ReplayedLog, ReplayError
-from governance.log.signing import KEY_PURPOSES, SigningError, decode_public_key, key_id_of
+from governance.log.charter_rules import signatures_required
+from governance.log.replayed import ReplayedBallot, ReplayedKey, ReplayedLog, ReplayError
+from governance.log.signing import (KEY_PURPOSES, MAX_SEQ, SigningError, decode_public_key, decode_signature,
+                                    key_id_of, log_origin, signature_verifies, vote_statement)
 
-__all__ = ["KEY_HANDLERS", "key_registry", "representative_of"]
+__all__ = ["KEY_HANDLERS", "SIGNATURE_FIELDS", "check_signed_ballot", "check_vote_signature", "key_registry",
+           "representative_of"]
 
 CLOSED_STATUSES = ("left", "expelled")
+SIGNATURE_FIELDS = frozenset({"key_id", "seq", "signature"})
 
 
 def _require(condition: bool, index: int, message: str) -> None:
@@ -76,3 +81,39 @@ def key_registry(events: Iterable[Mapping]) -> dict[str, ReplayedKey]:
         elif event["type"] == "key.revoked" and body["key_id"] in keys:
             keys[body["key_id"]].revoked_idx = event["idx"]
     return keys
+
+
+def check_signed_ballot(log: ReplayedLog, index: int, body: dict) -> bool:
+    """Whether a ballot requires signed votes: exactly when the charter in force requires them for its kind, said
+    by ``"signed_votes": true`` in its ``ballot.opened`` body (absent otherwise, as in logs from before keys)."""
+    required = log.constituted and signatures_required(log.charters[-1]["rules"], body["kind"])
+    _require(body.get("signed_votes", False) is required and (required or "signed_votes" not in body), index,
+             f"the charter {'requires' if required else 'does not require'} signed votes on a {body['kind']}, "
+             "but the ballot says otherwise")
+    return required
+
+
+def check_vote_signature(log: ReplayedLog, index: int, ballot: ReplayedBallot, body: dict) -> None:
+    """A signed ``vote.cast`` (``key_id``, ``seq``, ``signature`` in its body): the key was the member's active
+    voting key, the sequence number is above the member's last, and the signature verifies over the statement; an
+    unsigned one only where the ballot does not require signatures."""
+    member = body["member"]
+    if not SIGNATURE_FIELDS & body.keys():
+        _require(not ballot.signed_only, index, f"the vote of {member!r} is unsigned, but the charter requires "
+                                                f"signed votes on #{ballot.number}: it was not cast by the member")
+        return
+    key_id, seq, signature = body.get("key_id"), body.get("seq"), body.get("signature")
+    key = log.keys.get(key_id) if isinstance(key_id, str) else None
+    _require(key is not None and key.member == member and key.purpose == "vote" and key.revoked_idx is None, index,
+             f"the vote of {member!r} names the key {key_id!r}, which was not an active voting key of {member!r}")
+    last = log.vote_seqs.get(member, 0)
+    _require(type(seq) is int and last < seq <= MAX_SEQ, index,
+             f"replayed vote: the sequence number {seq!r} of {member!r} is not above its last signed one ({last})")
+    statement = vote_statement(origin=log_origin(log.log_key, log.slug), number=ballot.number,
+                               ballot=ballot.opened_idx, commitment=body["commitment"], seq=seq)
+    try:
+        verified = signature_verifies(key.public_key, decode_signature(signature), statement)  # type: ignore[union-attr]
+    except SigningError:
+        verified = False
+    _require(verified, index, f"forged vote: the signature of {member!r} does not verify with its key {key_id}")
+    log.vote_seqs[member] = seq

@@ -109,6 +109,7 @@ class ReplayedBallot:
     closed_at: str | None = None
     closed_idx: int | None = None
     closed_by: str | None = None
+    signed_only: bool = False  # the charter required every vote on it to be signed by a member key
     eligible_members: frozenset[str] = field(init=False, repr=False, compare=False)
     casts: dict[str, tuple[int, str, str, int]] = field(default_factory=dict, init=False, repr=False, compare=False)
     """While the replay runs: member -> (entry, commitment, actor, number of casts) of its last cast; ``votes`` is

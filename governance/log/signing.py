@@ -23,12 +23,16 @@ import base64
 import binascii
 import hashlib
 import re
+import secrets
+from collections.abc import Mapping
 
 from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+from governance.log.recount import vote_commitment
 
 __all__ = ["KEY_ID", "KEY_PURPOSES", "SALT", "STATEMENT_VERSION", "SigningError", "decode_public_key",
-           "decode_signature", "key_id_of", "log_origin", "signature_verifies", "vote_statement"]
+           "decode_signature", "key_id_of", "log_origin", "sign_vote", "signature_verifies", "vote_statement"]
 
 STATEMENT_VERSION = "concord-vote/v1"
 KEY_PURPOSES = ("vote", "witness")
@@ -108,3 +112,14 @@ def signature_verifies(public_key: bytes, signature: bytes, message: bytes) -> b
     except (InvalidSignature, ValueError):
         return False
     return True
+
+
+def sign_vote(private_key: Ed25519PrivateKey, *, origin: str, number: int, ballot: int, member: str,
+              vote: Mapping[str, object], seq: int, salt: str | None = None) -> dict:
+    """What a signer adds to a vote (``vote``: its canonical form, as ``recount.check_choice`` returns it): the salt
+    (new random, unless given), the key id, ``seq`` and the signature of the statement, as the API takes them."""
+    salt = salt if salt is not None else secrets.token_hex(16)
+    commitment = vote_commitment(number=number, member=member, vote=vote, salt=salt)
+    statement = vote_statement(origin=origin, number=number, ballot=ballot, commitment=commitment, seq=seq)
+    return {"salt": salt, "key_id": key_id_of(private_key.public_key().public_bytes_raw()), "seq": seq,
+            "signature": base64.b64encode(private_key.sign(statement)).decode()}

@@ -45,6 +45,8 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_member_key_member_id'), ['member_id'], unique=False)
     with op.batch_alter_table('member', schema=None) as batch_op:
         batch_op.add_column(sa.Column('vote_seq', sa.BigInteger(), nullable=False, server_default='0'))
+    with op.batch_alter_table('ballot', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('signed_only', sa.Boolean(), nullable=False, server_default=sa.false()))
     with op.batch_alter_table('vote', schema=None) as batch_op:
         batch_op.add_column(sa.Column('key_id', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True))
         batch_op.add_column(sa.Column('seq', sa.BigInteger(), nullable=True))
@@ -55,7 +57,7 @@ def downgrade() -> None:
     # Not batch mode on SQLite for the columns: it would copy the member table and drop the original, which the
     # foreign keys of every row that refers to a member refuse. SQLite drops a column in place since 3.35.
     sqlite = op.get_bind().dialect.name == "sqlite"
-    for table, columns in (('vote', VOTE_COLUMNS), ('member', ('vote_seq',))):
+    for table, columns in (('vote', VOTE_COLUMNS), ('ballot', ('signed_only',)), ('member', ('vote_seq',))):
         for column in columns:
             if sqlite:
                 op.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
