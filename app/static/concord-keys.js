@@ -140,24 +140,34 @@
     return record && record.jwk && spec.keys.indexOf(record.jwk.kid) >= 0 ? record : null;
   }
 
-  // Capture phase on the document: runs before htmx sees the submit, holds it while the vote is signed, then
-  // submits again with the signature fields (a form without a usable key goes as it is, unsigned).
-  document.addEventListener("submit", function (event) {
-    var form = event.target, spec = form.dataset && form.dataset.sign ? JSON.parse(form.dataset.sign) : null;
-    if (!spec || !subtle || form.dataset.signed === "yes") { delete form.dataset.signed; return; }
-    var record = usableKey(spec);
+  function signInto(form, spec, record, submitter) {
+    return signVote(record, spec, formVote(form, spec, submitter)).then(function (fields) {
+      Object.keys(fields).forEach(function (name) { setHidden(form, name, fields[name]); });
+    });
+  }
+
+  function specOf(form) { return form && form.dataset && form.dataset.sign ? JSON.parse(form.dataset.sign) : null; }
+
+  // With htmx (the usual case): htmx asks "htmx:confirm" before it sends, and lets the request be issued later,
+  // once the vote is signed (a form without a usable key goes as it is, unsigned; so does one whose signing fails).
+  document.addEventListener("htmx:confirm", function (event) {
+    var form = event.detail.elt, spec = specOf(form), record = spec && subtle ? usableKey(spec) : null;
     if (!record) { return; }
     event.preventDefault();
-    event.stopImmediatePropagation();
-    var submitter = event.submitter;
-    signVote(record, spec, formVote(form, spec, submitter)).then(function (fields) {
-      Object.keys(fields).forEach(function (name) { setHidden(form, name, fields[name]); });
-      form.dataset.signed = "yes";
-      form.requestSubmit(submitter);
-    }).catch(function () {
-      form.dataset.signed = "yes";  // signing failed: the vote goes unsigned, and the server says if it must be
-      form.requestSubmit(submitter);
-    });
+    var submitter = event.detail.triggeringEvent && event.detail.triggeringEvent.submitter;
+    signInto(form, spec, record, submitter).then(function () { event.detail.issueRequest(true); },
+                                                 function () { event.detail.issueRequest(true); });
+  });
+
+  // Without htmx: hold the plain submission while the vote is signed, then submit again.
+  document.addEventListener("submit", function (event) {
+    var form = event.target, spec = specOf(form);
+    if (window.htmx || !spec || !subtle || form.dataset.signed === "yes") { return; }
+    var record = usableKey(spec), submitter = event.submitter;
+    if (!record) { return; }
+    event.preventDefault();
+    var resubmit = function () { form.dataset.signed = "yes"; form.requestSubmit(submitter); };
+    signInto(form, spec, record, submitter).then(resubmit, resubmit);
   }, true);
 
   function showSigningNote(form) {
