@@ -117,3 +117,4 @@ def check_vote_signature(log: ReplayedLog, index: int, ballot: ReplayedBallot, b
         verified = False
     _require(verified, index, f"forged vote: the signature of {member!r} does not verify with its key {key_id}")
     log.vote_seqs[member] = seq
+    log.signed_votes += 1

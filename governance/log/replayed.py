@@ -156,6 +156,7 @@ class ReplayedLog:
     agenda: dict[int, "ReplayedAgendaRound"] = field(default_factory=dict)
     keys: dict[str, ReplayedKey] = field(default_factory=dict)  # every member key ever registered, by key id
     vote_seqs: dict[str, int] = field(default_factory=dict)  # member -> sequence number of its last signed vote
+    signed_votes: int = 0  # how many votes carried a signature that verified with their member's key
 
     @property
     def constituted(self) -> bool:
