@@ -246,6 +246,14 @@
     });
   }
 
+  // What an outside check may call: the canonical JSON and commitment the server's must equal (tests/browser).
+  window.concordKeys = {
+    canonical: canonical,
+    commitment: function (member, number, salt, vote) {
+      return sha256hex(utf8.encode(canonical({ member: member, number: number, salt: salt, vote: vote })));
+    }
+  };
+
   document.addEventListener("htmx:afterSwap", function () {
     document.querySelectorAll("form[data-sign]").forEach(showSigningNote);
   });

@@ -25,6 +25,7 @@ import hashlib
 import re
 import secrets
 from collections.abc import Mapping
+from functools import lru_cache
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
@@ -105,10 +106,16 @@ def vote_statement(*, origin: str, number: int, ballot: int, commitment: str, se
             f"commitment {commitment}\nseq {seq}\n").encode("utf-8")
 
 
+@lru_cache(maxsize=4096)
+def _loaded(public_key: bytes) -> Ed25519PublicKey:
+    """A public key loaded once (a member's key checks every vote it signed)."""
+    return Ed25519PublicKey.from_public_bytes(public_key)
+
+
 def signature_verifies(public_key: bytes, signature: bytes, message: bytes) -> bool:
     """Whether ``signature`` is an Ed25519 signature (RFC 8032) of ``message`` by ``public_key``."""
     try:
-        Ed25519PublicKey.from_public_bytes(public_key).verify(signature, message)
+        _loaded(public_key).verify(signature, message)
     except (InvalidSignature, ValueError):
         return False
     return True

@@ -6,6 +6,8 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 
+from governance.log.canonical import canonical_text
+from governance.log.recount import vote_commitment
 from governance.log.sources import read_archive_bytes
 from governance.log.verify import verify_log
 from tests.browser.conftest import screenshot, sign_in
@@ -43,3 +45,22 @@ def test_a_key_made_in_the_browser_signs_a_vote_shown_as_signed(browser, live_se
     votes = page.locator("#votes + .table-wrap").inner_text()
     assert "signed by the member (key North's browser)" in votes
     assert verify_log(source.entries, source.checkpoint, key).state.vote_seqs["north"] > 0
+
+
+VOTES = [{"choice": "yes"}, {"approve": ["Peace talks", "Ṣafe corridors", "Justice"]},
+         {"scores": {"b": 3, "a": 0, "é": 5, "Z": 1, "𝒜": 2, "ﬀ": 4}},
+         {"ranking": [["tie \"quoted\"", "back\\slash"], "new\nline\ttab\u0001", "عدالة"]},
+         {"option": "\u2028 line separator and emoji 🕊"}]
+
+
+def test_the_browser_writes_canonical_json_and_commitments_as_the_server_does(browser, live_server) -> None:
+    page = browser.new_context().new_page()
+    page.goto(f"{live_server}/")
+    page.add_script_tag(url=f"{live_server}/static/concord-keys.js")
+
+    found = page.evaluate("""async (votes) => Promise.all(votes.map(async (vote) => [
+        window.concordKeys.canonical(vote), await window.concordKeys.commitment("mémber", 12, "ab".repeat(16), vote)
+    ]))""", VOTES)
+
+    assert found == [[canonical_text(vote), vote_commitment(number=12, member="mémber", vote=vote, salt="ab" * 16)]
+                     for vote in VOTES]
