@@ -10,7 +10,7 @@ from governance.log.recount import vote_commitment
 from governance.log.signing import sign_vote
 from governance.log.verify import VerifyError
 from governance.models import Coalition
-from tests.app.charter_kit import SETTINGS, open_it
+from tests.app.charter_kit import SETTINGS, decide_change, open_it, propose
 from tests.factories import make_coalition, make_proposal, open_ballot
 from tests.keys.support import put_vote, register, signed_vote, verify
 
@@ -96,3 +96,19 @@ def test_the_charter_requires_signed_votes_on_decisions(app, client, clock, sign
     with pytest.raises(VerifyError) as caught:
         verify(client, fixture)
     assert caught.value.index == index and "unsigned" in str(caught.value)
+
+
+def test_a_charter_amendment_makes_signatures_required_and_the_verifier_replays_it(client, clock) -> None:
+    fixture = make_coalition(client, members={"ferry": 2, "harbour": 1})
+    client.post(fixture.url("/charter"), headers=fixture.admin, json={"text": "# Charter", "settings": SETTINGS})
+    refused = client.post(fixture.url("/proposals"), headers=fixture.admin, json={
+        "kind": "charter_amendment", "title": "Sign", "payload": {"settings": {"signed_votes": ["no-such-kind"]}}})
+    number = propose(client, fixture, "charter_amendment", {"settings": {"signed_votes": "all"}, "reason": "trust"})
+
+    decided = decide_change(client, fixture, number, clock.now)
+    ballot = open_it(client, fixture, make_proposal(client, fixture), clock.now)
+
+    assert refused.status_code == 422 and "signed_votes" in refused.json()["detail"]
+    assert decided["outcome"] == "passed" and ballot["signing"]["required"] is True
+    assert client.get(fixture.url("/charter")).json()["rules"]["signed_votes"] == "all"
+    verify(client, fixture)
