@@ -4,7 +4,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import select
 
-from app import demo_deliberation, migrate
+from app import demo_deliberation, demo_keys, migrate
 from app.db import make_engine, read_session
 from app.logkeys import LogKeys
 from app.settings import Settings
@@ -177,6 +177,8 @@ def _story(session, keys: LogKeys, clock: HistoryClock, start: datetime) -> None
         ballots.close_due(session, coalition=coalition, now=clock.at(opened + timedelta(days=7)))
     charter.found_charter(session, coalition=coalition, actor=admin, text=CHARTER_TEXT, settings_=CHARTER_SETTINGS,
                           now=clock.at(start + timedelta(days=42)))
+    demo_keys.register(session, coalition=coalition, orgs=orgs,
+                       at=lambda: clock.at(start + timedelta(days=42, hours=5)))
     _self_government(session, coalition, admin, orgs, start + timedelta(days=43), clock)
     themes = ["Women at the negotiating table", "Safe corridors for aid", "Justice for survivors"]
     when = clock.at(start + timedelta(days=50, hours=3))
@@ -188,9 +190,11 @@ def _story(session, keys: LogKeys, clock: HistoryClock, start: datetime) -> None
                         closes_at=when + timedelta(days=5))
     for step, ((member, rep), order) in enumerate(zip(orgs, RANKINGS, strict=True)):
         if order:
-            ballots.cast_vote(session, coalition=coalition, actor=rep, proposal=choice, member=member,
-                              vote={"ranking": [themes[int(i)] for i in order]},
-                              now=clock.at(when + timedelta(days=1, minutes=47 * step)))
+            vote = {"ranking": [themes[int(i)] for i in order]}
+            ballots.cast_vote(session, coalition=coalition, actor=rep, proposal=choice, member=member, vote=vote,
+                              now=clock.at(when + timedelta(days=1, minutes=47 * step)),
+                              signed=demo_keys.signature_for(session, coalition=coalition, proposal=choice,
+                                                             member=member, vote=vote))
     ballots.close_due(session, coalition=coalition, now=clock.at(when + timedelta(days=5)))
     demo_deliberation.populate(session, coalition=coalition, admin=admin, orgs=orgs, start=start + timedelta(days=15),
                                at=clock.at)
@@ -273,8 +277,10 @@ def _vote(session, coalition, proposal, orgs, pattern: str, start: datetime,  # 
     letters = {"y": "yes", "n": "no", "a": "abstain"}
     for step, ((member, rep), letter) in enumerate(zip(orgs, pattern, strict=True)):
         if letter in letters:
-            ballots.cast_vote(session, coalition=coalition, actor=rep, proposal=proposal, member=member,
-                              vote={"choice": letters[letter]}, now=clock.at(start + timedelta(minutes=53 * step)))
+            vote = {"choice": letters[letter]}
+            signed = demo_keys.signature_for(session, coalition=coalition, proposal=proposal, member=member, vote=vote)
+            ballots.cast_vote(session, coalition=coalition, actor=rep, proposal=proposal, member=member, vote=vote,
+                              now=clock.at(start + timedelta(minutes=53 * step)), signed=signed)
 
 
 __all__ = ["run"]

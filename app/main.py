@@ -9,8 +9,8 @@ from fastapi import FastAPI
 from starlette.middleware.gzip import GZipMiddleware
 from sqlalchemy.engine import Engine
 
-from app.api import (accounts, agenda, applications, charter, coalitions, deliberation, design, exports, log, members,
-                     notifications, power, proposals, votes)
+from app.api import (accounts, agenda, applications, charter, coalitions, deliberation, design, exports, keys, log,
+                     members, notifications, power, proposals, votes)
 from app.budget import ComputeBudget
 from app.db import make_engine
 from app.errors import install_error_handlers
@@ -50,7 +50,7 @@ def create_app(engine: Engine | None = None, *, settings: Settings | None = None
                                              power_limits=power_limits)
     install_error_handlers(app)
     # Routes match in the order they are included: the busiest one, casting a vote, first.
-    for module in (votes, coalitions, members, accounts, proposals, charter, applications, deliberation, agenda, power,
+    for module in (votes, coalitions, members, keys, accounts, proposals, charter, applications, deliberation, agenda, power,
                    design, log, exports, notifications):
         for name in ("router", "scoped", "auth"):
             if hasattr(module, name):

@@ -46,7 +46,8 @@ _WRITERS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 def vote_public(vote: Vote | CastVote, member: Member | MemberFacts, *, reveal: bool) -> VotePublic:
     return VotePublic(member=member.slug, member_name=member.name, vote=vote.choice if reveal else None,
                       account=vote.account if reveal else None, cast_at=vote.cast_at, casts=vote.casts,
-                      log_index=vote.log_idx)
+                      log_index=vote.log_idx, key_id=vote.key_id if reveal else None,
+                      seq=vote.seq if reveal else None)
 
 
 def vote_writer(state: State) -> "VoteWriter":
@@ -216,5 +217,5 @@ def cast_alone(session: Session, request: CastRequest, now: datetime) -> VoteRec
     proposal = proposal or proposals.get_proposal(session, coalition=coalition, number=request.number)
     row = row or members.get_member(session, coalition=coalition, slug=request.member)
     vote, entry = ballots.cast_vote(session, coalition=coalition, actor=account, proposal=proposal, member=row,
-                                    vote=request.vote, now=now, ballot=ballot)
+                                    vote=request.vote, now=now, ballot=ballot, signed=request.signed)
     return _vote_receipt(vote, row, entry, receipts.receipt_for(session, coalition=coalition, index=entry.idx))

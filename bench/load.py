@@ -14,7 +14,10 @@ are uvloop and httptools whenever they are installed, as uvicorn[standard] insta
 Each backend runs twice: a closed loop (each client sends its next vote when the last is answered: the most the
 server takes, where latency is only the queue that ``clients`` waiting requests make), then ``--rate`` votes a
 second on a fixed schedule shared by the same clients, timed from the scheduled moment (as wrk2 does): what a
-sustained load of that rate waits. The issue's target is the second at 500 votes/s.
+sustained load of that rate waits. The issue's target is the second at 500 votes/s. Then (unless ``--no-signed``) the
+same fixed rate again with every vote signed by its member's registered Ed25519 key (the driver signs each
+``concord-vote/v1`` statement as a member's client would; the server checks each signature before the group's
+transaction), printed beside the unsigned run.
 
 Run: .venv/bin/python bench/load.py [--clients 50] [--seconds 30] [--rate 500] [--workers 2] [--coalitions 8]
      [--observers 20] [--observer-pause 1] [--backend both]
@@ -40,7 +43,7 @@ import psycopg  # noqa: E402
 from app.db import make_engine  # noqa: E402
 from tests.reliability import servers  # noqa: E402
 from tests.reliability.driver import Senders, Stats, _ms, drive  # noqa: E402
-from tests.reliability.scenario import Scenario, seed  # noqa: E402
+from tests.reliability.scenario import Scenario, Signer, seed  # noqa: E402
 
 __all__ = ["main"]
 
@@ -158,10 +161,11 @@ def _driver(args: argparse.Namespace) -> int:
         scenarios = [Scenario(**s) for s in json.loads(Path(args.scenarios).read_text())]
         for s in scenarios:
             s.ballots = {int(k): v for k, v in s.ballots.items()}
+            s.opened = {int(k): v for k, v in s.opened.items()}
         stats = runner(drive(args.url, scenarios, clients=args.clients, observers=args.observers,
                              seconds=args.seconds, max_votes=args.max_votes, raw=not args.httpx,
                              extra_paths=OBSERVED_PAGES, rate=args.rate or None,
-                             observer_pause=args.observer_pause))
+                             observer_pause=args.observer_pause, sign=Signer() if args.sign else None))
         summary = stats.summary()
         summary.pop("samples") if not summary["errors"] else None
     summary["driver_cpu_s"] = round(time.process_time() - cpu, 2)
@@ -170,12 +174,13 @@ def _driver(args: argparse.Namespace) -> int:
 
 
 def _run_driver(server: servers.Server, database: str | None, args: argparse.Namespace,
-                scenarios: Path | None, rate: float = 0) -> dict:
+                scenarios: Path | None, rate: float = 0, sign: bool = False) -> dict:
     command = [sys.executable, __file__, "drive", "--url", server.url, "--clients", str(args.clients),
                "--observers", str(args.observers), "--seconds", str(args.seconds), "--max-votes", str(args.max_votes),
                "--rate", str(rate), "--observer-pause", str(args.observer_pause)]
     command += ["--scenarios", str(scenarios)] if scenarios else ["--bare"]
     command += ["--httpx"] if args.httpx else []
+    command += ["--sign"] if sign else []
     meter = CpuMeter(server.process.pid, database)
     meter.start()
     out = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=args.seconds + 300, check=True)
@@ -184,20 +189,22 @@ def _run_driver(server: servers.Server, database: str | None, args: argparse.Nam
 
 def _one_backend(name: str, url: str, workers: int, args: argparse.Namespace, folder: Path) -> dict:
     keys = folder / "keys"
-    scenarios = [seed(url, keys, slug=f"load-{n}", members_count=args.members, decisions=args.ballots, choices=2)
-                 for n in range(args.coalitions)]
+    scenarios = [seed(url, keys, slug=f"load-{n}", members_count=args.members, decisions=args.ballots, choices=2,
+                      member_keys=args.signed) for n in range(args.coalitions)]
     scenario_file = folder / "scenarios.json"
     scenario_file.write_text(json.dumps([s.__dict__ for s in scenarios]))
     database = url.rsplit("/", 1)[1] if name == "postgresql" else None
     with servers.Server(url, keys, workers=workers, log_path=folder / f"{name}-concord.log") as server:
         concord = _run_driver(server, database, args, scenario_file)
         paced = _run_driver(server, database, args, scenario_file, rate=args.rate) if args.rate else None
+        signed = (_run_driver(server, database, args, scenario_file, rate=args.rate, sign=True)
+                  if args.rate and args.signed else None)
     create_bare_table(url)
     bare_server = servers.Server(url, keys, workers=workers, app="bench.bare_app:app", ready_path="/health",
                                  log_path=folder / f"{name}-bare.log")
     with bare_server:
         bare = _run_driver(bare_server, database, args, None)
-    return {"backend": name, "workers": workers, "concord": concord, "paced": paced, "bare": bare}
+    return {"backend": name, "workers": workers, "concord": concord, "paced": paced, "signed": signed, "bare": bare}
 
 
 def _line(label: str, figures: dict) -> str:
@@ -228,14 +235,20 @@ def _print(result: dict, args: argparse.Namespace) -> None:
         print(_line(f"Concord at {args.rate:g}/s", p)
               + f" (sent on a fixed schedule, latency from the scheduled time; observers' reads: {p['reads']}, "
                 f"p99 {p['read_ms']['p99']} ms)")
-    if result["backend"] == "postgresql" and p is not None:
-        met = (args.rate >= 500 and p["votes_per_s"] >= 0.99 * args.rate and p["vote_ms"]["p99"] < 100
-               and not p["errors"] and not c["errors"])
-        print(f"target (PostgreSQL, {args.clients} clients): >= 500 votes/s sustained, p99 < 100 ms, 0 errors -> "
-              + ("met" if met else "NOT met"))
+    s = result["signed"]
+    if s is not None:
+        print(_line(f"signed at {args.rate:g}/s", s)
+              + f" (every vote signed by its member's key, checked by the server; observers' reads: {s['reads']}, "
+                f"p99 {s['read_ms']['p99']} ms)")
+    for label, run in (("", p), ("signed votes, ", s)):
+        if result["backend"] == "postgresql" and run is not None:
+            met = (args.rate >= 500 and run["votes_per_s"] >= 0.99 * args.rate and run["vote_ms"]["p99"] < 100
+                   and not run["errors"] and not c["errors"])
+            print(f"target ({label}PostgreSQL, {args.clients} clients): >= 500 votes/s sustained, p99 < 100 ms, "
+                  "0 errors -> " + ("met" if met else "NOT met"))
     print("votes of one coalition append one after another under its log's head lock (one log per coalition); "
           f"the load is spread over {args.coalitions} coalitions")
-    for figures in (c, b, p or {"errors": 0}):
+    for figures in (c, b, p or {"errors": 0}, s or {"errors": 0}):
         if figures["errors"]:
             print("statuses:", figures["statuses"], "failures:", figures["failures"],
                   "samples:", figures.get("samples"))
@@ -262,6 +275,9 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--url", default="")
     parser.add_argument("--scenarios", default="")
     parser.add_argument("--bare", action="store_true")
+    parser.add_argument("--no-signed", dest="signed", action="store_false",
+                        help="skip the run of signed votes at --rate")
+    parser.add_argument("--sign", action="store_true", help=argparse.SUPPRESS)  # the driver: sign every vote
     args = parser.parse_args(argv)
     if args.clients > 500 or args.seconds > 600:
         parser.error("keep the load bounded: at most 500 clients and 600 seconds")

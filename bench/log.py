@@ -5,6 +5,7 @@ The verifier is compared, in the same run, with plain hashlib hashing of the sam
 """
 
 import argparse
+import base64
 import gc
 import hashlib
 import random
@@ -17,6 +18,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from fastapi.testclient import TestClient
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import insert
 
 from app.db import make_engine, read_session, write_session
@@ -33,6 +35,7 @@ from governance.log.notes import (
     verify_checkpoint,
 )
 from governance.log.recount import count_ballot, vote_commitment
+from governance.log.signing import key_id_of, sign_vote
 from governance.log.replay import ReplayedLog
 from governance.log.tree import (
     MemoryNodeStore,
@@ -144,8 +147,14 @@ def bench_store_proofs(url: str, size: int, proofs: int) -> None:
     engine.dispose()
 
 
-def synthetic_log(size: int, *, members_count: int = 40) -> tuple[list[bytes], str, str]:
-    """A valid coalition log of ``size`` events (members, then decision ballots of ~2 casts per member), signed."""
+def _bench_key(n: int) -> Ed25519PrivateKey:
+    return Ed25519PrivateKey.from_private_bytes(hashlib.sha256(f"bench-member-{n}".encode()).digest())
+
+
+def synthetic_log(size: int, *, members_count: int = 40, signed_share: float = 0.0) -> tuple[list[bytes], str, str]:
+    """A valid coalition log of ``size`` events (members, then decision ballots of ~2 casts per member), signed.
+
+    ``signed_share``: the share of the members that register a member key and sign every vote they cast."""
     signer, key = generate_signer_key("bench.test/bench")
     entries: list[bytes] = []
     ts = 1_770_000_000_000
@@ -167,11 +176,18 @@ def synthetic_log(size: int, *, members_count: int = 40) -> tuple[list[bytes], s
                                 "basis": "members", "reason": "admitted", "actor": "admin", "proposal": None})
         add("account.granted", {"account": f"rep-{n}", "role": "representative", "member": slug, "actor": "admin"})
         eligible.append({"member": slug, "name": f"Member {n}", "weight": str(1 + n % 7)})
+    signers = {f"member-{n:03d}": _bench_key(n) for n in range(round(members_count * signed_share))}
+    for slug, private in signers.items():
+        public = private.public_key().public_bytes_raw()
+        add("key.registered", {"member": slug, "key_id": key_id_of(public), "label": "bench", "purpose": "vote",
+                               "public_key": base64.b64encode(public).decode(), "actor": f"rep-{int(slug[-3:])}"})
+    seqs = dict.fromkeys(signers, 0)
     rule, chooser, number = rules.default_rules()["decision"], random.Random(6962), 0
-    while len(entries) < size - 2 * members_count - 3:
+    while len(entries) < size - 2 * members_count - 3 - len(signers):
         number += 1
         add("proposal.created", {"number": number, "kind": "decision", "title": f"Proposal {number}", "body": "",
                                  "options": [], "seats": 1, "payload": {}, "member": None, "actor": "admin"})
+        opened_idx = len(entries)
         opened = add("ballot.opened", {"number": number, "kind": "decision", "rule": rule, "eligible": eligible,
                                        "options": [], "seats": 1, "closes_at": "2026-03-08T09:00:00+00:00",
                                        "live_results": False, "actor": "admin"})
@@ -182,8 +198,13 @@ def synthetic_log(size: int, *, members_count: int = 40) -> tuple[list[bytes], s
             salt = f"{chooser.getrandbits(128):032x}"
             commitment = vote_commitment(number=number, member=member, vote=votes[member], salt=salt)
             idx = len(entries)
-            add("vote.cast", {"number": number, "member": member, "commitment": commitment,
-                              "actor": f"rep-{int(member[-3:])}"})
+            body = {"number": number, "member": member, "commitment": commitment, "actor": f"rep-{int(member[-3:])}"}
+            if member in signers:
+                seqs[member] += 1
+                body |= sign_vote(signers[member], origin="bench.test/bench", number=number, ballot=opened_idx,
+                                  member=member, vote=votes[member], seq=seqs[member], salt=salt)
+                del body["salt"]
+            add("vote.cast", body)
             reveals[member] = {"vote": votes[member], "salt": salt, "idx": idx}
         result = count_ballot(rule=rule, eligible=eligible, votes=votes, seed=leaf_hash(opened).hex()[:16])
         add("ballot.closed", {"number": number, "result": result, "closed_at": "2026-03-02T09:00:00+00:00",
@@ -237,7 +258,7 @@ def _recount_every_ballot(state: ReplayedLog) -> None:
             assert canonical_bytes(recount) == canonical_bytes(ballot.result)
 
 
-def bench_verifier(size: int) -> None:
+def bench_verifier(size: int, signed_share: float = 0.0) -> float:
     """The verifier on a ``size``-event log against the floor: SHA-256 of every entry's bytes with hashlib.
 
     CPU times. The breakdown times each part of the verifier's work on its own: hashing (leaf hashes, RFC 9162
@@ -245,7 +266,7 @@ def bench_verifier(size: int) -> None:
     vote's commitment, recounting each closed ballot; the replay's rules are what remains of the whole verifier.
     """
     start = time.perf_counter()
-    entries, note, key = synthetic_log(size)
+    entries, note, key = synthetic_log(size, signed_share=signed_share)
     print(f"  synthetic log: {len(entries):,} events, {sum(map(len, entries)) / len(entries):.0f} bytes each on "
           f"average, built in {time.perf_counter() - start:.1f} s")
     _, floor = _cpu(lambda: [hashlib.sha256(b"\x00" + data).digest() for data in entries])
@@ -256,7 +277,9 @@ def bench_verifier(size: int) -> None:
     report, full = _cpu(lambda: verify_log(entries, note, key))
     _report("verify_log: canonical, order, root, signature, replay, recount", full, len(entries), "entry")
     print(f"  ratios to the hashlib floor: root and signature {tree / floor:.1f}x, whole verifier {full / floor:.1f}x "
-          f"({report.ballots_recounted:,} ballots recounted)")
+          f"({report.ballots_recounted:,} ballots recounted, {report.state.signed_votes:,} signed votes checked)")
+    if signed_share:
+        return full / floor
     votes = [data for data in entries if VOTE_CAST.fullmatch(data.decode("utf-8"))]
     others = [data for data in entries if not VOTE_CAST.fullmatch(data.decode("utf-8"))]
     _, reading_votes = _cpu(lambda: _read_votes(votes))
@@ -272,6 +295,7 @@ def bench_verifier(size: int) -> None:
                            ("recount: count every closed ballot, compare", recount),
                            ("replay: every event's rules (the rest)", rest)):
         print(f"    {label:<54} {seconds:8.3f} s  {seconds / floor:6.1f}x  {seconds / full:6.1%}")
+    return full / floor
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -281,10 +305,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--proofs", type=int, default=1000)
     parser.add_argument("--postgres", help="a PostgreSQL URL to bench too (its public schema is dropped!)")
     parser.add_argument("--verifier-only", action="store_true", help="bench only the offline verifier")
+    parser.add_argument("--signed-share", type=float, default=0.25,
+                        help="then verify a log where this share of the members sign every vote (0: skip)")
     args = parser.parse_args(argv)
     if args.verifier_only:
-        print(f"offline verifier on a {args.entries:,}-event log")
-        bench_verifier(args.entries)
+        _verifiers(args)
         return 0
     with tempfile.TemporaryDirectory() as folder:
         urls = [f"sqlite:///{Path(folder) / 'bench.db'}"] + ([args.postgres] if args.postgres else [])
@@ -294,9 +319,19 @@ def main(argv: list[str] | None = None) -> int:
         print(f"proofs from the database store at {args.entries:,} entries")
         for n, url in enumerate(urls):
             bench_store_proofs(url.replace("bench.db", f"proofs{n}.db"), args.entries, args.proofs)
-    print(f"offline verifier on a {args.entries:,}-event log")
-    bench_verifier(args.entries)
+    _verifiers(args)
     return 0
+
+
+def _verifiers(args: argparse.Namespace) -> None:
+    """Today's verifier run, then one on a log with signed votes, their ratios to the hashlib floor side by side."""
+    print(f"offline verifier on a {args.entries:,}-event log")
+    plain = bench_verifier(args.entries)
+    if args.signed_share:
+        print(f"offline verifier on a {args.entries:,}-event log where {args.signed_share:.0%} of the members sign "
+              "every vote (each signature checked with Ed25519, cryptography/OpenSSL)")
+        signed = bench_verifier(args.entries, args.signed_share)
+        print(f"  whole verifier, ratio to the hashlib floor: {plain:.1f}x unsigned, {signed:.1f}x with signed votes")
 
 
 if __name__ == "__main__":

@@ -11,7 +11,8 @@ from sqlalchemy.orm import defer, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, select
 
-from governance import amendments, charter, coalitions, deliberation_settings, members, power, rules, versions
+from governance import (amendments, charter, coalitions, deliberation_settings, keys, members, power, rules,
+                        signed_votes, versions)
 from governance.clock import as_utc, iso
 from governance.errors import Conflict, Forbidden, NotFound, RuleViolation
 from governance.log import store
@@ -24,6 +25,8 @@ __all__ = ["cast_vote", "close_ballot", "close_due", "due_exists", "due_slugs", 
 
 MAX_DURATION = timedelta(days=366)
 UPSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+VOTE_CHANGES = ("choice", "account", "cast_at", "log_idx", "salt", "key_id", "seq", "signature")
+"""What a new cast of a member's vote replaces (an unsigned change clears the signature of the one before)."""
 
 
 def find_ballot(session: Session, proposal: Proposal) -> Ballot | None:
@@ -82,14 +85,15 @@ def open_ballot(session: Session, *, coalition: Coalition, actor: Account, propo
                     for m in members.list_members(session, coalition=coalition, status="active", limit=100_000)]
     if not eligible:
         raise Conflict("%(coalition)s has no active members to vote.", coalition=coalition.name)
-    entry = store.append(session, coalition=coalition, type="ballot.opened", body={
-        "number": proposal.number, "kind": proposal.kind, "rule": frozen_rule, "eligible": eligible,
-        "options": proposal.options, "seats": proposal.seats, "closes_at": iso(closes_at),
-        "live_results": live_results, "actor": actor.username, "version": proposal.version,
-    })
+    signed_only = in_force is not None and charter.settings(in_force).signatures_required(proposal.kind)
+    body = {"number": proposal.number, "kind": proposal.kind, "rule": frozen_rule, "eligible": eligible,
+            "options": proposal.options, "seats": proposal.seats, "closes_at": iso(closes_at),
+            "live_results": live_results, "actor": actor.username, "version": proposal.version}
+    entry = store.append(session, coalition=coalition, type="ballot.opened",
+                         body={**body, "signed_votes": True} if signed_only else body)  # older logs keep their form
     ballot = Ballot(coalition_id=coalition.id, proposal_id=proposal.id, rule=frozen_rule, eligible=eligible,
                     live_results=live_results, opened_at=now, closes_at=closes_at, opened_idx=entry.idx,
-                    version=proposal.version,
+                    version=proposal.version, signed_only=signed_only,
                     power=power_of(frozen_rule, eligible) if frozen_rule["type"] == "majority" else None)
     proposal.state, proposal.updated_at = "open", now
     session.add_all([ballot, proposal])
@@ -143,12 +147,13 @@ def vote_target(session: Session, *, slug: str, number: int, member: str) -> tup
 
 
 def cast_vote(session: Session, *, coalition: Coalition, actor: Account, proposal: Proposal, member: Member,
-              vote: Mapping[str, object], now: datetime,
-              ballot: Ballot | None = None) -> tuple[Vote, store.StagedEntry]:
+              vote: Mapping[str, object], now: datetime, ballot: Ballot | None = None,
+              signed: signed_votes.VoteSignature | None = None) -> tuple[Vote, store.StagedEntry]:
     """Cast or change a member's vote; the log gets a commitment to it, revealed when the ballot closes; the last counts.
 
     ``ballot``: the proposal's ballot as the caller read it before the lock, if it did; its rule, eligible members and
-    closing time never change, and its status is read again under the lock.
+    closing time never change, and its status is read again under the lock. ``signed``: the member key's signature
+    (``governance.signed_votes``), required where the charter requires it.
     """
     if actor.role != "representative" or actor.member_id != member.id:
         raise Forbidden("Only a representative of %(member)s can vote for it.", member=member.name)
@@ -167,21 +172,40 @@ def cast_vote(session: Session, *, coalition: Coalition, actor: Account, proposa
         choice = check_choice(ballot.rule, proposal.options, vote)
     except ChoiceError as error:
         raise RuleViolation(error.template, **error.params) from None
-    salt = secrets.token_hex(16)
+    if signed is None and ballot.signed_only:
+        signed_votes.refuse_unsigned(proposal.kind)
+    salt = signed.salt if signed is not None else secrets.token_hex(16)
     commitment = vote_commitment(number=proposal.number, member=member.slug, vote=choice, salt=salt)
-    entry = store.append(session, coalition=coalition, type="vote.cast", body={
-        "number": proposal.number, "member": member.slug, "commitment": commitment, "actor": actor.username,
-    })
+    if signed is not None:
+        _check_signed(session, coalition, member, proposal, ballot, choice, signed)
+    body = {"number": proposal.number, "member": member.slug, "commitment": commitment, "actor": actor.username}
+    entry = store.append(session, coalition=coalition, type="vote.cast",
+                         body={**body, **signed.log_fields()} if signed is not None else body)
+    fields = {"key_id": signed.key_id, "seq": signed.seq, "signature": signed.signature} if signed else {}
     current = _record_vote(session, Vote(ballot_id=ballot.id, member_id=member.id, choice=choice,
-                                         account=actor.username, cast_at=now, log_idx=entry.idx, salt=salt))
+                                         account=actor.username, cast_at=now, log_idx=entry.idx, salt=salt, **fields))
     return current, entry
+
+
+def _check_signed(session: Session, coalition: Coalition, member: Member, proposal: Proposal, ballot: Ballot,
+                  choice: dict, signed: signed_votes.VoteSignature) -> None:
+    """Under the log's lock: the signature verifies with the member's active voting key, its seq is fresh; the
+    member's last sequence number becomes ``signed.seq``."""
+    key = keys.find_key(session, coalition=coalition, key_id=signed.key_id)
+    signed_votes.check_signature(origin=signed_votes.origin_of(session, coalition), key=key, member=member,
+                                 number=proposal.number, ballot_idx=ballot.opened_idx, choice=choice, signed=signed)
+    session.refresh(member)
+    signed_votes.check_fresh(key=key, member=member, signed=signed)
+    member.vote_seq = signed.seq
+    session.add(member)
 
 
 def _record_vote(session: Session, vote: Vote) -> Vote:
     """Insert the member's vote, or replace the one it had (one more cast), in one statement."""
     row = session.execute(_upsert_returning(session.get_bind().dialect.name), {
         "ballot_id": vote.ballot_id, "member_id": vote.member_id, "choice": vote.choice, "account": vote.account,
-        "cast_at": vote.cast_at, "log_idx": vote.log_idx, "casts": 1, "salt": vote.salt}).one()._mapping
+        "cast_at": vote.cast_at, "log_idx": vote.log_idx, "casts": 1, "salt": vote.salt, "key_id": vote.key_id,
+        "seq": vote.seq, "signature": vote.signature}).one()._mapping
     held = session.identity_map.get(session.identity_key(Vote, row["id"]))
     if held is not None:  # the session's copy of this vote takes the row as saved, without a second read
         for name, value in row.items():
@@ -200,7 +224,7 @@ def vote_upsert(dialect: str) -> Insert:
     statement."""
     table = Vote.__table__
     statement = UPSERTS[dialect](table)
-    changed = {name: statement.excluded[name] for name in ("choice", "account", "cast_at", "log_idx", "salt")}
+    changed = {name: statement.excluded[name] for name in VOTE_CHANGES}
     return statement.on_conflict_do_update(index_elements=[table.c.ballot_id, table.c.member_id],
                                            set_={**changed, "casts": table.c.casts + statement.excluded.casts})
 

@@ -11,12 +11,14 @@ which refuses it with the exact error a single vote gets (or accepts it, if what
 meanwhile), so a group never changes what a voter is told.
 """
 
+import base64
+import json
 import secrets
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import LargeBinary, bindparam, cast, literal, null, select, tuple_, union_all
+from sqlalchemy import LargeBinary, bindparam, cast, literal, null, select, tuple_, union_all, update
 from sqlmodel import Session
 
 from governance import ballots, coalitions
@@ -24,12 +26,15 @@ from governance.accounts import token_digest
 from governance.clock import as_utc
 from governance.log import store
 from governance.log.recount import ChoiceError, check_choice, vote_commitment
+from governance.log.signing import decode_public_key, log_origin, signature_verifies, vote_statement
 from governance.log.store import StagedEntry
-from governance.models import Account, ApiToken, Ballot, Coalition, LogNode, Member, Proposal, Vote
+from governance.models import Account, ApiToken, Ballot, Coalition, LogEntry, LogNode, Member, MemberKey, Proposal, Vote
+from governance.signed_votes import VoteSignature
 from governance.pipelined import write_all
 from governance.receipts import receipt_from_append
 
-__all__ = ["BallotFacts", "Cast", "CastRequest", "CastVote", "Facts", "LogOwner", "MemberFacts", "Voter", "cast_many",
+__all__ = ["BallotFacts", "Cast", "CastRequest", "CastVote", "Facts", "KeyFacts", "LogOwner", "MemberFacts", "Voter",
+           "cast_many",
            "settle_due_many"]
 
 
@@ -43,6 +48,7 @@ class CastRequest:
     vote: Mapping[str, object]
     token: str | None = None
     account_id: int | None = None
+    signed: VoteSignature | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +61,8 @@ class CastVote:
     casts: int
     log_idx: int
     salt: str
+    key_id: str | None = None
+    seq: int | None = None
 
 
 @dataclass(frozen=True)
@@ -97,6 +105,18 @@ class BallotFacts:
     options: list | None
     eligible: frozenset[str]
     closes_at: datetime
+    opened_idx: int
+    signed_only: bool
+
+
+@dataclass(frozen=True, slots=True)
+class KeyFacts:
+    """What never changes about a registered member key (whether it is revoked is read under the log's lock)."""
+
+    id: int
+    member_id: int
+    public_key: bytes
+    purpose: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +136,8 @@ class Facts:
         self.coalitions: dict[str, LogOwner] = {}
         self.ballots: dict[tuple[int, int], BallotFacts] = {}
         self.members: dict[tuple[int, str], MemberFacts] = {}
+        self.origins: dict[int, str] = {}
+        self.keys: dict[tuple[int, str], KeyFacts] = {}
 
 
 @dataclass
@@ -128,6 +150,8 @@ class _Staged:
     member: MemberFacts
     choice: dict
     salt: str = ""
+    commitment: str = ""
+    key: KeyFacts | None = None
     entry: StagedEntry | None = None
 
 
@@ -137,10 +161,17 @@ _TOKENS = (select(ApiToken.token_hash, ApiToken.revoked_at, *_VOTER).join(Accoun
 _ACCOUNTS = select(*_VOTER).where(Account.id.in_(bindparam("ids", expanding=True)))
 _COALITIONS = select(Coalition.id, Coalition.slug).where(Coalition.slug.in_(bindparam("slugs", expanding=True)))
 _BALLOTS = (select(Proposal.coalition_id, Proposal.number, Proposal.options, Ballot.id, Ballot.rule, Ballot.eligible,
-                   Ballot.closes_at).join(Ballot, Ballot.proposal_id == Proposal.id)
+                   Ballot.closes_at, Ballot.opened_idx, Ballot.signed_only).join(Ballot, Ballot.proposal_id == Proposal.id)
             .where(tuple_(Proposal.coalition_id, Proposal.number).in_(bindparam("keys", expanding=True))))
 _MEMBERS = select(Member.id, Member.coalition_id, Member.slug, Member.name).where(
     tuple_(Member.coalition_id, Member.slug).in_(bindparam("keys", expanding=True)))
+_FIRST_ENTRIES = select(LogEntry.coalition_id, LogEntry.data).where(
+    LogEntry.coalition_id.in_(bindparam("logs", expanding=True)), LogEntry.idx == 0)
+_KEYS = select(MemberKey.coalition_id, MemberKey.key_id, MemberKey.id, MemberKey.member_id, MemberKey.public_key,
+               MemberKey.purpose).where(tuple_(MemberKey.coalition_id, MemberKey.key_id).in_(
+                   bindparam("keys", expanding=True)))
+_SEQ_UPDATE = update(Member.__table__).where(Member.__table__.c.id == bindparam("member_row")).values(
+    vote_seq=bindparam("new_seq"))
 _NODE = LogNode.__table__
 _LOCKED_READ = union_all(  # kind, then three integers, then a hash: nodes first, so the hash column is typed bytes
     select(literal("n"), _NODE.c.coalition_id, _NODE.c.level, _NODE.c.index, _NODE.c.hash).where(
@@ -149,6 +180,10 @@ _LOCKED_READ = union_all(  # kind, then three integers, then a hash: nodes first
         Ballot.id.in_(bindparam("ballots", expanding=True)), Ballot.status == "open"),
     select(literal("c"), Vote.ballot_id, Vote.member_id, Vote.casts, cast(null(), LargeBinary)).where(
         tuple_(Vote.ballot_id, Vote.member_id).in_(bindparam("votes", expanding=True))),
+    select(literal("k"), MemberKey.id, literal(0), literal(0), cast(null(), LargeBinary)).where(
+        MemberKey.id.in_(bindparam("keys", expanding=True)), MemberKey.revoked_idx.is_(None)),
+    select(literal("q"), Member.id, Member.vote_seq, literal(0), cast(null(), LargeBinary)).where(
+        Member.id.in_(bindparam("members", expanding=True))),
 )
 
 
@@ -178,11 +213,15 @@ def cast_many(session: Session, requests: Sequence[CastRequest], now: datetime,
         return results
     owners = {item.coalition.id: item.coalition for item in staged}
     heads = store.lock_heads(session, owners.values())
-    frontiers, still_open, casts_before = _read_locked(session, staged, {log: heads[log].size for log in owners})
-    staged = [item for item in staged if item.ballot.id in still_open]
+    frontiers, still_open, casts_before, live_keys, seqs = _read_locked(session, staged,
+                                                                        {log: heads[log].size for log in owners})
+    staged, new_seqs = _fresh([item for item in staged if item.ballot.id in still_open], live_keys, seqs)
     by_log: dict[int, list[_Staged]] = {}
     for item in staged:
-        item.salt = secrets.token_hex(16)
+        if item.key is None:
+            item.salt = secrets.token_hex(16)
+            item.commitment = vote_commitment(number=item.ballot.number, member=item.member.slug, vote=item.choice,
+                                              salt=item.salt)
         by_log.setdefault(item.coalition.id, []).append(item)
     if not by_log:
         return results
@@ -190,7 +229,9 @@ def cast_many(session: Session, requests: Sequence[CastRequest], now: datetime,
         session, [(items[0].coalition, [_event(item) for item in items]) for items in by_log.values()], frontiers)
     receipts = _receipts(session, by_log, appended)
     vote_rows, votes = _votes(staged, casts_before, now)
-    write_all(session, [*writes, (ballots.vote_upsert(session.get_bind().dialect.name), vote_rows)])
+    seq_rows = [{"member_row": member, "new_seq": seq} for member, seq in new_seqs.items()]
+    write_all(session, [*writes, (ballots.vote_upsert(session.get_bind().dialect.name), vote_rows),
+                        (_SEQ_UPDATE, seq_rows)])
     for item in staged:
         results[item.position] = Cast(vote=votes[item.position], member=item.member, entry=item.entry,
                                       receipt=receipts[item.position])
@@ -218,13 +259,29 @@ def _learn(session: Session, requests: Sequence[CastRequest], facts: Facts) -> N
     named = [(facts.coalitions[r.slug].id, r) for r in requests if r.slug in facts.coalitions]
     wanted = sorted({(log, r.number) for log, r in named} - facts.ballots.keys())
     if wanted:
-        for log, number, options, id, rule, eligible, closes_at in session.execute(_BALLOTS, {"keys": wanted}):
+        for log, number, options, id, rule, eligible, closes_at, opened_idx, signed_only in session.execute(
+                _BALLOTS, {"keys": wanted}):
             facts.ballots[(log, number)] = BallotFacts(id, number, rule, options,
-                                                       frozenset(row["member"] for row in eligible), as_utc(closes_at))
+                                                       frozenset(row["member"] for row in eligible), as_utc(closes_at),
+                                                       opened_idx, bool(signed_only))
     wanted = sorted({(log, r.member) for log, r in named} - facts.members.keys())
     if wanted:
         for id, log, slug, name in session.execute(_MEMBERS, {"keys": wanted}):
             facts.members[(log, slug)] = MemberFacts(id, slug, name)
+    _learn_keys(session, [(log, r) for log, r in named if r.signed is not None], facts)
+
+
+def _learn_keys(session: Session, signed: list[tuple[int, CastRequest]], facts: Facts) -> None:
+    """Read into ``facts`` the origins of the logs and the member keys that signed votes name."""
+    logs = sorted({log for log, _ in signed} - facts.origins.keys())
+    if logs:
+        slugs = {owner.id: owner.slug for owner in facts.coalitions.values()}
+        for log, data in session.execute(_FIRST_ENTRIES, {"logs": logs}):
+            facts.origins[log] = log_origin(json.loads(data)["body"].get("log_key"), slugs[log])
+    wanted = sorted({(log, r.signed.key_id) for log, r in signed} - facts.keys.keys())
+    if wanted:
+        for log, key_id, id, member_id, public_key, purpose in session.execute(_KEYS, {"keys": wanted}):
+            facts.keys[(log, key_id)] = KeyFacts(id, member_id, decode_public_key(public_key), purpose)
 
 
 def _check(session: Session, requests: Sequence[CastRequest], now: datetime, facts: Facts) -> list[_Staged]:
@@ -250,28 +307,69 @@ def _check(session: Session, requests: Sequence[CastRequest], now: datetime, fac
             choice = check_choice(ballot.rule, ballot.options, request.vote)
         except ChoiceError:
             continue
-        staged.append(_Staged(position, request, account, coalition, ballot, member, choice))
+        item = _Staged(position, request, account, coalition, ballot, member, choice)
+        if (request.signed is None and not ballot.signed_only) or (request.signed is not None and _signed(item, facts)):
+            staged.append(item)
     return staged
 
 
+def _signed(item: _Staged, facts: Facts) -> bool:
+    """Whether a signed vote's signature verifies with its member's voting key (the key's revocation and the
+    sequence number are checked under the lock, in ``_fresh``); if so its salt, commitment and key are set."""
+    signed, log = item.request.signed, item.coalition.id
+    key = facts.keys.get((log, signed.key_id))
+    if key is None or key.member_id != item.member.id or key.purpose != "vote" or log not in facts.origins:
+        return False
+    commitment = vote_commitment(number=item.ballot.number, member=item.member.slug, vote=item.choice,
+                                 salt=signed.salt)
+    statement = vote_statement(origin=facts.origins[log], number=item.ballot.number, ballot=item.ballot.opened_idx,
+                               commitment=commitment, seq=signed.seq)
+    if not signature_verifies(key.public_key, base64.b64decode(signed.signature), statement):
+        return False
+    item.salt, item.commitment, item.key = signed.salt, commitment, key
+    return True
+
+
+def _fresh(staged: list[_Staged], live_keys: set[int], seqs: Mapping[int, int]) -> tuple[list[_Staged], dict[int, int]]:
+    """The group's votes whose key is still active and whose sequence number is above the member's last (counting
+    the group's own signed votes before it, in order); and each signer's new last sequence number, by member id."""
+    kept, new_seqs = [], {}
+    for item in staged:
+        if item.key is not None:
+            last = new_seqs.get(item.member.id, seqs.get(item.member.id, 0))
+            if item.key.id not in live_keys or item.request.signed.seq <= last:
+                continue
+            new_seqs[item.member.id] = item.request.signed.seq
+        kept.append(item)
+    return kept, new_seqs
+
+
 def _read_locked(session: Session, staged: list[_Staged], sizes: Mapping[int, int]) -> tuple[
-        dict[int, dict[tuple[int, int], bytes]], set[int], dict[tuple[int, int], int]]:
+        dict[int, dict[tuple[int, int], bytes]], set[int], dict[tuple[int, int], int], set[int], dict[int, int]]:
     """Once the logs are locked, in one query: each log's frontier (the perfect subtrees of its ``sizes``), which
     of the group's ballots are still open (a closing runs under the same lock, so this read sees any that came
-    first, as ``cast_vote`` does), and how many casts each (ballot, member) vote row has (every change to a vote
-    row runs under its log's lock too)."""
+    first, as ``cast_vote`` does), how many casts each (ballot, member) vote row has (every change to a vote
+    row runs under its log's lock too), which of the signing keys are not revoked, and the signers' last sequence
+    numbers (both changed only under the log's lock)."""
     frontiers: dict[int, dict[tuple[int, int], bytes]] = {log: {} for log in sizes}
-    still_open, casts = set(), {}
-    rows = session.execute(_LOCKED_READ, {"nodes": store.frontier_keys(sizes), "ballots": sorted({item.ballot.id for item in staged}),
-                                          "votes": sorted({(item.ballot.id, item.member.id) for item in staged})})
+    still_open, casts, live_keys, seqs = set(), {}, set(), {}
+    signed = [item for item in staged if item.key is not None]
+    rows = session.execute(_LOCKED_READ, {
+        "nodes": store.frontier_keys(sizes), "ballots": sorted({item.ballot.id for item in staged}),
+        "votes": sorted({(item.ballot.id, item.member.id) for item in staged}),
+        "keys": sorted({item.key.id for item in signed}), "members": sorted({item.member.id for item in signed})})
     for kind, a, b, c, value in rows:
         if kind == "n":
             frontiers[a][(b, c)] = value
         elif kind == "s":
             still_open.add(a)
-        else:
+        elif kind == "c":
             casts[(a, b)] = c
-    return frontiers, still_open, casts
+        elif kind == "k":
+            live_keys.add(a)
+        else:
+            seqs[a] = b
+    return frontiers, still_open, casts, live_keys, seqs
 
 
 def _receipts(session: Session, by_log: dict[int, list[_Staged]],
@@ -288,10 +386,15 @@ def _receipts(session: Session, by_log: dict[int, list[_Staged]],
 
 
 def _event(item: _Staged) -> tuple[str, dict]:
-    commitment = vote_commitment(number=item.ballot.number, member=item.member.slug, vote=item.choice,
-                                 salt=item.salt)
-    return "vote.cast", {"number": item.ballot.number, "member": item.member.slug, "commitment": commitment,
-                         "actor": item.account.username}
+    body = {"number": item.ballot.number, "member": item.member.slug, "commitment": item.commitment,
+            "actor": item.account.username}
+    return "vote.cast", body if item.key is None else {**body, **item.request.signed.log_fields()}
+
+
+def _signature_columns(item: _Staged) -> dict:
+    signed = item.request.signed if item.key is not None else None
+    return {"key_id": signed.key_id if signed else None, "seq": signed.seq if signed else None,
+            "signature": signed.signature if signed else None}
 
 
 def _votes(staged: list[_Staged], casts: dict[tuple[int, int], int],
@@ -306,11 +409,13 @@ def _votes(staged: list[_Staged], casts: dict[tuple[int, int], int],
         count[key] = count.get(key, 0) + 1
     rows = [{"ballot_id": item.ballot.id, "member_id": item.member.id, "choice": item.choice,
              "account": item.account.username, "cast_at": now, "log_idx": item.entry.idx, "casts": count[key],
-             "salt": item.salt} for key, item in last.items()]
+             "salt": item.salt, **_signature_columns(item)} for key, item in last.items()]
     votes, casts = {}, dict(casts)
     for item in staged:
         key = (item.ballot.id, item.member.id)
         casts[key] = casts.get(key, 0) + 1
+        signature = _signature_columns(item)
         votes[item.position] = CastVote(choice=item.choice, account=item.account.username, cast_at=now,
-                                        casts=casts[key], log_idx=item.entry.idx, salt=item.salt)
+                                        casts=casts[key], log_idx=item.entry.idx, salt=item.salt,
+                                        key_id=signature["key_id"], seq=signature["seq"])
     return rows, votes

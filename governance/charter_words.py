@@ -34,6 +34,7 @@ SETTING_LABELS = {
     "durations": N_("Ballot durations"), "proxy_caps": N_("Proxy caps"), "witness_quorum": N_("Witness quorum"),
     "moderators": N_("Moderators"), "emergency_suspension": N_("Emergency suspension by the secretariat"),
     "applications_decided_by": N_("Who turns applications into proposals"),
+    "signed_votes": N_("Proposal kinds whose votes must be signed by a member key"),
 }
 
 

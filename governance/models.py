@@ -3,6 +3,7 @@
 from datetime import UTC, datetime
 from fractions import Fraction
 
+from sqlalchemy import false as sa_false
 from sqlalchemy import JSON, BigInteger, Column, DateTime, LargeBinary, MetaData, Text, UniqueConstraint
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
@@ -71,6 +72,8 @@ class Member(SQLModel, table=True):
     weight_basis: str = Field(default="", max_length=200)
     public_key: str | None = Field(default=None, max_length=200)
     admitted_at: datetime = Field(sa_column=utc_column())
+    vote_seq: int = Field(default=0, sa_type=BigInteger, sa_column_kwargs={"server_default": "0"})
+    """The sequence number of the member's last accepted signed vote (0: none yet); the next must be greater."""
 
     @property
     def weight_value(self) -> Fraction:
@@ -196,6 +199,7 @@ class Ballot(SQLModel, table=True):
     opened_idx: int
     closed_idx: int | None = None
     version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})  # the proposal text it decides
+    signed_only: bool = Field(default=False, sa_column_kwargs={"server_default": sa_false()})  # the charter's rule
 
 
 class Vote(SQLModel, table=True):
@@ -211,6 +215,29 @@ class Vote(SQLModel, table=True):
     log_idx: int
     casts: int = 1
     salt: str = Field(default="", max_length=64)  # opens the commitment the log published for this vote
+    key_id: str | None = Field(default=None, max_length=64)  # set when the member signed this vote with its key
+    seq: int | None = Field(default=None, sa_type=BigInteger)
+    signature: str | None = Field(default=None, max_length=100)
+
+
+class MemberKey(SQLModel, table=True):
+    """An Ed25519 public key a member's representative registered (``governance.keys``); revoked, it stays listed."""
+
+    __tablename__ = "member_key"
+    __table_args__ = (UniqueConstraint("coalition_id", "key_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    coalition_id: int = Field(foreign_key="coalition.id", index=True)
+    member_id: int = Field(foreign_key="member.id", index=True)
+    key_id: str = Field(max_length=64)  # lowercase hex SHA-256 of the raw 32-byte public key
+    public_key: str = Field(max_length=64)  # base64 of the raw 32 bytes
+    label: str = Field(max_length=100)
+    purpose: str = Field(max_length=16)  # "vote" or "witness"
+    registered_by: str = Field(max_length=80)
+    registered_idx: int = Field(sa_type=BigInteger)
+    registered_at: datetime = Field(sa_column=utc_column())
+    revoked_by: str | None = Field(default=None, max_length=80)
+    revoked_idx: int | None = Field(default=None, sa_type=BigInteger)
+    revoked_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
 
 
 class LogHead(SQLModel, table=True):

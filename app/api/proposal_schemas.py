@@ -33,6 +33,9 @@ class CharterSettingsIn(Strict):
     emergency_suspension: bool | None = Field(default=None, description="Whether the secretariat may suspend a "
                                               "member at once, with a reason, subject to a review ballot.")
     applications_decided_by: Literal["secretariat", "members"] | None = None
+    signed_votes: Literal["all"] | list[str] | None = Field(
+        default=None, description='"all", or the proposal kinds whose votes must be signed by a registered member '
+                                  "key ([]: none).", examples=[["election", "charter_amendment"]])
 
 
 class RuleChangePayload(Strict):

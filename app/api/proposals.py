@@ -4,15 +4,15 @@ from fastapi import Query, Request, status
 
 from app.api.common import Limit, Offset, coalition_router
 from app.api.proposal_schemas import ProposalCreate, payload_of
-from app.api.schemas import (BallotOpen, BallotPublic, EligibleMember, Page, ProposalList, ProposalPublic,
+from app.api.schemas import (BallotOpen, BallotPublic, BallotSigning, EligibleMember, Page, ProposalList, ProposalPublic,
                              ProposalUpdate, VoteList, Withdrawal)
 from app.budget import budgeted_power
 from app.deps import CurrentAccountDep, NowDep, OptionalAccountDep, SessionDep, require_admin, require_member_of
 from app.markdown import render_markdown
 from app.vote_writer import vote_public
-from governance import ballots, coalitions, power, proposals, rules
+from governance import ballots, coalitions, power, proposals, rules, signed_votes
 from governance.log.recount import count_ballot
-from governance.models import Ballot, Member, Proposal, Vote
+from governance.models import Ballot, Coalition, Member, Proposal, Vote
 
 router = coalition_router("proposals")
 
@@ -98,7 +98,10 @@ def ballot_public(session, ballot: Ballot, proposal: Proposal) -> BallotPublic: 
                         eligible=[EligibleMember(**row) for row in ballot.eligible], live_results=ballot.live_results,
                         opened_at=ballot.opened_at, closes_at=ballot.closes_at, closed_at=ballot.closed_at,
                         voted=[m.slug for _, m in votes], result=ballot.result, running_count=running,
-                        power=ballot.power, pivotal=ballot_pivotal(ballot, votes))
+                        power=ballot.power, pivotal=ballot_pivotal(ballot, votes),
+                        signing=BallotSigning(origin=signed_votes.origin_of(session, session.get(Coalition, ballot.coalition_id)),
+                                              ballot=ballot.opened_idx, proposal=proposal.number,
+                                              required=ballot.signed_only))
 
 
 @router.post("/proposals/{number}/ballot", status_code=status.HTTP_201_CREATED, response_model=BallotPublic)

@@ -193,6 +193,15 @@ class EligibleMember(BaseModel):
     weight: str
 
 
+class BallotSigning(BaseModel):
+    """What a signed vote's concord-vote/v1 statement names besides the vote (see the README)."""
+
+    origin: str = Field(description="The log's origin, the statement's second line.")
+    ballot: int = Field(description="The index of the ballot.opened entry in the log.")
+    proposal: int
+    required: bool = Field(description="Whether the charter requires every vote on this ballot to be signed.")
+
+
 class BallotPublic(BaseModel):
     proposal: int
     status: str
@@ -209,6 +218,8 @@ class BallotPublic(BaseModel):
     power: dict[str, Any] | None
     pivotal: dict[str, list[str]] | None = Field(
         default=None, description="Closed yes/no ballots: members whose switch alone would have changed the outcome.")
+    signing: BallotSigning | None = None
+
 
 
 class VoteIn(Strict):
@@ -217,9 +228,22 @@ class VoteIn(Strict):
     approve: list[str] | None = None
     scores: dict[str, int] | None = None
     ranking: list[str | list[str]] | None = None
+    salt: str | None = Field(default=None, max_length=64, description="Signed votes: the salt of the commitment the "
+                             "signer computed (32 to 64 lowercase hex digits).")
+    key_id: str | None = Field(default=None, max_length=64, description="Signed votes: the id of the member key.")
+    seq: StrictInt | None = Field(default=None, description="Signed votes: the member's sequence number, above its "
+                                  "last signed vote's.")
+    signature: str | None = Field(default=None, max_length=100, description="Signed votes: base64 Ed25519 signature "
+                                  "of the concord-vote/v1 statement (see the README).")
 
     def payload(self) -> dict[str, Any]:
-        return self.model_dump(exclude_none=True)
+        return self.model_dump(exclude_none=True, exclude=SIGNATURE_FIELDS)
+
+    def signature_fields(self) -> dict[str, Any]:
+        return self.model_dump(include=SIGNATURE_FIELDS)
+
+
+SIGNATURE_FIELDS = {"salt", "key_id", "seq", "signature"}
 
 
 class VotePublic(BaseModel):
@@ -230,6 +254,9 @@ class VotePublic(BaseModel):
     cast_at: datetime
     casts: int
     log_index: int
+    key_id: str | None = Field(default=None, description="The member key that signed this vote; null: cast through "
+                               "the server's session, unsigned.")
+    seq: int | None = None
 
 
 class VoteReceipt(BaseModel):
@@ -319,3 +346,31 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     )
 }
 
+
+
+class KeyCreate(Strict):
+    public_key: str = Field(min_length=1, max_length=200, description="Standard base64 of the raw 32-byte Ed25519 "
+                            "public key (made where the representative is; the private key never comes here).",
+                            examples=["2T4M3PMZ6b1zX/T8nim/w7rqmW/LG61ePKRr9e+Asco="])
+    label: str = Field(min_length=1, max_length=100, examples=["Amal's laptop"])
+    purpose: Literal["vote", "witness"] = "vote"
+
+
+class KeyPublic(BaseModel):
+    member: str
+    key_id: str = Field(description="Lowercase hex SHA-256 of the raw public key.")
+    public_key: str
+    label: str
+    purpose: str
+    active: bool
+    registered_by: str
+    registered_at: datetime
+    log_index: int
+    revoked_at: datetime | None
+    revoked_log_index: int | None
+
+
+class KeyList(BaseModel):
+    items: list[KeyPublic]
+    last_seq: int = Field(description="The sequence number of the member's last accepted signed vote (0: none); "
+                                      "a signed vote needs a greater one.")

@@ -4,7 +4,7 @@ FORM_KINDS = ("weight_change", "rule_change", "admission", "suspension", "readmi
               "charter_amendment")
 FIELDS = ("title", "body", "reason", "member", "weight", "basis", "name", "country", "rule_kind", "counting",
           "member_threshold", "weight_threshold", "quorum_members", "quorum_weight", "text", "witness_quorum",
-          "moderators")
+          "moderators", "signed_votes")
 
 
 def blank_values() -> dict[str, str]:
@@ -31,6 +31,14 @@ def _rule(values: dict[str, str]) -> dict:
     return rule
 
 
+def _signed_votes(text: str) -> str | list[str]:
+    """"all", "none" (no signature required) or proposal kinds separated by commas."""
+    words = [kind.strip() for kind in text.split(",") if kind.strip()]
+    if words in (["all"], ["none"]):
+        return "all" if words == ["all"] else []
+    return words
+
+
 def payload_from_form(kind: str, values: dict[str, str]) -> dict:
     """The payload of a ``kind`` proposal from the form's text fields (percentages as "60" or "60%")."""
     reason = values["reason"]
@@ -49,6 +57,8 @@ def payload_from_form(kind: str, values: dict[str, str]) -> dict:
                 else values["witness_quorum"]
         if values["moderators"].strip():
             settings["moderators"] = [slug.strip() for slug in values["moderators"].split(",") if slug.strip()]
+        if values["signed_votes"].strip():
+            settings["signed_votes"] = _signed_votes(values["signed_votes"])
         return {**({"text": values["text"]} if values["text"].strip() else {}),
                 **({"settings": settings} if settings else {}), "reason": reason}
     return {"member": values["member"], "reason": reason}

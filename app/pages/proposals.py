@@ -1,5 +1,7 @@
 """Proposals: the filtered list, a proposal with its rule, result and votes, casting a vote, the receipt."""
 
+import json
+
 from fastapi import Request
 from fastapi.responses import PlainTextResponse, Response
 from sqlmodel import Session, select
@@ -12,7 +14,7 @@ from app.pages.common import (CoalitionDep, FormDep, PageAccountDep, SignedInDep
 from app.pages.voteforms import VoteFormError, form_values, posted_values, read_vote
 from app.pages.words import describe_rule
 from app.templating import render
-from governance import ballots, coalitions, comments, proposals, receipts
+from governance import ballots, coalitions, comments, keys, proposals, receipts, signed_votes
 from governance.clock import as_utc
 from governance.errors import DomainError, NotFound
 from governance.log.recount import ballot_shape
@@ -69,11 +71,35 @@ def detail_context(request: Request, session: Session, coalition: Coalition, pro
         "weights": {row["member"]: row["weight"] for row in ballot.eligible} if ballot else {},
         "vote_of": {row.slug: vote for vote, row in votes},
         "notice": None, "now": now, "open_values": {}, "open_errors": {},
+        "key_labels": {key.key_id: key.label for key in keys.list_keys(session, coalition=coalition)} if votes else {},
+        **signing_context(session, coalition, proposal, ballot, member),
     }
     context.update(proposal_parts.discussion_context(request, session, coalition, proposal, account))
     context.update(proposal_parts.amendments_context(session, coalition, proposal, account))
     context.update(extra)
     return context
+
+
+def signing_context(session: Session, coalition: Coalition, proposal: Proposal, ballot: Ballot | None,
+                    member: Member | None) -> dict:
+    """What the vote form's script needs to sign a vote in the browser (``app/static/concord-keys.js``), and the
+    member's active voting keys; nothing when the visitor cannot vote now."""
+    if member is None or ballot is None:
+        return {"sign_spec": None, "member_keys": [], "signed_only": bool(ballot and ballot.signed_only)}
+    active = [key for key in keys.list_keys(session, coalition=coalition, member=member)
+              if key.revoked_idx is None and key.purpose == "vote"]
+    spec = {"coalition": coalition.slug, "member": member.slug, "number": proposal.number, "ballot": ballot.opened_idx,
+            "origin": signed_votes.origin_of(session, coalition), "last_seq": member.vote_seq,
+            "keys": [key.key_id for key in active], "options": proposal.options, "shape": ballot_shape(ballot.rule)}
+    return {"sign_spec": json.dumps(spec, ensure_ascii=False), "member_keys": active, "signed_only": ballot.signed_only}
+
+
+def form_signature(form) -> signed_votes.VoteSignature | None:  # noqa: ANN001
+    """The signature fields the vote form's script adds (none without JavaScript or a key: an unsigned vote)."""
+    fields = {name: str(form.get(name, "")).strip() or None for name in ("salt", "key_id", "seq", "signature")}
+    if fields["seq"] is not None:
+        fields["seq"] = int(fields["seq"]) if fields["seq"].isdigit() and len(fields["seq"]) < 20 else -1
+    return signed_votes.parse_signature(fields)
 
 
 @router.get("/proposals/{number}", name="proposal_page")
@@ -97,7 +123,7 @@ def cast_vote(request: Request, number: int, form: FormDep, coalition: Coalition
             raise VoteFormError("form", request.state.translate("Only a representative of a member can vote."))
         choice = read_vote(request.state.translate, ballot.rule, proposal.options, form)
         ballots.cast_vote(session, coalition=coalition, actor=account, proposal=proposal, member=member, vote=choice,
-                          now=now)
+                          now=now, signed=form_signature(form))
     except (VoteFormError, DomainError) as error:
         session.rollback()
         field = error.field if isinstance(error, VoteFormError) else "form"

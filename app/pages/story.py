@@ -170,6 +170,19 @@ def _vote_cast(body: Mapping, t: Teller) -> Markup:
                  member=t.member(body["member"]), proposal=t.ballot(body["number"]))
 
 
+def _key_registered(body: Mapping, t: Teller) -> Markup:
+    values = {"member": t.member(body["member"]), "label": body.get("label", ""), "key": str(body["key_id"])[:16]}
+    if body.get("purpose") == "witness":
+        return t.say(N_("%(member)s registered a key to cosign the log's checkpoints as a witness (%(label)s, key "
+                        "%(key)s)."), **values)
+    return t.say(N_("%(member)s registered a key to sign its votes (%(label)s, key %(key)s)."), **values)
+
+
+def _key_revoked(body: Mapping, t: Teller) -> Markup:
+    return t.say(N_("%(member)s revoked its key %(key)s; what it signed before stays valid."),
+                 member=t.member(body["member"]), key=str(body["key_id"])[:16])
+
+
 def _ballot_closed(body: Mapping, t: Teller) -> Markup:
     result = body.get("result") or {}
     values = {"proposal": t.ballot(body["number"]), "outcome": t.word(OUTCOMES, result.get("outcome")),
@@ -287,6 +300,8 @@ STORIES: dict[str, Story] = {
     "proposal.withdrawn": Story(N_("Proposals withdrawn"), _proposal_withdrawn),
     "ballot.opened": Story(N_("Ballots opened"), _ballot_opened),
     "vote.cast": Story(N_("Votes cast"), _vote_cast),
+    "key.registered": Story(N_("Keys registered"), _key_registered),
+    "key.revoked": Story(N_("Keys revoked"), _key_revoked),
     "ballot.closed": Story(N_("Ballots closed"), _ballot_closed),
     "comment.posted": Story(N_("Comments posted"), _comment_posted),
     "comment.edited": Story(N_("Comments edited"), _comment_edited),

@@ -20,18 +20,19 @@ from voting.majority import MajorityRule, RuleError
 
 __all__ = [
     "CHANGE_KINDS", "CharterError", "CharterSettings", "MEMBER_STATUSES", "SETTINGS", "Settlement", "apply_change",
-    "changed_fields", "eligible_rows", "founding_rules", "overlapping", "rule_changes", "settle_change", "version_hash",
+    "changed_fields", "eligible_rows", "founding_rules", "overlapping", "rule_changes", "settle_change",
+    "signatures_required", "version_hash",
 ]
 
 CHANGE_KINDS = ("charter_amendment", "rule_change", "weight_change", "admission", "suspension", "readmission",
                 "expulsion")
 MEMBER_STATUSES = ("active", "suspended", "left", "expelled")
 SETTINGS = ("weight_basis", "membership_criteria", "durations", "proxy_caps", "witness_quorum", "moderators",
-            "emergency_suspension", "applications_decided_by")
+            "emergency_suspension", "applications_decided_by", "signed_votes")
 DEFAULT_SETTINGS = {
     "weight_basis": "", "membership_criteria": "", "durations": {"minimum_hours": 24, "default_hours": 168},
     "proxy_caps": {"max_held": 1, "max_weight_share": "0.25"}, "witness_quorum": 0, "moderators": [],
-    "emergency_suspension": False, "applications_decided_by": "secretariat",
+    "emergency_suspension": False, "applications_decided_by": "secretariat", "signed_votes": [],
 }
 STATUS_MOVES = {"suspension": (("active",), "suspended"), "readmission": (("suspended",), "active"),
                 "expulsion": (("active", "suspended"), "expelled")}
@@ -110,6 +111,30 @@ def check_settings(rules: Mapping[str, object]) -> None:
         raise CharterError("emergency_suspension must be true or false.")
     if rules["applications_decided_by"] not in ("secretariat", "members"):
         raise CharterError("applications_decided_by must be 'secretariat' or 'members'.")
+    _check_signed_votes(rules)
+
+
+def _check_signed_votes(rules: Mapping[str, object]) -> None:
+    """``signed_votes``: "all", or a list of distinct proposal kinds whose votes must be signed (a charter written
+    before the setting existed has none: no signature required)."""
+    value = rules.get("signed_votes", [])
+    if value == "all":
+        return
+    kinds = rules["decision_rules"]
+    if not isinstance(value, list) or len(set(map(str, value))) != len(value) or any(
+            not isinstance(kind, str) or kind not in kinds for kind in value):
+        raise CharterError("signed_votes must be \"all\" or a list of distinct proposal kinds from: %(kinds)s.",
+                           kinds=", ".join(sorted(kinds)))
+
+
+def signatures_required(rules: Mapping[str, object], kind: str) -> bool:
+    """Whether the charter's rules require every vote on a ``kind`` proposal to be signed by a member key.
+
+    >>> signatures_required({"signed_votes": ["election"]}, "election"), signatures_required({}, "decision")
+    (True, False)
+    """
+    wanted = rules.get("signed_votes", [])
+    return wanted == "all" or kind in wanted
 
 
 def _check_rule(kind: str, rule: object) -> None:
@@ -353,3 +378,11 @@ class CharterSettings:
     @property
     def applications_decided_by(self) -> str:
         return self.rules["applications_decided_by"]
+
+    @property
+    def signed_votes(self) -> str | list[str]:
+        """"all", or the proposal kinds whose votes must be signed ([] : none)."""
+        return self.rules.get("signed_votes", [])
+
+    def signatures_required(self, kind: str) -> bool:
+        return signatures_required(self.rules, kind)

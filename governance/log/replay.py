@@ -10,6 +10,7 @@ from datetime import datetime
 from governance.log.canonical import CanonicalError, canonical_bytes
 from governance.log.merkle import leaf_hash
 from governance.log import replay_deliberation as deliberation
+from governance.log.replay_keys import KEY_HANDLERS, check_signed_ballot, check_vote_signature
 from governance.log.recount import ChoiceError, check_choice, count_ballot, vote_commitment
 from governance.log.charter_rules import CHANGE_KINDS, rule_changes
 from governance.log.replay_charter import (CHARTER_HANDLERS, change_consequences, check_change_proposal,
@@ -222,7 +223,7 @@ def _ballot_opened(log: ReplayedLog, index: int, body: dict, opening_hash: bytes
     check_charter_ballot(log, index, body)
     log.ballots[proposal.number] = ReplayedBallot(
         proposal.number, body["rule"], body["eligible"], body["options"], body["seats"], body["closes_at"],
-        body["live_results"], index, opening_hash.hex()[:16])
+        body["live_results"], index, opening_hash.hex()[:16], signed_only=check_signed_ballot(log, index, body))
     proposal.state = "open"
 
 
@@ -235,6 +236,7 @@ def _vote_cast(log: ReplayedLog, index: int, body: dict) -> None:
         _fail(index, f"{actor!r} does not represent {member!r}")
     if not isinstance(commitment, str) or len(commitment) != 64 or commitment.strip("0123456789abcdef"):
         _fail(index, f"the vote of {member!r} does not carry a SHA-256 commitment")
+    check_vote_signature(log, index, ballot, body)
     ballot.record_cast(index, member, commitment, actor)
 
 
@@ -341,6 +343,7 @@ HANDLERS: dict[str, Callable[..., None]] = {
     "rules.changed": _rules_changed,
     **deliberation.HANDLERS,
     **CHARTER_HANDLERS,
+    **KEY_HANDLERS,
     "coalition.time_zone_set": _time_zone_set,
 }
 EVENT_TYPES = frozenset(HANDLERS) | {"coalition.created", "ballot.opened"}
@@ -423,7 +426,7 @@ class Replayer:
         if state is None or state.expected or log != state.slug or ts < self.previous_ts:
             return False
         ballot = state.ballots.get(number)
-        if ballot is None or ballot.status != "open" or member not in ballot.eligible_members:
+        if ballot is None or ballot.status != "open" or ballot.signed_only or member not in ballot.eligible_members:
             return False
         account = state.accounts.get(actor)
         if account is None or not account.active or account.role != "representative" or account.member != member:

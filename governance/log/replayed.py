@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 
-__all__ = ["ReplayError", "ReplayedAccount", "ReplayedAgendaRound", "ReplayedAmendment", "ReplayedBallot",
+__all__ = ["ReplayError", "ReplayedAccount", "ReplayedKey", "ReplayedAgendaRound", "ReplayedAmendment", "ReplayedBallot",
            "ReplayedComment", "ReplayedLog", "ReplayedMember", "ReplayedProposal", "ReplayedVote", "WeightRecord"]
 
 
@@ -43,6 +43,23 @@ class ReplayedAccount:
     role: str
     member: str | None
     active: bool = True
+
+
+@dataclass
+class ReplayedKey:
+    """A member key as the log registered it: active from entry ``registered_idx`` on, until ``revoked_idx``."""
+
+    key_id: str
+    member: str
+    public_key: bytes
+    label: str
+    purpose: str
+    registered_idx: int
+    revoked_idx: int | None = None
+
+    def active_at(self, index: int) -> bool:
+        """Whether the key was registered and not yet revoked when entry ``index`` was appended."""
+        return self.registered_idx < index and (self.revoked_idx is None or index < self.revoked_idx)
 
 
 @dataclass
@@ -92,6 +109,7 @@ class ReplayedBallot:
     closed_at: str | None = None
     closed_idx: int | None = None
     closed_by: str | None = None
+    signed_only: bool = False  # the charter required every vote on it to be signed by a member key
     eligible_members: frozenset[str] = field(init=False, repr=False, compare=False)
     casts: dict[str, tuple[int, str, str, int]] = field(default_factory=dict, init=False, repr=False, compare=False)
     """While the replay runs: member -> (entry, commitment, actor, number of casts) of its last cast; ``votes`` is
@@ -136,6 +154,9 @@ class ReplayedLog:
     amendments: dict[tuple[int, int], "ReplayedAmendment"] = field(default_factory=dict)
     amendment_ballots: dict[int, tuple[int, int]] = field(default_factory=dict)  # ballot proposal -> amendment
     agenda: dict[int, "ReplayedAgendaRound"] = field(default_factory=dict)
+    keys: dict[str, ReplayedKey] = field(default_factory=dict)  # every member key ever registered, by key id
+    vote_seqs: dict[str, int] = field(default_factory=dict)  # member -> sequence number of its last signed vote
+    signed_votes: int = 0  # how many votes carried a signature that verified with their member's key
 
     @property
     def constituted(self) -> bool:

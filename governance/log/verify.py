@@ -57,6 +57,8 @@ class VerifyReport:
                 f"{len(state.members)} members, {len(state.proposals)} proposals, "
                 f"{self.ballots_recounted} ballots recounted, every recorded result matches"
                 + (f", {len(state.charters)} charter versions recomputed" if state.charters else "")
+                + (f", {state.signed_votes} signed votes verified with their members' keys" if state.signed_votes
+                   else "")
                 + (f"; {self.texts_checked} published texts match their commitments" if self.texts_checked else ""))
 
 

@@ -110,17 +110,26 @@ async def _request(send: Send, stats: Stats, kind: str, method: str, path: str, 
     return response
 
 
+Sign = Callable[[Scenario, int, str, dict], dict]
+"""``sign(scenario, number, member, vote)``: the body of the vote signed with the member's key."""
+
+
 async def _voter(send: Send, scenarios: list[Scenario], stats: Stats, rng: random.Random,
-                 going: Callable[[], bool], budget: list[int], schedule: "Schedule | None" = None) -> None:
+                 going: Callable[[], bool], budget: list[int], schedule: "Schedule | None" = None,
+                 sign: Sign | None = None, share: tuple[int, int] = (0, 1)) -> None:
+    """Votes until the run ends; with ``sign``, signed, each client voting only for its ``share`` of the members
+    (client n of k: the members whose position is n modulo k), so each member's sequence numbers arrive in order."""
     while going() and budget[0] > 0:
         budget[0] -= 1
         scenario = rng.choice(scenarios)
         number, kind = rng.choice(list(scenario.ballots.items()))
-        member = rng.choice(list(scenario.reps))
+        mine = list(scenario.reps)[share[0]::share[1]] if sign is not None else list(scenario.reps)
+        member = rng.choice(mine or list(scenario.reps))
         choice = random_vote(kind, rng)
         due = await schedule.next() if schedule is not None else None
+        body = sign(scenario, number, member, choice) if sign is not None else choice
         response = await _request(send, stats, "vote", "PUT", scenario.vote_path(number, member),
-                                  json=choice, headers=scenario.headers(member), since=due)
+                                  json=body, headers=scenario.headers(member), since=due)
         if response is not None and response.status_code == 200:
             data = response.json()
             stats.acks.append(Ack(scenario.slug, number, member, data["vote"]["vote"], data["log_index"]))
@@ -168,13 +177,14 @@ class Senders:
 async def drive(url: str, scenarios: list[Scenario], *, clients: int, observers: int = 0, seconds: float,
                 max_votes: int = 1_000_000, seed: int = 0, extra_paths: tuple[str, ...] = (),
                 timeout: float = 30, stats: Stats | None = None, stop: threading.Event | None = None,
-                raw: bool = False, rate: float | None = None, observer_pause: float = 0.02) -> Stats:
+                raw: bool = False, rate: float | None = None, observer_pause: float = 0.02,
+                sign: Sign | None = None) -> Stats:
     """Run ``clients`` voters and ``observers`` readers against ``url`` for at most ``seconds`` and ``max_votes``.
 
     Without ``rate`` each voter sends its next vote as soon as the last one is answered (a closed loop: the most the
     server can take); with ``rate`` the voters together send ``rate`` votes a second on a fixed schedule, each
     client in turn, and latencies count from the scheduled time. Each observer waits ``observer_pause`` seconds
-    after each answer before its next read.
+    after each answer before its next read. With ``sign``, every vote is signed (``_voter``).
     """
     stats = stats if stats is not None else Stats()
     started = time.monotonic()
@@ -191,7 +201,7 @@ async def drive(url: str, scenarios: list[Scenario], *, clients: int, observers:
                                                    random.Random(-seed * 1000 - n - 1), going, extra_paths,
                                                    observer_pause)) for n in range(observers)]
         await asyncio.gather(*(_voter(sends[n], scenarios, stats, random.Random(seed * 1000 + n), going, budget,
-                                      schedules[n]) for n in range(clients)))
+                                      schedules[n], sign, (n, clients)) for n in range(clients)))
         stats.elapsed = time.monotonic() - started  # the voters' time: an observer may still be in its pause
         await asyncio.gather(*readers)
     return stats

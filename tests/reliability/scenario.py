@@ -1,18 +1,23 @@
 """Seed a coalition for a reliability run straight through the governance commands, and the votes a run casts."""
 
+import base64
+import hashlib
 import random
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
 from argon2 import PasswordHasher
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from app.db import make_engine, write_session
 from app.logkeys import LogKeys
 from governance import accounts, ballots, coalitions, members, proposals
+from governance import keys as keys_
+from governance.log.signing import sign_vote
 from governance.clock import utcnow
 
-__all__ = ["Ack", "Scenario", "random_vote", "seed"]
+__all__ = ["Ack", "Scenario", "Signer", "member_key", "random_vote", "seed"]
 
 PASSWORD = "reliability-password"
 OPTIONS = ["north", "south", "east", "west"]
@@ -26,6 +31,8 @@ class Scenario:
     admin: str
     reps: dict[str, str]
     ballots: dict[int, str] = field(default_factory=dict)  # number -> "decision" or "choice"
+    origin: str = ""  # what a signed vote's statement names: the log's origin and each ballot's opening entry
+    opened: dict[int, int] = field(default_factory=dict)
 
     def headers(self, member: str | None = None) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.reps[member] if member else self.admin}"}
@@ -50,9 +57,31 @@ def _cheap_hashing() -> None:
     accounts._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 
 
+def member_key(slug: str, member: str) -> Ed25519PrivateKey:
+    """The member key a run signs with, the same in the seeding process and the driver."""
+    return Ed25519PrivateKey.from_private_bytes(hashlib.sha256(f"reliability:{slug}:{member}".encode()).digest())
+
+
+class Signer:
+    """Signs a run's votes as each member's client would: one sequence number after another per member."""
+
+    def __init__(self) -> None:
+        self.keys: dict[tuple[str, str], Ed25519PrivateKey] = {}
+        self.seqs: dict[tuple[str, str], int] = {}
+
+    def __call__(self, scenario: Scenario, number: int, member: str, vote: dict) -> dict:
+        who = (scenario.slug, member)
+        if who not in self.keys:
+            self.keys[who] = member_key(*who)
+        self.seqs[who] = self.seqs.get(who, 0) + 1
+        return {**vote, **sign_vote(self.keys[who], origin=scenario.origin, number=number,
+                                    ballot=scenario.opened[number], member=member, vote=vote, seq=self.seqs[who])}
+
+
 def seed(url: str, key_dir: Path, *, slug: str, members_count: int, decisions: int, choices: int = 0,
-         closes_at: datetime | None = None, live_results: bool = False) -> Scenario:
-    """A coalition with ``members_count`` members (one representative each, with a token) and open ballots."""
+         closes_at: datetime | None = None, live_results: bool = False, member_keys: bool = False) -> Scenario:
+    """A coalition with ``members_count`` members (one representative each, with a token; with ``member_keys``, a
+    registered member key each, ``member_key``) and open ballots."""
     _cheap_hashing()
     engine = make_engine(url)
     keys = LogKeys(key_dir, "concord.test")
@@ -73,14 +102,20 @@ def seed(url: str, key_dir: Path, *, slug: str, members_count: int, decisions: i
                                               username=f"{slug}-rep-{n}", password=PASSWORD, role="representative",
                                               member=member, now=now)
                 scenario.reps[member.slug] = accounts.issue_token(session, account=rep, name="rel", now=now)[1]
+                if member_keys:
+                    public = member_key(slug, member.slug).public_key().public_bytes_raw()
+                    keys_.register_key(session, coalition=coalition, actor=rep, member=member, label="run", now=now,
+                                       public_key=base64.b64encode(public).decode())
             for n in range(decisions + choices):
                 kind = "decision" if n < decisions else "choice"
                 proposal = proposals.create_proposal(session, coalition=coalition, author=admin, kind=kind,
                                                      title=f"Ballot {n}", body="", now=now,
                                                      options=OPTIONS if kind == "choice" else ())
-                ballots.open_ballot(session, coalition=coalition, actor=admin, proposal=proposal, now=now,
-                                    closes_at=closes_at, live_results=live_results)
+                ballot = ballots.open_ballot(session, coalition=coalition, actor=admin, proposal=proposal, now=now,
+                                             closes_at=closes_at, live_results=live_results)
                 scenario.ballots[proposal.number] = kind
+                scenario.opened[proposal.number] = ballot.opened_idx
+            scenario.origin = keys.origin(slug)
             session.commit()
     finally:
         engine.dispose()

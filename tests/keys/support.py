@@ -1,0 +1,46 @@
+"""Test support for signed votes: a representative's key made and registered, votes signed as a client signs them."""
+
+import base64
+from dataclasses import dataclass
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from fastapi.testclient import TestClient
+
+from governance.log.signing import sign_vote
+from governance.log.sources import read_archive_bytes
+from governance.log.verify import verify_log
+from tests.factories import CoalitionFixture
+
+
+@dataclass
+class MemberKey:
+    private: Ed25519PrivateKey
+    key_id: str
+
+
+def register(client: TestClient, fixture: CoalitionFixture, member: str, label: str = "laptop") -> MemberKey:
+    private = Ed25519PrivateKey.generate()
+    public = base64.b64encode(private.public_key().public_bytes_raw()).decode()
+    response = client.post(fixture.url(f"/members/{member}/keys"), json={"public_key": public, "label": label},
+                           headers=fixture.reps[member])
+    assert response.status_code == 201, response.text
+    return MemberKey(private, response.json()["key_id"])
+
+
+def signed_vote(client: TestClient, fixture: CoalitionFixture, number: int, member: str, key: MemberKey, *,
+                seq: int, choice: str = "yes", **overrides: object) -> dict:
+    """The body of a vote signed as a client signs it, from what the ballot's public API says."""
+    signing = client.get(fixture.url(f"/proposals/{number}/ballot")).json()["signing"]
+    fields = sign_vote(key.private, origin=signing["origin"], number=number, ballot=signing["ballot"], member=member,
+                       vote={"choice": choice}, seq=seq)
+    return {"choice": choice, **fields, **overrides}
+
+
+def put_vote(client: TestClient, fixture: CoalitionFixture, number: int, member: str, body: dict):  # noqa: ANN201
+    return client.put(fixture.url(f"/proposals/{number}/ballot/votes/{member}"), json=body,
+                      headers=fixture.reps[member])
+
+
+def verify(client: TestClient, fixture: CoalitionFixture):  # noqa: ANN201
+    source = read_archive_bytes(client.get(fixture.url("/log/export")).content)
+    return verify_log(source.entries, source.checkpoint, client.get(fixture.url("/log/key")).text.strip())
