@@ -1,5 +1,5 @@
 """The ``concord`` command: serve, worker, demo, db upgrade|downgrade|roles, close-due, create-admin, tally, power,
-design, verify, export."""
+design, verify, export, witness."""
 
 import argparse
 import os
@@ -147,14 +147,16 @@ def build_parser() -> argparse.ArgumentParser:
     for name, help_text in (("tally", "count a ballot file"), ("power", "power indices of a weighted game"),
                             ("design", "weights and a quota that give each member the intended power"),
                             ("verify", "verify an exported log offline"), ("verify-receipt", "check a vote receipt"),
-                            ("export", "export a coalition's log")):
+                            ("export", "export a coalition's log"),
+                            ("witness", "witness a coalition's log: check and cosign its checkpoints")):
         delegated = commands.add_parser(name, help=help_text, add_help=False)
         delegated.add_argument("rest", nargs=argparse.REMAINDER)
     return parser
 
 
 DELEGATED = {"tally": "voting.cli.tally", "power": "voting.cli.power", "design": "voting.cli.design",
-             "verify": "governance.log.verify_cli", "verify-receipt": "governance.log.receipt_cli", "export": "app.export_cli"}
+             "verify": "governance.log.verify_cli", "verify-receipt": "governance.log.receipt_cli", "export": "app.export_cli",
+             "witness": "governance.log.witness_cli"}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
