@@ -87,7 +87,7 @@ def _witnesses(request: Request, session: Session, coalition: Coalition) -> dict
     witnessed = witnesses.witnessed_size(session, coalition)
     cosigned = witnesses.cosigned_note(session, coalition, witnessed) if any(
         row["size"] == witnessed for row in rows) else None
-    return {"witness_rows": rows, "witness_quorum": settings(charter).witness_quorum() if charter else 0,
+    return {"witness_rows": rows, "witness_quorum": settings(charter).witness_quorum if charter else 0,
             "witnessed_size": witnessed, "witnessed_note": cosigned}
 
 

@@ -180,3 +180,24 @@ def test_a_fork_report_not_signed_by_a_witness_key_is_refused(app, client) -> No
 
     assert response.status_code == 422
     assert snapshot(app.state.engine) == before
+
+
+def test_verify_receipt_counts_the_cosignatures_on_a_receipts_checkpoint(app, client, tmp_path, capsys) -> None:
+    from governance.log import receipt_cli
+
+    fixture = quick_coalition(app, members={"ferry": 1, "harbour": 1})
+    witnesses = [make_witness(app, client, fixture, register_witness(client, fixture, member), tmp_path, member)
+                 for member in ("ferry", "harbour")]
+    for witness in witnesses:
+        witness.poll()
+    size = client.get(fixture.url("/log/witnesses")).json()["witnessed_size"]
+    (tmp_path / "receipt.json").write_text(client.get(fixture.url(f"/log/receipt/1?size={size}")).text)
+    (tmp_path / "log.tar.gz").write_bytes(export_bytes(app.state.engine, fixture.slug,
+                                                       app.state.log_keys.verifier_key("wpn")))
+    key = app.state.log_keys.verifier_key("wpn")
+    args = [str(tmp_path / "receipt.json"), "--key", key, "--log", str(tmp_path / "log.tar.gz")]
+
+    assert receipt_cli.main([*args, "--witnesses", "2"]) == 0
+    assert f"WITNESSED size {size} cosigned by 2 member(s): ferry, harbour" in capsys.readouterr().out
+    assert receipt_cli.main([*args, "--witnesses", "3"]) == 1
+    assert receipt_cli.main([str(tmp_path / "receipt.json"), "--key", key, "--witnesses", "1"]) == 2
