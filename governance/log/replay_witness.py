@@ -17,7 +17,7 @@ from governance.log.cosign import (
     verify_cosignature,
     witness_name,
 )
-from governance.log.notes import NoteError, format_checkpoint, parse_checkpoint
+from governance.log.notes import NoteError, format_checkpoint, parse_checkpoint, verify_checkpoint
 from governance.log.replayed import ReplayedKey, ReplayedLog, ReplayError
 from governance.log.signing import SigningError, decode_signature, log_origin, signature_verifies
 
@@ -76,10 +76,15 @@ def _cosigned(log: ReplayedLog, index: int, body: dict) -> None:
 
 
 def _fork(log: ReplayedLog, index: int, body: dict) -> None:
+    """A fork report: two checkpoints the log's key signed, the report signed by an active witness key."""
     key = _witness_key(log, index, body)
     try:
         seen, served = note_body(body["seen"]), note_body(body["served"])
-        parse_checkpoint(seen), parse_checkpoint(served)
+        for note in (body["seen"], body["served"]):
+            if log.log_key:
+                verify_checkpoint(note, [log.log_key])  # the log's own key signed both
+            else:
+                parse_checkpoint(note_body(note))
         signature = decode_signature(body["signature"])
         statement = fork_statement(seen, served, body["timestamp"])
     except (NoteError, SigningError, CosignatureError, AttributeError, TypeError) as error:
