@@ -1,5 +1,5 @@
 """The ``concord`` command: serve, worker, demo, db upgrade|downgrade|roles, close-due, create-admin, tally, power,
-design, verify, export, keys."""
+design, verify, export, keys, witness."""
 
 import argparse
 import os
@@ -148,7 +148,8 @@ def build_parser() -> argparse.ArgumentParser:
                             ("design", "weights and a quota that give each member the intended power"),
                             ("verify", "verify an exported log offline"), ("verify-receipt", "check a vote receipt"),
                             ("export", "export a coalition's log"),
-                            ("keys", "make a member key (keys new --out FILE) and sign votes with it (keys sign-vote)")):
+                            ("keys", "make a member key (keys new --out FILE) and sign votes with it (keys sign-vote)"),
+                            ("witness", "witness a coalition's log: check and cosign its checkpoints")):
         delegated = commands.add_parser(name, help=help_text, add_help=False)
         delegated.add_argument("rest", nargs=argparse.REMAINDER)
     return parser
@@ -156,7 +157,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 DELEGATED = {"tally": "voting.cli.tally", "power": "voting.cli.power", "design": "voting.cli.design",
              "verify": "governance.log.verify_cli", "verify-receipt": "governance.log.receipt_cli", "export": "app.export_cli",
-             "keys": "governance.log.keys_cli"}
+             "keys": "governance.log.keys_cli",
+             "witness": "governance.log.witness_cli"}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

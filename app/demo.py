@@ -4,7 +4,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import select
 
-from app import demo_deliberation, demo_keys, migrate
+from app import demo_deliberation, demo_keys, demo_witnesses, migrate
 from app.db import make_engine, read_session
 from app.logkeys import LogKeys
 from app.settings import Settings
@@ -78,6 +78,7 @@ CHARTER_SETTINGS = {
     "durations": {"minimum_hours": 72, "default_hours": 168},
     "proxy_caps": {"max_held": 1, "max_weight_share": "0.15"},
     "moderators": ["beirut-peace-lab", "aden-peace-circle"],
+    "witness_quorum": 2,
 }
 NEWCOMER = ("Tripoli Women's Peace Initiative", "Libya", "95", "95 members", "tripoli-peace-initiative")
 
@@ -227,6 +228,7 @@ def _story(session, keys: LogKeys, clock: HistoryClock, start: datetime) -> None
     ballots.open_ballot(session, coalition=coalition, actor=admin, proposal=double, now=drafted,
                         closes_at=now + timedelta(days=7))
     _vote(session, coalition, double, orgs, "y.y.n........", drafted + timedelta(hours=1), clock)
+    demo_witnesses.populate(session, coalition=coalition, orgs=orgs, now=now, at=clock.at)
 
 
 def _self_government(session, coalition, admin, orgs, start, clock) -> None:  # noqa: ANN001

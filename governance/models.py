@@ -282,6 +282,23 @@ class Checkpoint(SQLModel, table=True):
     note: str = Field(max_length=4000)
 
 
+class CheckpointCosignature(SQLModel, table=True):
+    """A member's witness cosignature of the checkpoint of one size (``governance.witnesses``), as its log event
+    recorded it; the line is served appended to that checkpoint's signed note."""
+
+    __tablename__ = "checkpoint_cosignature"
+    __table_args__ = (UniqueConstraint("coalition_id", "size", "key_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    coalition_id: int = Field(foreign_key="coalition.id", index=True)
+    size: int = Field(sa_type=BigInteger)
+    member_id: int = Field(foreign_key="member.id", index=True)
+    key_id: str = Field(max_length=64)
+    timestamp: int = Field(sa_type=BigInteger)  # the POSIX seconds the witness put in its cosignature
+    line: str = Field(max_length=400)  # the signature line, "— <name> <base64>", without its newline
+    log_idx: int = Field(sa_type=BigInteger)
+    received_at: datetime = Field(sa_column=utc_column())
+
+
 class ProposalVersion(SQLModel, table=True):
     """One version of a proposal's text, as it was created, edited or amended; kept for ever."""
 

@@ -16,7 +16,7 @@ from app.api.schemas import (
     VoteStandingPublic,
 )
 from app.deps import SessionDep
-from governance import coalitions
+from governance import coalitions, witnesses
 from governance.log import export, public, store
 from governance.log.canonical import parse_event
 from governance.models import LogEntry
@@ -48,16 +48,16 @@ def read_entries(slug: str, session: SessionDep, start: int = Query(0, ge=0),
 
 @router.get("/log/checkpoint", response_class=PlainTextResponse)
 def read_latest_checkpoint(slug: str, session: SessionDep) -> str:
-    """The latest signed checkpoint (C2SP tlog-checkpoint in a signed note)."""
+    """The latest signed checkpoint (C2SP tlog-checkpoint in a signed note), with the cosignatures witnesses sent."""
     coalition = coalitions.get_coalition(session, slug)
-    return public.checkpoint_at(session, coalition).note
+    return witnesses.cosigned_note(session, coalition)
 
 
 @router.get("/log/checkpoint/{size}", response_class=PlainTextResponse)
 def read_checkpoint(slug: str, session: SessionDep, size: int = Path(ge=1)) -> str:
-    """The checkpoint signed when the log reached ``size`` entries."""
+    """The checkpoint signed when the log reached ``size`` entries, with the cosignatures witnesses sent for it."""
     coalition = coalitions.get_coalition(session, slug)
-    return public.checkpoint_at(session, coalition, size).note
+    return witnesses.cosigned_note(session, coalition, size)
 
 
 @router.get("/log/proof/inclusion", response_model=InclusionProofPublic)
@@ -90,12 +90,14 @@ def read_consistency_proof(slug: str, session: SessionDep, old: int = Query(ge=0
 def read_receipt(slug: str, session: SessionDep, idx: int = Path(ge=0),
                  size: int | None = Query(None, ge=1, description="Checkpoint size; default: the latest.")
                  ) -> ReceiptPublic:
-    """Re-issue entry ``idx``'s tlog-proof; for a vote, whether it counted and consistency with its count."""
+    """Re-issue entry ``idx``'s tlog-proof (its checkpoint with the witnesses' cosignatures: ask for the size in
+    ``/log/witnesses``); for a vote, whether it counted and consistency with its count."""
     coalition = coalitions.get_coalition(session, slug)
     issued = public.reissue_receipt(session, coalition=coalition, index=idx, size=size)
     vote = issued.vote
     return ReceiptPublic(
-        index=issued.index, size=issued.size, entry=_b64(issued.entry), receipt=issued.receipt,
+        index=issued.index, size=issued.size, entry=_b64(issued.entry),
+        receipt=issued.receipt + witnesses.cosignature_lines(session, coalition, issued.size),
         vote=VoteStandingPublic(number=vote.number, member=vote.member, counted=vote.counted,
                                 superseded_by=vote.superseded_by, closed_idx=vote.closed_idx) if vote else None,
         closing=_consistency(issued.closing) if issued.closing else None)

@@ -1,8 +1,10 @@
-"""The public log: each entry as a sentence (filtered, paged), its technical view, the signed checkpoint, how to verify."""
+"""The public log: each entry as a sentence (filtered, paged), its technical view, the signed checkpoint, the members'
+witnesses, how to verify."""
 
 from datetime import UTC, datetime
 from urllib.parse import urlencode
 
+from babel.dates import format_timedelta
 from fastapi import Request
 from fastapi.responses import Response
 from sqlmodel import Session, col, select
@@ -11,6 +13,8 @@ from app.deps import SessionDep
 from app.pages.common import CoalitionDep, coalition_pages
 from app.pages.story import Teller, label, tell
 from app.templating import display_zone, moment, render, translator
+from governance import witnesses
+from governance.charter import charter_in_force, settings
 from governance.log import browse, store
 from governance.models import Account, Checkpoint, Coalition, Member, Proposal
 
@@ -73,6 +77,20 @@ def _choices(request: Request, session: Session, coalition: Coalition) -> dict:
     }
 
 
+def _witnesses(request: Request, session: Session, coalition: Coalition) -> dict:
+    """Per member witness: up to which size it cosigned and how long ago; the quorum; the last witnessed note."""
+    now = request.app.state.clock()
+    rows = [{"member": record.member, "size": record.size, "when": record.received_at,
+             "ago": format_timedelta(record.received_at - now, add_direction=True, locale=request.state.locale)
+             if record.received_at else None} for record in witnesses.witness_records(session, coalition)]
+    charter = charter_in_force(session, coalition)
+    witnessed = witnesses.witnessed_size(session, coalition)
+    cosigned = witnesses.cosigned_note(session, coalition, witnessed) if any(
+        row["size"] == witnessed for row in rows) else None
+    return {"witness_rows": rows, "witness_quorum": settings(charter).witness_quorum if charter else 0,
+            "witnessed_size": witnessed, "witnessed_note": cosigned}
+
+
 @router.get("/log", name="log_page")
 def log_page(request: Request, coalition: CoalitionDep, session: SessionDep, page: int = 1, proposal: str = "",
              member: str = "", kind: str = "") -> Response:
@@ -95,4 +113,5 @@ def log_page(request: Request, coalition: CoalitionDep, session: SessionDep, pag
         "checkpoint": checkpoint, "export_url": export_url(request, coalition.slug),
         "public_key": request.app.state.log_keys.verifier_key(coalition.slug),
         "site_url": str(request.base_url).rstrip("/"), "INLINE_JSON": INLINE_JSON,
+        **({} if htmx else _witnesses(request, session, coalition)),
     }, block="entries" if htmx else None)

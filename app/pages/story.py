@@ -183,6 +183,16 @@ def _key_revoked(body: Mapping, t: Teller) -> Markup:
                  member=t.member(body["member"]), key=str(body["key_id"])[:16])
 
 
+def _checkpoint_cosigned(body: Mapping, t: Teller) -> Markup:
+    return t.say(N_("%(member)s's witness checked the log and cosigned its checkpoint of %(size)s entries."),
+                 member=t.member(body["member"]), size=t.number(body["size"]))
+
+
+def _witness_fork(body: Mapping, t: Teller) -> Markup:
+    return t.say(N_("%(member)s's witness reported a fork: the log's key signed two checkpoints that do not fit one "
+                    "history. Read this entry's two checkpoints."), member=t.member(body["member"]))
+
+
 def _ballot_closed(body: Mapping, t: Teller) -> Markup:
     result = body.get("result") or {}
     values = {"proposal": t.ballot(body["number"]), "outcome": t.word(OUTCOMES, result.get("outcome")),
@@ -302,6 +312,8 @@ STORIES: dict[str, Story] = {
     "vote.cast": Story(N_("Votes cast"), _vote_cast),
     "key.registered": Story(N_("Keys registered"), _key_registered),
     "key.revoked": Story(N_("Keys revoked"), _key_revoked),
+    "checkpoint.cosigned": Story(N_("Cosignatures by witnesses"), _checkpoint_cosigned),
+    "witness.fork": Story(N_("Forks reported by witnesses"), _witness_fork),
     "ballot.closed": Story(N_("Ballots closed"), _ballot_closed),
     "comment.posted": Story(N_("Comments posted"), _comment_posted),
     "comment.edited": Story(N_("Comments edited"), _comment_edited),

@@ -1,4 +1,5 @@
-"""``concord verify-receipt FILE [--key KEY] [--log EXPORT_OR_URL]``: check a vote receipt, and whether it counted."""
+"""``concord verify-receipt FILE [--key KEY] [--log EXPORT_OR_URL] [--witnesses N]``: check a vote receipt, whether
+it counted, and who witnessed its checkpoint."""
 
 import argparse
 import base64
@@ -8,7 +9,9 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from governance.log.cosign import CosignatureError, WitnessKey, cosignature_lines, valid_cosigners
 from governance.log.merkle import root_hash
+from governance.log.notes import Checkpoint
 from governance.log.proofs import (
     ReceiptError,
     VerifiedReceipt,
@@ -19,7 +22,7 @@ from governance.log.sources import SourceError, load_source, progress_bar
 from governance.log.verify import VerifyError, VerifyReport, decode_event, verify_log
 from governance.log.verify_cli import SAME_SOURCE_WARNING, read_key
 
-__all__ = ["main", "read_receipt_file", "vote_standing"]
+__all__ = ["main", "read_receipt_file", "receipt_witnesses", "vote_standing"]
 
 
 def read_receipt_file(text: str) -> tuple[str, bytes | None]:
@@ -62,11 +65,32 @@ def _check_against_log(receipt: VerifiedReceipt, leaf: bytes, report: VerifyRepo
     return vote_standing(report, receipt.index)
 
 
+def receipt_witnesses(text: str, receipt: VerifiedReceipt, report: VerifyReport, needed: int) -> str:
+    """The members whose witness keys (active at the receipt's size) validly cosigned the receipt's checkpoint, on its
+    note or in the log; ReceiptError unless there are ``needed`` of them."""
+    checkpoint = Checkpoint(receipt.origin, receipt.size, receipt.root)
+    keys = {key.key_id: WitnessKey(key.member, key.key_id, key.public_key) for key in report.state.keys.values()
+            if key.purpose == "witness" and key.active_at(receipt.size)}
+    try:
+        found = set(valid_cosigners(checkpoint, cosignature_lines(parse_receipt(text).signed_checkpoint), keys))
+    except CosignatureError as error:
+        raise ReceiptError(f"a cosignature on the receipt's checkpoint does not verify: {error}") from None
+    found |= set(report.state.cosignatures.get(receipt.size, {}))
+    if len(found) < needed:
+        raise ReceiptError(f"the receipt's checkpoint (size {receipt.size}) carries {len(found)} valid member "
+                           f"cosignature(s); {needed} are required (ask the server for a receipt at the size "
+                           "witnesses cosigned: /log/receipt/INDEX?size=N, N from /log/witnesses)")
+    return f"WITNESSED size {receipt.size} cosigned by {len(found)} member(s): {', '.join(sorted(found))}"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="concord verify-receipt", description=__doc__)
     parser.add_argument("file", help="the receipt: a c2sp.org/tlog-proof@v1 text, or the JSON of a vote's answer")
     parser.add_argument("--key", help="the log's verifier key, or a file holding it (default: the --log source's)")
     parser.add_argument("--log", help="the log to check the vote against: an export, its folder, or a coalition URL")
+    parser.add_argument("--witnesses", type=int, metavar="N", default=None,
+                        help="fail unless the receipt's checkpoint carries N valid cosignatures by members' witness "
+                             "keys (needs --log, whose key registry says which keys those are)")
     return parser
 
 
@@ -79,6 +103,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.key is None and (source is None or not source.key):
             raise SourceError("give the log's verifier key with --key (or a log with --log that ships one)")
         key = read_key(args.key) if args.key else source.key  # type: ignore[union-attr]
+        if args.witnesses is not None and source is None:
+            raise SourceError("--witnesses needs --log: the log's key registry says which witness keys count")
     except (SourceError, OSError, ReceiptError, VerifyError) as error:
         print(f"concord verify-receipt: {error}", file=sys.stderr)
         return 2
@@ -95,6 +121,8 @@ def main(argv: Sequence[str] | None = None) -> int:
               f"(root {verified.root.hex()[:16]}...)")
         if report is not None:
             print(_check_against_log(verified, leaf, report))
+        if args.witnesses is not None:
+            print(receipt_witnesses(text, verified, report, args.witnesses))  # type: ignore[arg-type]
     except (ReceiptError, VerifyError, IndexError) as error:
         print(f"FAILED {error}")
         return 1

@@ -8,9 +8,10 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 
 from governance.log.canonical import CanonicalError, canonical_bytes
-from governance.log.merkle import leaf_hash
+from governance.log.merkle import leaf_hash, root_hash
 from governance.log import replay_deliberation as deliberation
 from governance.log.replay_keys import KEY_HANDLERS, check_signed_ballot, check_vote_signature
+from governance.log.replay_witness import WITNESS_HANDLERS
 from governance.log.recount import ChoiceError, check_choice, count_ballot, vote_commitment
 from governance.log.charter_rules import CHANGE_KINDS, rule_changes
 from governance.log.replay_charter import (CHARTER_HANDLERS, change_consequences, check_change_proposal,
@@ -344,6 +345,7 @@ HANDLERS: dict[str, Callable[..., None]] = {
     **deliberation.HANDLERS,
     **CHARTER_HANDLERS,
     **KEY_HANDLERS,
+    **WITNESS_HANDLERS,
     "coalition.time_zone_set": _time_zone_set,
 }
 EVENT_TYPES = frozenset(HANDLERS) | {"coalition.created", "ballot.opened"}
@@ -392,6 +394,17 @@ def _apply(log: ReplayedLog, index: int, event: Mapping, previous_ts: int,
         HANDLERS[type_](log, index, body)
 
 
+def _prefix_roots(leaf_hashes: Sequence[bytes]) -> Callable[[int], bytes]:
+    """The root of the first n leaves (RFC 9162), each size computed once (k witnesses cosign the same size)."""
+    roots: dict[int, bytes] = {}
+
+    def root_of(size: int) -> bytes:
+        if size not in roots:
+            roots[size] = root_hash(leaf_hashes[:size])
+        return roots[size]
+    return root_of
+
+
 class Replayer:
     """A replay fed one event at a time: ``replay`` drives it, and so does the verifier as it reads each entry."""
 
@@ -405,6 +418,8 @@ class Replayer:
         try:
             if self.log is None:
                 self.log = _start(event)
+                if self.leaf_hashes is not None:
+                    self.log.root_of = _prefix_roots(self.leaf_hashes)
             else:
                 _apply(self.log, index, event, self.previous_ts, self.leaf_hashes)
                 self.log.size = index + 1

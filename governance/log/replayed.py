@@ -1,5 +1,6 @@
 """The state a replayed log describes: members, accounts, proposals, ballots with their votes, the weights register."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 __all__ = ["ReplayError", "ReplayedAccount", "ReplayedKey", "ReplayedAgendaRound", "ReplayedAmendment", "ReplayedBallot",
@@ -157,6 +158,12 @@ class ReplayedLog:
     keys: dict[str, ReplayedKey] = field(default_factory=dict)  # every member key ever registered, by key id
     vote_seqs: dict[str, int] = field(default_factory=dict)  # member -> sequence number of its last signed vote
     signed_votes: int = 0  # how many votes carried a signature that verified with their member's key
+    cosignatures: dict[int, dict[str, int]] = field(default_factory=dict)  # size -> member -> its cosignature's time
+    cosigned_keys: set[tuple[int, str]] = field(default_factory=set)  # (size, key id) of every cosignature
+    quiet: set[int] = field(default_factory=set)  # entries that are cosignatures (a checkpoint ending in one is not cosigned)
+    forks: list[tuple[int, str]] = field(default_factory=list)  # (entry, member) of every fork a witness reported
+    root_of: Callable[[int], bytes] | None = field(default=None, repr=False, compare=False)
+    """The RFC 9162 root of the first n entries, where the replay has their leaf hashes (the verifier)."""
 
     @property
     def constituted(self) -> bool:

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from governance.log.blame import first_changed_entry
+from governance.log.cosign import CosignatureError, WitnessKey, cosignature_lines, valid_cosigners
 from governance.log.canonical import EVENT_KEYS, canonical_text
 from governance.log.commitments import text_commitment
 from governance.log.merkle import root_hash
@@ -20,12 +21,12 @@ from governance.log.notes import Checkpoint, NoteError, verify_checkpoint
 from governance.log.replay import ReplayedLog, Replayer, ReplayError
 
 __all__ = ["COUNTING_RULES_VERSION", "FAILURE_KINDS", "VOTE_CAST", "VerifyError", "VerifyReport", "check_texts",
-           "decode_event", "verify_log"]
+           "check_witnesses", "decode_event", "verify_log", "witnessed_size"]
 
 COUNTING_RULES_VERSION = "concord-recount/1"
 PROGRESS_STEP = 20_000
 FAILURE_KINDS = ("format", "index", "canonical", "position", "log", "time", "signature", "origin", "size", "root",
-                 "key", "rollback", "fork", "replay", "recount", "text")
+                 "key", "rollback", "fork", "replay", "recount", "text", "witness")
 
 
 class VerifyError(ValueError):
@@ -47,6 +48,8 @@ class VerifyReport:
     leaf_hashes: list[bytes] = field(repr=False)
     texts_checked: int = 0
 
+    witnessed: tuple[int, tuple[str, ...]] | None = None  # (witnessed size, members who cosigned it), when asked
+
     @property
     def ballots_recounted(self) -> int:
         return sum(1 for ballot in self.state.ballots.values() if ballot.status == "closed")
@@ -59,7 +62,9 @@ class VerifyReport:
                 + (f", {len(state.charters)} charter versions recomputed" if state.charters else "")
                 + (f", {state.signed_votes} signed votes verified with their members' keys" if state.signed_votes
                    else "")
-                + (f"; {self.texts_checked} published texts match their commitments" if self.texts_checked else ""))
+                + (f"; {self.texts_checked} published texts match their commitments" if self.texts_checked else "")
+                + (f"; size {self.witnessed[0]} cosigned by {len(self.witnessed[1])} member witnesses "
+                   f"({', '.join(self.witnessed[1])})" if self.witnessed else ""))
 
 
 def _refuse_number(text: str) -> None:
@@ -264,6 +269,34 @@ def _replay_failure(error: ReplayError) -> VerifyError:
     return VerifyError(kind, str(error).split(": ", 1)[-1], index=error.index)
 
 
+def witnessed_size(state: ReplayedLog, size: int) -> int:
+    """The size witnesses cosign in a log of ``size`` entries: up to its last entry that is not a cosignature."""
+    while size > 0 and size - 1 in state.quiet:
+        size -= 1
+    return size
+
+
+def check_witnesses(state: ReplayedLog, checkpoint: Checkpoint, note: str, needed: int) -> tuple[int, tuple[str, ...]]:
+    """The witnessed size and the members whose witness keys validly cosigned it: ``checkpoint.cosigned`` entries
+    (the replay checked each against the log's own root) and, when the final checkpoint is that size, cosignature
+    lines on its note by keys active there. VerifyError unless there are ``needed`` distinct members."""
+    size = witnessed_size(state, checkpoint.size)
+    members = set(state.cosignatures.get(size, {}))
+    if checkpoint.size == size:
+        keys = {key.key_id: WitnessKey(key.member, key.key_id, key.public_key) for key in state.keys.values()
+                if key.purpose == "witness" and key.active_at(size)}
+        try:
+            members |= set(valid_cosigners(checkpoint, cosignature_lines(note), keys))
+        except CosignatureError as error:
+            raise VerifyError("witness", f"a cosignature on the checkpoint does not verify: {error}") from None
+    named = tuple(sorted(members))
+    if len(named) < needed:
+        raise VerifyError("witness", f"the checkpoint of size {size} (the last with a governance event) carries "
+                                     f"{len(named)} valid member cosignature(s)"
+                                     + (f" ({', '.join(named)})" if named else "") + f"; {needed} are required")
+    return size, named
+
+
 def check_texts(state: ReplayedLog, texts: Sequence[Mapping]) -> int:
     """Open the commitment of every published text (``{"index", "salt", "text"}``): the entry at ``index`` must have
     committed to exactly that text with that salt, and not have been erased; an amendment that was merged must have
@@ -292,7 +325,7 @@ def check_texts(state: ReplayedLog, texts: Sequence[Mapping]) -> int:
 
 def verify_log(entries: Sequence[bytes], checkpoint_note: str, key: str, *, since: str | None = None,
                texts: Sequence[Mapping] = (), earlier_checkpoints: Sequence[str] = (), fetch_checkpoint: Callable[[int], str | None] | None = None,
-               progress: Callable[[int, int], None] | None = None) -> VerifyReport:
+               progress: Callable[[int, int], None] | None = None, witnesses: int | None = None) -> VerifyReport:
     """Verify a log against its signed checkpoint and ``key``, then replay it and recount every closed ballot.
 
     Checks, in this order, and raises VerifyError at the first that fails: each entry canonical, its
@@ -303,7 +336,8 @@ def verify_log(entries: Sequence[bytes], checkpoint_note: str, key: str, *, sinc
     ``key`` equal to the ``log_key`` of entry 0; consistency with the ``since`` checkpoint (signed
     earlier with the same key); and the replay of every event (``replay.replay``), which recounts
     every closed ballot with ``voting/`` and compares each recorded result exactly; then each published text
-    against its commitment (``check_texts``).
+    against its commitment (``check_texts``); with ``witnesses``, that many members cosigned the witnessed size
+    (``check_witnesses``).
 
     >>> verify_log([], "", "k")
     Traceback (most recent call last):
@@ -330,4 +364,7 @@ def verify_log(entries: Sequence[bytes], checkpoint_note: str, key: str, *, sinc
         _check_since(since, key, reader.slug, checkpoint_note, checkpoint, reader.leaf_hashes)
     if reader.replay_error is not None:
         raise _replay_failure(reader.replay_error)
-    return VerifyReport(checkpoint, state, entries, reader.leaf_hashes, check_texts(state, texts))
+    report = VerifyReport(checkpoint, state, entries, reader.leaf_hashes, check_texts(state, texts))
+    if witnesses is not None:
+        report.witnessed = check_witnesses(state, checkpoint, checkpoint_note, witnesses)
+    return report

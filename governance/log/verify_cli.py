@@ -1,4 +1,5 @@
-"""``concord verify SOURCE [--since CHECKPOINT_FILE] [--key KEY]``: verify a coalition's log offline and recount it."""
+"""``concord verify SOURCE [--since CHECKPOINT_FILE] [--key KEY] [--witnesses N]``: verify a coalition's log offline
+and recount it."""
 
 import argparse
 import re
@@ -53,6 +54,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--key", help="the log's verifier key, or a file holding it (default: the source's key)")
     parser.add_argument("--since", metavar="CHECKPOINT_FILE",
                         help="a signed checkpoint seen earlier: prove this log extends it")
+    parser.add_argument("--witnesses", type=int, metavar="N", default=None,
+                        help="fail unless N members' registered witness keys cosigned the log's last checkpoint with "
+                             "a governance event (the charter's witness quorum is the usual N)")
     return parser
 
 
@@ -74,12 +78,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         report = verify_log(source.entries, source.checkpoint, key, since=since, texts=source.texts,
                             earlier_checkpoints=source.earlier_checkpoints, fetch_checkpoint=source.fetch_checkpoint,
-                            progress=progress)
+                            progress=progress, witnesses=args.witnesses)
     except VerifyError as error:
         return _failed(error)
     except SourceError as error:  # a checkpoint the search for a changed entry needed could not be downloaded
         print(f"concord verify: {error}", file=sys.stderr)
         return 2
+    for index, member in report.state.forks:
+        print(f"warning: entry {index}: the witness of {member} reported a fork (two checkpoints signed with the "
+              "log's key that do not fit one history); read that entry", file=sys.stderr)
     print(f"OK {report.summary()}")
     if since is not None:
         print(f"consistent with the earlier checkpoint in {args.since}")
