@@ -24,6 +24,9 @@ from app.settings import Settings
 from governance import accounts
 from governance.models import metadata
 
+# A power analysis a test asks for is not a test of the time budget (tests/app/test_budget.py sets its own): on a
+# loaded 2-core machine a first analysis, which may start a worker process, can take longer than the 3 s default.
+os.environ.setdefault("CONCORD_COMPUTE_SECONDS", "60")
 CONFIGURED_POSTGRES_URL = os.environ.get("CONCORD_TEST_DATABASE_URL", "")
 XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
 
