@@ -10,7 +10,7 @@ from starlette.middleware.gzip import GZipMiddleware
 from sqlalchemy.engine import Engine
 
 from app.api import (accounts, agenda, applications, charter, coalitions, deliberation, design, exports, log, members,
-                     notifications, power, proposals, votes)
+                     notifications, power, proposals, proxies, votes)
 from app.budget import ComputeBudget
 from app.db import make_engine
 from app.errors import install_error_handlers
@@ -51,7 +51,7 @@ def create_app(engine: Engine | None = None, *, settings: Settings | None = None
     install_error_handlers(app)
     # Routes match in the order they are included: the busiest one, casting a vote, first.
     for module in (votes, coalitions, members, accounts, proposals, charter, applications, deliberation, agenda, power,
-                   design, log, exports, notifications):
+                   design, log, exports, notifications, proxies):
         for name in ("router", "scoped", "auth"):
             if hasattr(module, name):
                 app.include_router(getattr(module, name))

@@ -11,7 +11,8 @@ from sqlalchemy.orm import defer, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, select
 
-from governance import amendments, charter, coalitions, deliberation_settings, members, power, rules, versions
+from governance import (amendments, charter, coalitions, deliberation_settings, members, power, proxies, rules,
+                        versions)
 from governance.clock import as_utc, iso
 from governance.errors import Conflict, Forbidden, NotFound, RuleViolation
 from governance.log import store
@@ -150,8 +151,11 @@ def cast_vote(session: Session, *, coalition: Coalition, actor: Account, proposa
     ``ballot``: the proposal's ballot as the caller read it before the lock, if it did; its rule, eligible members and
     closing time never change, and its status is read again under the lock.
     """
-    if actor.role != "representative" or actor.member_id != member.id:
+    if actor.role != "representative":
         raise Forbidden("Only a representative of %(member)s can vote for it.", member=member.name)
+    by_proxy = actor.member_id != member.id  # allowed only under a proxy in force (governance.proxies)
+    if by_proxy:
+        proxies.may_hold(session, actor=actor, member=member)
     store.lock_head(session, coalition)
     if ballot is None:
         ballot = find_ballot(session, proposal)
@@ -167,13 +171,19 @@ def cast_vote(session: Session, *, coalition: Coalition, actor: Account, proposa
         choice = check_choice(ballot.rule, proposal.options, vote)
     except ChoiceError as error:
         raise RuleViolation(error.template, **error.params) from None
+    proxy = proxies.proxy_for_vote(session, coalition=coalition, actor=actor, member=member, ballot=ballot,
+                                   proposal=proposal) if by_proxy else None
     salt = secrets.token_hex(16)
     commitment = vote_commitment(number=proposal.number, member=member.slug, vote=choice, salt=salt)
     entry = store.append(session, coalition=coalition, type="vote.cast", body={
         "number": proposal.number, "member": member.slug, "commitment": commitment, "actor": actor.username,
+        **({"proxy": proxies.vote_mark(*proxy)} if proxy else {}),
     })
     current = _record_vote(session, Vote(ballot_id=ballot.id, member_id=member.id, choice=choice,
                                          account=actor.username, cast_at=now, log_idx=entry.idx, salt=salt))
+    if proxy:
+        proxies.record_proxy_vote(session, proxy=proxy[0], ballot=ballot, member=member, holder=proxy[1], actor=actor,
+                                  log_idx=entry.idx, now=now)
     return current, entry
 
 

@@ -230,6 +230,8 @@ class VotePublic(BaseModel):
     cast_at: datetime
     casts: int
     log_index: int
+    cast_by_proxy: str | None = Field(default=None, description="The member whose representative cast this vote "
+                                                                "under the member's proxy (shown once revealed).")
 
 
 class VoteReceipt(BaseModel):

@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass, field
 
+from governance.log.proxy_rules import Grant
+
 __all__ = ["ReplayError", "ReplayedAccount", "ReplayedAgendaRound", "ReplayedAmendment", "ReplayedBallot",
            "ReplayedComment", "ReplayedLog", "ReplayedMember", "ReplayedProposal", "ReplayedVote", "WeightRecord"]
 
@@ -136,6 +138,8 @@ class ReplayedLog:
     amendments: dict[tuple[int, int], "ReplayedAmendment"] = field(default_factory=dict)
     amendment_ballots: dict[int, tuple[int, int]] = field(default_factory=dict)  # ballot proposal -> amendment
     agenda: dict[int, "ReplayedAgendaRound"] = field(default_factory=dict)
+    proxies: dict[int, "Grant"] = field(default_factory=dict)  # governance.log.proxy_rules.Grant, by number
+    ts: int = 0  # the time of the event being applied, in log milliseconds
 
     @property
     def constituted(self) -> bool:
