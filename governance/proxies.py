@@ -28,7 +28,7 @@ from voting.exact import parse_exact
 from voting.power import Criterion, Game, PowerError, analyze
 
 __all__ = ["Bloc", "accept_proxy", "ballot_blocs", "bloc_power", "cast_marks", "decline_proxy", "get_proxy",
-           "grant_proxy", "holdings", "in_force_numbers", "lapse_inactive", "list_proxies", "may_hold", "proxy_for_vote",
+           "grant_proxy", "holdings", "in_force_numbers", "lapse_inactive", "list_proxies", "may_hold", "may_vote_for", "proxy_for_vote",
            "record_proxy_vote", "revoke_proxy", "vote_mark"]
 
 
@@ -261,6 +261,23 @@ def proxy_for_vote(session: Session, *, coalition: Coalition, actor: Account, me
     except ProxyError as error:
         raise Conflict(error.template, **error.params) from None
     return ours[0][0], holder
+
+
+def may_vote_for(session: Session, *, coalition: Coalition, holder: Member, ballot: Ballot,
+                 proposal: Proposal) -> list[Member]:
+    """The eligible members whose votes ``holder`` may cast on this open ballot now (for the vote form): grantors of
+    its proxies in force covering the ballot that have not voted themselves. The vote itself is checked in full."""
+    moment = int(time.time() * 1000)
+    eligible = {row["member"] for row in ballot.eligible}
+    grantors = {grant.grantor for _, grant in _live_grants(session, coalition, moment, holder_id=holder.id)
+                if grant.status == "accepted" and grant.covers(number=proposal.number, kind=proposal.kind,
+                                                               moment=moment)} & eligible
+    if not grantors:
+        return []
+    rows = list(session.exec(select(Member).where(Member.coalition_id == coalition.id, Member.slug.in_(sorted(grantors)))))
+    marks = cast_marks(session, ballot)
+    own = {v.member_id for v in session.exec(select(Vote).where(Vote.ballot_id == ballot.id)) if v.log_idx not in marks}
+    return sorted((m for m in rows if m.id not in own), key=lambda m: m.name)
 
 
 def vote_mark(proxy: Proxy, holder: Member) -> dict:
