@@ -17,7 +17,7 @@ from sqlmodel import Session, select
 
 from governance import charter, power
 from governance.clock import iso
-from governance.errors import Conflict, Forbidden, NotFound, RuleViolation
+from governance.errors import N_, Conflict, Forbidden, NotFound, RuleViolation
 from governance.log import store
 from governance.log.charter_rules import CharterSettings
 from governance.log.proxy_rules import (LIVE, MAX_SPAN_MS, Grant, ProxyError, bloc_grantors, check_caps, moment_ms,
@@ -39,9 +39,16 @@ def _log_moment(session: Session, coalition: Coalition) -> int:
     return max(clock() if clock is not None else int(time.time() * 1000), head.last_ts)
 
 
+REFUSALS = {
+    "grant": N_("Only a representative of %(member)s can grant its proxy."),
+    "answer": N_("Only a representative of %(member)s, the holder, can accept or decline this proxy."),
+    "revoke": N_("Only a representative of %(member)s, the grantor, can revoke this proxy."),
+}
+
+
 def _representative(actor: Account, member: Member, what: str) -> None:
     if actor.role != "representative" or actor.member_id != member.id:
-        raise Forbidden("Only a representative of %(member)s can %(what)s.", member=member.name, what=what)
+        raise Forbidden(REFUSALS[what], member=member.name)
 
 
 def _rules_in_force(session: Session, coalition: Coalition) -> dict:
@@ -123,7 +130,7 @@ def grant_proxy(session: Session, *, coalition: Coalition, actor: Account, grant
                 now: datetime) -> Proxy:
     """``grantor`` (whose representative ``actor`` is) offers ``holder`` its proxy for one scope; pending until the
     holder answers. A member has at most one proxy pending or in force at a time."""
-    _representative(actor, grantor, "grant its proxy")
+    _representative(actor, grantor, "grant")
     moment = _log_moment(session, coalition)
     _rules_in_force(session, coalition)
     if holder.id == grantor.id:
@@ -149,10 +156,10 @@ def grant_proxy(session: Session, *, coalition: Coalition, actor: Account, grant
     return proxy
 
 
-def _pending_for_holder(session: Session, coalition: Coalition, actor: Account, proxy: Proxy,
-                        what: str) -> tuple[Member, Member, int]:
+def _pending_for_holder(session: Session, coalition: Coalition, actor: Account,
+                        proxy: Proxy) -> tuple[Member, Member, int]:
     holder, grantor = session.get(Member, proxy.holder_id), session.get(Member, proxy.grantor_id)
-    _representative(actor, holder, what)
+    _representative(actor, holder, "answer")
     moment = _log_moment(session, coalition)
     session.refresh(proxy)
     grant = as_grant(proxy, {holder.id: holder.slug, grantor.id: grantor.slug})
@@ -173,7 +180,7 @@ def _shown_status(proxy: Proxy, grant: Grant, moment: int, session: Session, coa
 def accept_proxy(session: Session, *, coalition: Coalition, actor: Account, proxy: Proxy, now: datetime) -> Proxy:
     """The holder takes the proxy on, if its holdings in force stay within the charter's caps, measured on the
     register of the charter in force (every active member's weight)."""
-    holder, grantor, moment = _pending_for_holder(session, coalition, actor, proxy, "accept this proxy")
+    holder, grantor, moment = _pending_for_holder(session, coalition, actor, proxy)
     rules = _rules_in_force(session, coalition)
     held = [grant.grantor for _, grant in _live_grants(session, coalition, moment, holder_id=holder.id)
             if grant.status == "accepted"]
@@ -186,7 +193,7 @@ def accept_proxy(session: Session, *, coalition: Coalition, actor: Account, prox
 
 
 def decline_proxy(session: Session, *, coalition: Coalition, actor: Account, proxy: Proxy, now: datetime) -> Proxy:
-    holder, _, _ = _pending_for_holder(session, coalition, actor, proxy, "decline this proxy")
+    holder, _, _ = _pending_for_holder(session, coalition, actor, proxy)
     return _answer(session, coalition, actor, proxy, holder, "declined", now)
 
 
@@ -203,7 +210,7 @@ def _answer(session: Session, coalition: Coalition, actor: Account, proxy: Proxy
 def revoke_proxy(session: Session, *, coalition: Coalition, actor: Account, proxy: Proxy, now: datetime) -> Proxy:
     """The grantor ends its proxy for the future; refused for a one-ballot proxy its holder has voted under."""
     grantor, holder = session.get(Member, proxy.grantor_id), session.get(Member, proxy.holder_id)
-    _representative(actor, grantor, "revoke its proxy")
+    _representative(actor, grantor, "revoke")
     moment = _log_moment(session, coalition)
     session.refresh(proxy)
     grant = as_grant(proxy, {holder.id: holder.slug, grantor.id: grantor.slug})
