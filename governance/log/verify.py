@@ -57,6 +57,7 @@ class VerifyReport:
                 f"{len(state.members)} members, {len(state.proposals)} proposals, "
                 f"{self.ballots_recounted} ballots recounted, every recorded result matches"
                 + (f", {len(state.charters)} charter versions recomputed" if state.charters else "")
+                + (f", {len(state.proxies)} proxies replayed" if state.proxies else "")
                 + (f"; {self.texts_checked} published texts match their commitments" if self.texts_checked else ""))
 
 
