@@ -189,18 +189,18 @@ def accept_proxy(session: Session, *, coalition: Coalition, actor: Account, prox
                    weights=CharterSettings(rules).weights, holder_name=holder.name)
     except ProxyError as error:
         raise Conflict(error.template, **error.params) from None
-    return _answer(session, coalition, actor, proxy, holder, "accepted", now)
+    return _answer(session, coalition, actor, proxy, holder, grantor, "accepted", now)
 
 
 def decline_proxy(session: Session, *, coalition: Coalition, actor: Account, proxy: Proxy, now: datetime) -> Proxy:
-    holder, _, _ = _pending_for_holder(session, coalition, actor, proxy)
-    return _answer(session, coalition, actor, proxy, holder, "declined", now)
+    holder, grantor, _ = _pending_for_holder(session, coalition, actor, proxy)
+    return _answer(session, coalition, actor, proxy, holder, grantor, "declined", now)
 
 
-def _answer(session: Session, coalition: Coalition, actor: Account, proxy: Proxy, holder: Member, status: str,
-            now: datetime) -> Proxy:
+def _answer(session: Session, coalition: Coalition, actor: Account, proxy: Proxy, holder: Member, grantor: Member,
+            status: str, now: datetime) -> Proxy:
     entry = store.append(session, coalition=coalition, type=f"proxy.{status}", body={
-        "number": proxy.number, "holder": holder.slug, "actor": actor.username})
+        "number": proxy.number, "grantor": grantor.slug, "holder": holder.slug, "actor": actor.username})
     proxy.status, proxy.answered_by, proxy.answered_at, proxy.answered_idx = status, actor.username, now, entry.idx
     session.add(proxy)
     session.flush()

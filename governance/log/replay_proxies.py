@@ -83,7 +83,8 @@ def _granted(log: ReplayedLog, index: int, body: dict) -> None:
 
 def _pending(log: ReplayedLog, index: int, body: dict) -> Grant:
     grant = _grant(log, index, body["number"])
-    _require(body["holder"] == grant.holder, index, f"proxy #{grant.number} is not held by {body['holder']!r}")
+    _require(body["holder"] == grant.holder and body["grantor"] == grant.grantor, index,
+             f"proxy #{grant.number} is not {body['grantor']!r}'s to {body['holder']!r}")
     _representative(log, index, body["actor"], grant.holder)
     _require(grant.status == "pending" and not grant.ended(moment=log.ts, decided=_decided(log)), index,
              f"proxy #{grant.number} is not pending")

@@ -2,6 +2,8 @@
 
 from datetime import timedelta
 
+import pytest
+
 from tests.app.support import snapshot
 from tests.factories import make_coalition, make_proposal, open_ballot, vote
 from tests.proxies.support import answer, constituted, grant, held, proxy_vote, verified
@@ -145,3 +147,40 @@ def test_a_member_has_one_proxy_pending_or_in_force_at_a_time(client):
 
     assert second.status_code == 409 and f"#{first}" in second.json()["detail"]
     assert third.status_code == 201
+
+
+def test_an_offer_notifies_the_holder_and_its_answer_the_grantor(client):
+    from sqlmodel import select
+
+    from app.db import read_session
+    from governance.models import Account, Notification
+
+    fixture = constituted(client)
+    for member in ("lantern", "orchard"):
+        response = client.put(fixture.url("/notifications/preferences"), headers=fixture.reps[member],
+                              json={"email": f"{member}@example.org"})
+        assert response.status_code == 200, response.text
+
+    number = grant(client, fixture, "lantern", "orchard", kind="decision").json()["number"]
+    answer(client, fixture, number, "orchard", "decline")
+
+    with read_session(client.app.state.engine) as session:
+        sent = [(account.username, note.payload["event"]) for note, account in session.exec(
+            select(Notification, Account).join(Account).where(Notification.kind == "proxy.addressed")
+            .order_by(Notification.id))]
+    assert sent == [("rep-wpn-orchard", "granted"), ("rep-wpn-lantern", "declined")]
+
+
+@pytest.mark.parametrize(("locale", "subject"), [
+    ("en", "[WPN] Lantern offers you its proxy #3"), ("ar", "[WPN] يعرض عليكم Lantern وكالته رقم 3"),
+    ("sv", "[WPN] Lantern erbjuder er sin fullmakt nr 3")])
+def test_a_proxy_notification_reads_in_the_recipients_language_and_links_to_the_proxy(locale, subject):
+    from app.outbox.render import render
+
+    payload = {"kind": "proxy.addressed", "event": "granted", "proxy": 3, "grantor": "Lantern", "holder": "Orchard",
+               "coalition": "wpn", "coalition_name": "WPN", "at": "2026-12-07T08:00:00Z"}
+
+    words = render(payload, locale=locale, time_zone="UTC", public_url="https://concord.test")
+
+    assert words.subject == subject
+    assert words.links[0][1] == "https://concord.test/c/wpn/proxies#proxy-3"
