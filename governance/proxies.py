@@ -28,7 +28,7 @@ from voting.exact import parse_exact
 from voting.power import Criterion, Game, PowerError, analyze
 
 __all__ = ["Bloc", "accept_proxy", "ballot_blocs", "bloc_power", "cast_marks", "decline_proxy", "get_proxy",
-           "grant_proxy", "holdings", "in_force_numbers", "lapse_inactive", "list_proxies", "may_hold", "may_vote_for", "proxy_for_vote",
+           "grant_proxy", "in_force_numbers", "lapse_inactive", "list_proxies", "may_hold", "may_vote_for", "proxy_for_vote",
            "record_proxy_vote", "revoke_proxy", "vote_mark"]
 
 
@@ -334,14 +334,6 @@ def in_force_numbers(session: Session, *, coalition: Coalition, now_ms: int | No
     """The numbers of the proxies in force at ``now_ms`` (the log's clock by default): accepted, scope not over."""
     moment = now_ms if now_ms is not None else int(time.time() * 1000)
     return {proxy.number for proxy, grant in _live_grants(session, coalition, moment) if grant.status == "accepted"}
-
-
-def holdings(session: Session, *, coalition: Coalition, now_ms: int | None = None) -> list[tuple[Proxy, Member, Member]]:
-    """The proxies in force now (accepted, not ended), with grantor and holder, for the public page."""
-    moment = now_ms if now_ms is not None else int(time.time() * 1000)
-    members = {m.id: m for m in session.exec(select(Member).where(Member.coalition_id == coalition.id))}
-    return [(proxy, members[proxy.grantor_id], members[proxy.holder_id])
-            for proxy, grant in _live_grants(session, coalition, moment) if grant.status == "accepted"]
 
 
 def ballot_blocs(session: Session, *, coalition: Coalition, ballot: Ballot, proposal: Proposal) -> list[Bloc]:
