@@ -235,8 +235,7 @@ def may_hold(session: Session, *, actor: Account, member: Member) -> None:
     found = actor.member_id is not None and session.exec(select(Proxy.id).where(
         Proxy.grantor_id == member.id, Proxy.holder_id == actor.member_id, Proxy.status == "accepted")).first()
     if not found:
-        raise Forbidden("Only a representative of %(member)s, or of a member holding its proxy for this ballot, can "
-                        "vote for it.", member=member.name)
+        raise Forbidden("Only a representative of %(member)s can vote for it.", member=member.name)
 
 
 def proxy_for_vote(session: Session, *, coalition: Coalition, actor: Account, member: Member, ballot: Ballot,

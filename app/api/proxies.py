@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Literal
 
-from fastapi import status
+from fastapi import Query, status
 from pydantic import AwareDatetime, BaseModel, Field, StrictInt
 
 from app.api.common import coalition_router
@@ -15,6 +15,7 @@ from governance.errors import Forbidden
 from governance.models import Account, Coalition, Member, Proxy
 
 router = coalition_router("proxies")
+Status = Literal["pending", "accepted", "declined", "revoked", "lapsed"]
 
 
 class ProxyGrant(Strict):
@@ -34,7 +35,7 @@ class ProxyPublic(BaseModel):
     proposal: int | None
     kind: str | None
     until: datetime | None
-    status: Literal["pending", "accepted", "declined", "revoked", "lapsed"]
+    status: Status
     in_force: bool = Field(description="Accepted and its scope not over: the holder may vote under it now.")
     granted_by: str
     granted_at: datetime
@@ -74,7 +75,7 @@ def _one(session, coalition: Coalition, proxy: Proxy) -> ProxyPublic:  # noqa: A
 
 @router.get("/proxies", response_model=ProxyList)
 def list_proxies(slug: str, session: SessionDep, member: str | None = None,
-                 status_filter: Literal["pending", "accepted", "declined", "revoked", "lapsed"] | None = None) -> ProxyList:
+                 status_filter: Status | None = Query(None, alias="status")) -> ProxyList:
     """Every proxy of the coalition, newest first (a member's, if named), with the caps in force: proxies are public."""
     coalition = coalitions.get_coalition(session, slug)
     row = members.get_member(session, coalition=coalition, slug=member) if member else None

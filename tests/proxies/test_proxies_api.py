@@ -184,3 +184,16 @@ def test_a_proxy_notification_reads_in_the_recipients_language_and_links_to_the_
 
     assert words.subject == subject
     assert words.links[0][1] == "https://concord.test/c/wpn/proxies#proxy-3"
+
+
+def test_the_list_filters_by_member_and_status(client):
+    fixture = constituted(client)
+    held(client, fixture, "lantern", "orchard", kind="decision")
+    declined = grant(client, fixture, "ferry", "harbour", kind="decision").json()["number"]
+    answer(client, fixture, declined, "harbour", "decline")
+
+    by_member = client.get(fixture.url("/proxies"), params={"member": "orchard"}).json()["items"]
+    by_status = client.get(fixture.url("/proxies"), params={"status": "declined"}).json()["items"]
+
+    assert [(p["grantor"], p["holder"], p["in_force"]) for p in by_member] == [("lantern", "orchard", True)]
+    assert [p["number"] for p in by_status] == [declined]
