@@ -4,7 +4,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import select
 
-from app import demo_deliberation, demo_keys, demo_witnesses, migrate
+from app import demo_deliberation, demo_keys, demo_proxies, demo_witnesses, migrate
 from app.db import make_engine, read_session
 from app.logkeys import LogKeys
 from app.settings import Settings
@@ -208,6 +208,7 @@ def _story(session, keys: LogKeys, clock: HistoryClock, start: datetime) -> None
     ballots.open_ballot(session, coalition=coalition, actor=admin, proposal=soon,
                         now=clock.at(now - timedelta(days=3)), closes_at=now + timedelta(minutes=SOON_MINUTES))
     _vote(session, coalition, soon, orgs, "yyyy.y.nyy.a.", now - timedelta(days=2, hours=23), clock)
+    demo_proxies.in_force_now(session, coalition, orgs, now, clock.at)
     proposed = clock.at(now - timedelta(days=2))
     opened = proposals.create_proposal(
         session, coalition=coalition, author=orgs[5][1], kind="decision", title="Fund a shared security fund",
@@ -253,7 +254,8 @@ def _self_government(session, coalition, admin, orgs, start, clock) -> None:  # 
     for proposal in (audit, weighted, admission):
         ballots.open_ballot(session, coalition=coalition, actor=admin, proposal=proposal, now=start,
                             closes_at=start + timedelta(days=7))
-    for step, (proposal, pattern) in enumerate(((audit, "yyyyyyyynyay"), (weighted, "ynnynnnnnynn"),
+    demo_proxies.during_audit(session, coalition, orgs, audit, start, clock.at)  # Nuba votes by Darfur's hand
+    for step, (proposal, pattern) in enumerate(((audit, "yy.yyyyynyay"), (weighted, "ynnynnnnnynn"),
                                                  (admission, "yyyyyayyyyyy"))):
         _vote(session, coalition, proposal, orgs, pattern, start + timedelta(days=1 + step), clock)
     ballots.close_due(session, coalition=coalition, now=clock.at(start + timedelta(days=7)))

@@ -10,7 +10,7 @@ from starlette.middleware.gzip import GZipMiddleware
 from sqlalchemy.engine import Engine
 
 from app.api import (accounts, agenda, applications, charter, coalitions, deliberation, design, exports, keys, log,
-                     members, notifications, power, proposals, votes, witnesses)
+                     members, notifications, power, proposals, proxies, votes, witnesses)
 from app.budget import ComputeBudget
 from app.db import make_engine
 from app.errors import install_error_handlers
@@ -51,7 +51,7 @@ def create_app(engine: Engine | None = None, *, settings: Settings | None = None
     install_error_handlers(app)
     # Routes match in the order they are included: the busiest one, casting a vote, first.
     for module in (votes, coalitions, members, keys, accounts, proposals, charter, applications, deliberation, agenda, power,
-                   design, log, witnesses, exports, notifications):
+                   design, log, witnesses, exports, notifications, proxies):
         for name in ("router", "scoped", "auth"):
             if hasattr(module, name):
                 app.include_router(getattr(module, name))

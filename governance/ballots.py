@@ -11,7 +11,7 @@ from sqlalchemy.orm import defer, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, select
 
-from governance import (amendments, charter, coalitions, deliberation_settings, keys, members, power, rules,
+from governance import (amendments, charter, coalitions, deliberation_settings, keys, members, power, proxies, rules,
                         signed_votes, versions)
 from governance.clock import as_utc, iso
 from governance.errors import Conflict, Forbidden, NotFound, RuleViolation
@@ -155,8 +155,11 @@ def cast_vote(session: Session, *, coalition: Coalition, actor: Account, proposa
     closing time never change, and its status is read again under the lock. ``signed``: the member key's signature
     (``governance.signed_votes``), required where the charter requires it.
     """
-    if actor.role != "representative" or actor.member_id != member.id:
+    if actor.role != "representative":
         raise Forbidden("Only a representative of %(member)s can vote for it.", member=member.name)
+    by_proxy = actor.member_id != member.id  # allowed only under a proxy in force (governance.proxies)
+    if by_proxy:
+        proxies.may_hold(session, actor=actor, member=member)
     store.lock_head(session, coalition)
     if ballot is None:
         ballot = find_ballot(session, proposal)
@@ -172,18 +175,24 @@ def cast_vote(session: Session, *, coalition: Coalition, actor: Account, proposa
         choice = check_choice(ballot.rule, proposal.options, vote)
     except ChoiceError as error:
         raise RuleViolation(error.template, **error.params) from None
+    proxy = proxies.proxy_for_vote(session, coalition=coalition, actor=actor, member=member, ballot=ballot,
+                                   proposal=proposal) if by_proxy else None
     if signed is None and ballot.signed_only:
         signed_votes.refuse_unsigned(proposal.kind)
     salt = signed.salt if signed is not None else secrets.token_hex(16)
     commitment = vote_commitment(number=proposal.number, member=member.slug, vote=choice, salt=salt)
     if signed is not None:
         _check_signed(session, coalition, member, proposal, ballot, choice, signed)
-    body = {"number": proposal.number, "member": member.slug, "commitment": commitment, "actor": actor.username}
+    body = {"number": proposal.number, "member": member.slug, "commitment": commitment, "actor": actor.username,
+            **({"proxy": proxies.vote_mark(*proxy)} if proxy else {})}
     entry = store.append(session, coalition=coalition, type="vote.cast",
                          body={**body, **signed.log_fields()} if signed is not None else body)
     fields = {"key_id": signed.key_id, "seq": signed.seq, "signature": signed.signature} if signed else {}
     current = _record_vote(session, Vote(ballot_id=ballot.id, member_id=member.id, choice=choice,
                                          account=actor.username, cast_at=now, log_idx=entry.idx, salt=salt, **fields))
+    if proxy:
+        proxies.record_proxy_vote(session, proxy=proxy[0], ballot=ballot, member=member, holder=proxy[1], actor=actor,
+                                  log_idx=entry.idx, now=now)
     return current, entry
 
 

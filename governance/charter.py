@@ -149,6 +149,9 @@ def _record(session: Session, coalition: Coalition, new: dict, *, previous: Char
     session.add(row)
     _materialize(session, coalition, previous.rules if previous else None, new["rules"], idx=entry.idx, now=now,
                  actor=actor, reason=f"Adopted by proposal #{proposal}" if proposal else "founding act")
+    from governance import proxies  # proxies read the charter; a new version ends those of members no longer active
+
+    proxies.lapse_inactive(session, coalition=coalition, rules=new["rules"], idx=entry.idx, now=now)
     session.flush()
     return row
 

@@ -240,6 +240,47 @@ class MemberKey(SQLModel, table=True):
     revoked_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
 
 
+class Proxy(SQLModel, table=True):
+    """A member's proxy to another member for one ballot, one proposal kind, or until a moment (``governance.proxies``):
+    granted, then accepted or declined by the holder; revoked by the grantor, or lapsed when either stops being active."""
+
+    __table_args__ = (UniqueConstraint("coalition_id", "number"),)
+    id: int | None = Field(default=None, primary_key=True)
+    coalition_id: int = Field(foreign_key="coalition.id", index=True)
+    number: int
+    grantor_id: int = Field(foreign_key="member.id", index=True)
+    holder_id: int = Field(foreign_key="member.id", index=True)
+    scope: str = Field(max_length=16)  # "ballot", "kind" or "until"
+    proposal_number: int | None = None
+    kind: str | None = Field(default=None, max_length=32)
+    until: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    status: str = Field(default="pending", max_length=16, index=True)  # pending, accepted, declined, revoked, lapsed
+    granted_by: str = Field(max_length=80)
+    granted_at: datetime = Field(sa_column=utc_column())
+    granted_idx: int = Field(sa_type=BigInteger)
+    answered_by: str = Field(default="", max_length=80)
+    answered_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    answered_idx: int | None = Field(default=None, sa_type=BigInteger)
+    ended_by: str = Field(default="", max_length=80)
+    ended_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    ended_idx: int | None = Field(default=None, sa_type=BigInteger)
+
+
+class ProxyVote(SQLModel, table=True):
+    """One vote a holder cast for its grantor under a proxy (every cast, kept): the member's current vote was cast by
+    proxy when its ``log_idx`` is one of these."""
+
+    __tablename__ = "proxy_vote"
+    id: int | None = Field(default=None, primary_key=True)
+    proxy_id: int = Field(foreign_key="proxy.id", index=True)
+    ballot_id: int = Field(foreign_key="ballot.id", index=True)
+    member_id: int = Field(foreign_key="member.id")
+    holder_id: int = Field(foreign_key="member.id")
+    account: str = Field(max_length=80)
+    log_idx: int = Field(sa_type=BigInteger)
+    cast_at: datetime = Field(sa_column=utc_column())
+
+
 class LogHead(SQLModel, table=True):
     """The head of one coalition's log: the row every append locks."""
 

@@ -16,7 +16,7 @@ from governance.models import (Account, Ballot, Coalition, Member, Notification,
 __all__ = ["CAUSES", "CHANNELS", "KINDS", "PUBLIC_KINDS", "facts_of", "notification_key", "stage", "stage_for_event",
            "stage_reminders"]
 
-KINDS = ("proposal.submitted", "ballot.opened", "ballot.reminder", "ballot.closed")
+KINDS = ("proposal.submitted", "ballot.opened", "ballot.reminder", "ballot.closed", "proxy.addressed")
 """Every kind of notification, in the order the preferences page shows them."""
 PUBLIC_KINDS = ("proposal.submitted", "ballot.opened", "ballot.closed")
 """The kinds about public facts: what the secretariat's webhooks and the feeds carry."""
@@ -27,6 +27,9 @@ CAUSES: dict[str, str] = {
     "proposal.created": "proposal.submitted",
     "ballot.opened": "ballot.opened",
     "ballot.closed": "ballot.closed",
+    "proxy.granted": "proxy.addressed",
+    "proxy.accepted": "proxy.addressed",
+    "proxy.declined": "proxy.addressed",
 }
 """A logged event's type -> the kind of notification it causes. Events not named here cause none; ``facts_of``
 says what each carries. ``store.append_to_logs`` stages them for every event it appends; the votes' group commit
@@ -69,8 +72,22 @@ def stage_for_event(session: Session, *, coalition: Coalition, type: str, body: 
     kind = CAUSES.get(type)
     if kind is None:
         return 0
+    if kind == "proxy.addressed":
+        return _stage_proxy(session, coalition=coalition, type=type, body=body, idx=idx, now=now)
     facts = facts_of(type, body, title=_title(session, coalition, body))
     return stage(session, coalition=coalition, kind=kind, facts=facts, cause=idx, now=now)
+
+
+def _stage_proxy(session: Session, *, coalition: Coalition, type: str, body: Mapping[str, object], idx: int,
+                 now: datetime) -> int:
+    """A proxy offered goes to the holder's accounts; its acceptance or refusal to the grantor's."""
+    named = dict(session.exec(select(Member.slug, Member).where(Member.coalition_id == coalition.id,
+                                                                Member.slug.in_([body["grantor"], body["holder"]]))).all())
+    grantor, holder = named[body["grantor"]], named[body["holder"]]
+    facts = {"proxy": body["number"], "event": type.split(".")[1], "grantor": grantor.name, "holder": holder.name}
+    recipient = holder if type == "proxy.granted" else grantor
+    return stage(session, coalition=coalition, kind="proxy.addressed", facts=facts, cause=idx, now=now,
+                 members=[recipient.id])
 
 
 def _accounts(session: Session, coalition: Coalition, members: Iterable[int] | None) -> list[

@@ -10,7 +10,7 @@ from app.budget import budgeted_power
 from app.deps import CurrentAccountDep, NowDep, OptionalAccountDep, SessionDep, require_admin, require_member_of
 from app.markdown import render_markdown
 from app.vote_writer import vote_public
-from governance import ballots, coalitions, power, proposals, rules, signed_votes
+from governance import ballots, coalitions, power, proposals, proxies, rules, signed_votes
 from governance.log.recount import count_ballot
 from governance.models import Ballot, Coalition, Member, Proposal, Vote
 
@@ -142,6 +142,11 @@ def list_votes(slug: str, number: int, session: SessionDep, account: OptionalAcc
     proposal = proposals.get_proposal(session, coalition=coalition, number=number)
     ballot = ballots.get_ballot(session, proposal)
     closed = ballot.status == "closed"
-    return VoteList(proposal=number, status=ballot.status, items=[
-        vote_public(v, m, reveal=closed or (account is not None and account.member_id == m.id))
-        for v, m in ballots.votes_of(session, ballot)])
+    marks = proxies.cast_marks(session, ballot)
+    items = []
+    for v, m in ballots.votes_of(session, ballot):
+        reveal = closed or (account is not None and account.member_id == m.id)
+        shown = vote_public(v, m, reveal=reveal)
+        shown.cast_by_proxy = marks[v.log_idx][0] if reveal and v.log_idx in marks else None
+        items.append(shown)
+    return VoteList(proposal=number, status=ballot.status, items=items)

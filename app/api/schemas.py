@@ -257,6 +257,8 @@ class VotePublic(BaseModel):
     key_id: str | None = Field(default=None, description="The member key that signed this vote; null: cast through "
                                "the server's session, unsigned.")
     seq: int | None = None
+    cast_by_proxy: str | None = Field(default=None, description="The member whose representative cast this vote "
+                                                                "under the member's proxy (shown once revealed).")
 
 
 class VoteReceipt(BaseModel):

@@ -18,6 +18,9 @@ SUBJECTS = {
     "ballot.reminder": N_("[%(coalition)s] Not voted yet: #%(number)s closes %(closes)s"),
     "ballot.closed": N_("[%(coalition)s] Result of #%(number)s: %(outcome)s"),
     "digest": N_("[%(coalition)s] Your daily digest: %(count)s notifications"),
+    "proxy.granted": N_("[%(coalition)s] %(grantor)s offers you its proxy #%(proxy)s"),
+    "proxy.accepted": N_("[%(coalition)s] %(holder)s accepted your proxy #%(proxy)s"),
+    "proxy.declined": N_("[%(coalition)s] %(holder)s declined your proxy #%(proxy)s"),
 }
 LEADS = {
     "proposal.submitted": N_("Proposal #%(number)s, %(title)s, was submitted to %(coalition)s."),
@@ -25,9 +28,15 @@ LEADS = {
     "ballot.reminder": N_("Your organization has not voted yet on proposal #%(number)s, %(title)s. The ballot closes "
                           "at %(closes)s."),
     "ballot.closed": N_("The ballot on proposal #%(number)s, %(title)s, has closed. %(outcome)s: %(line)s."),
+    "proxy.granted": N_("%(grantor)s offers your organization its proxy #%(proxy)s: your organization would vote for "
+                        "it. Accept or decline it on the proxies page; the charter's limits apply."),
+    "proxy.accepted": N_("%(holder)s accepted proxy #%(proxy)s and may now vote for your organization within its "
+                         "scope. Your own vote always overrides it until a ballot closes."),
+    "proxy.declined": N_("%(holder)s declined proxy #%(proxy)s; you may grant your proxy to another member."),
 }
 ACTIONS = {"proposal.submitted": N_("Read it"), "ballot.opened": N_("Vote"), "ballot.reminder": N_("Vote"),
-           "ballot.closed": N_("See the result")}
+           "ballot.closed": N_("See the result"), "proxy.granted": N_("See the proxies"),
+           "proxy.accepted": N_("See the proxies"), "proxy.declined": N_("See the proxies")}
 WHY = N_("You get this because your account at %(coalition)s asked for it. Choose what you hear about: %(url)s")
 UNSUBSCRIBE = N_("Stop these e-mails: %(url)s")
 VOTED_LINE = N_("%(voted)s of %(eligible)s members voted")
@@ -56,6 +65,8 @@ class Rendered:
 def link_of(payload: dict, public_url: str) -> str:
     """Where a notification points: its proposal's page."""
     base = f"{public_url.rstrip('/')}/c/{payload['coalition']}"
+    if "proxy" in payload:
+        return f"{base}/proxies#proxy-{payload['proxy']}"
     return f"{base}/proposals/{payload['number']}" if "number" in payload else base
 
 
@@ -91,9 +102,10 @@ def render(payload: dict, *, locale: str, time_zone: str, public_url: str) -> Re
     """One notification (``payload`` as the outbox holds it) in ``locale``."""
     locale = locale if locale in LOCALES else "en"
     gettext = translations(locale).gettext
-    kind = payload["kind"]
+    kind = payload["kind"] if payload["kind"] != "proxy.addressed" else f"proxy.{payload['event']}"
     values = {"coalition": payload["coalition_name"], "number": format_number(payload.get("number", 0), locale),
-              "title": payload.get("title", "")}
+              "title": payload.get("title", ""), "proxy": format_number(payload.get("proxy", 0), locale),
+              "grantor": payload.get("grantor", ""), "holder": payload.get("holder", "")}
     if "closes_at" in payload:
         values["closes"] = when(payload["closes_at"], locale=locale, time_zone=time_zone)
     if kind == "ballot.closed":

@@ -10,11 +10,11 @@ from app.deps import NowDep, SessionDep
 from app.markdown import render_markdown
 from app.pages import proposal_parts
 from app.pages.common import (CoalitionDep, FormDep, PageAccountDep, SignedInDep, coalition_pages,
-                              error_text, see_other)
+                              error_text, see_other, text)
 from app.pages.voteforms import VoteFormError, form_values, posted_values, read_vote
 from app.pages.words import describe_rule
 from app.templating import render
-from governance import ballots, coalitions, comments, keys, proposals, receipts, signed_votes
+from governance import ballots, coalitions, comments, keys, members, proposals, proxies, receipts, signed_votes
 from governance.clock import as_utc
 from governance.errors import DomainError, NotFound
 from governance.log.recount import ballot_shape
@@ -74,6 +74,7 @@ def detail_context(request: Request, session: Session, coalition: Coalition, pro
         "key_labels": {key.key_id: key.label for key in keys.list_keys(session, coalition=coalition)} if votes else {},
         **signing_context(session, coalition, proposal, ballot, member),
     }
+    context.update(_proxy_context(session, coalition, proposal, ballot, member))
     context.update(proposal_parts.discussion_context(request, session, coalition, proposal, account))
     context.update(proposal_parts.amendments_context(session, coalition, proposal, account))
     context.update(extra)
@@ -102,6 +103,18 @@ def form_signature(form) -> signed_votes.VoteSignature | None:  # noqa: ANN001
     return signed_votes.parse_signature(fields)
 
 
+def _proxy_context(session: Session, coalition: Coalition, proposal: Proposal, ballot: Ballot | None,
+                   member: Member | None) -> dict:
+    """Who cast which vote by proxy, the blocs proxies made with their power, whom this member may vote for."""
+    if ballot is None:
+        return {"proxy_marks": {}, "blocs": [], "bloc_power": None, "on_behalf": []}
+    blocs = proxies.ballot_blocs(session, coalition=coalition, ballot=ballot, proposal=proposal)
+    on_behalf = (proxies.may_vote_for(session, coalition=coalition, holder=member, ballot=ballot, proposal=proposal)
+                 if member is not None else [])
+    return {"proxy_marks": proxies.cast_marks(session, ballot), "blocs": blocs,
+            "bloc_power": proxies.bloc_power(ballot, blocs), "on_behalf": on_behalf}
+
+
 @router.get("/proposals/{number}", name="proposal_page")
 def proposal_page(request: Request, number: int, coalition: CoalitionDep, session: SessionDep,
                   account: PageAccountDep, now: NowDep, voted: int = 0) -> Response:
@@ -122,6 +135,9 @@ def cast_vote(request: Request, number: int, form: FormDep, coalition: Coalition
         if member is None:
             raise VoteFormError("form", request.state.translate("Only a representative of a member can vote."))
         choice = read_vote(request.state.translate, ballot.rule, proposal.options, form)
+        on_behalf = text(form, "on_behalf")
+        if on_behalf and on_behalf != member.slug:  # a vote by proxy: ballots.cast_vote checks the proxy
+            member = members.get_member(session, coalition=coalition, slug=on_behalf)
         ballots.cast_vote(session, coalition=coalition, actor=account, proposal=proposal, member=member, vote=choice,
                           now=now, signed=form_signature(form))
     except (VoteFormError, DomainError) as error:

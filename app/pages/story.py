@@ -163,6 +163,8 @@ def _ballot_opened(body: Mapping, t: Teller) -> Markup:
 
 
 def _vote_cast(body: Mapping, t: Teller) -> Markup:
+    if "proxy" in body:
+        return _proxy_vote(body, t)
     if body["number"] in t.closed_numbers:
         return t.say(N_("%(member)s voted on %(proposal)s (sealed until the ballot closed, then revealed in its "
                         "count)."), member=t.member(body["member"]), proposal=t.ballot(body["number"]))
@@ -191,6 +193,44 @@ def _checkpoint_cosigned(body: Mapping, t: Teller) -> Markup:
 def _witness_fork(body: Mapping, t: Teller) -> Markup:
     return t.say(N_("%(member)s's witness reported a fork: the log's key signed two checkpoints that do not fit one "
                     "history. Read this entry's two checkpoints."), member=t.member(body["member"]))
+
+
+def _proxy_vote(body: Mapping, t: Teller) -> Markup:
+    values = {"holder": t.member(body["proxy"]["holder"]), "member": t.member(body["member"]),
+              "proposal": t.ballot(body["number"]), "grant": t.number(body["proxy"]["grant"])}
+    if body["number"] in t.closed_numbers:
+        return t.say(N_("%(holder)s voted on %(proposal)s on behalf of %(member)s, under proxy %(grant)s (sealed "
+                        "until the ballot closed, then revealed in its count)."), **values)
+    return t.say(N_("%(holder)s voted on %(proposal)s on behalf of %(member)s, under proxy %(grant)s (sealed until "
+                    "the ballot closes)."), **values)
+
+
+def _proxy_scope(body: Mapping, t: Teller) -> Markup | str:
+    if body.get("proposal") is not None:
+        return t.say(N_("for the ballot on %(proposal)s"), proposal=t.ballot(body["proposal"]))
+    if body.get("kind") is not None:
+        return t.say(N_("for every ballot on a proposal of the kind %(kind)s"), kind=body["kind"])
+    return t.say(N_("for every ballot until %(until)s"), until=t.when(body["until"]))
+
+
+def _proxy_granted(body: Mapping, t: Teller) -> Markup:
+    return t.say(N_("%(grantor)s offered %(holder)s its proxy %(number)s, %(scope)s."), grantor=t.member(body["grantor"]),
+                 holder=t.member(body["holder"]), number=t.number(body["number"]), scope=_proxy_scope(body, t))
+
+
+def _proxy_accepted(body: Mapping, t: Teller) -> Markup:
+    return t.say(N_("%(holder)s accepted proxy %(number)s."), holder=t.member(body["holder"]),
+                 number=t.number(body["number"]))
+
+
+def _proxy_declined(body: Mapping, t: Teller) -> Markup:
+    return t.say(N_("%(holder)s declined proxy %(number)s."), holder=t.member(body["holder"]),
+                 number=t.number(body["number"]))
+
+
+def _proxy_revoked(body: Mapping, t: Teller) -> Markup:
+    return t.say(N_("%(grantor)s revoked its proxy %(number)s."), grantor=t.member(body["grantor"]),
+                 number=t.number(body["number"]))
 
 
 def _ballot_closed(body: Mapping, t: Teller) -> Markup:
@@ -329,6 +369,10 @@ STORIES: dict[str, Story] = {
     "agenda.voting": Story(N_("Agenda votes"), _agenda_voting),
     "charter.version": Story(N_("Charter versions"), _charter_version),
     "proposal.superseded": Story(N_("Proposals superseded"), _proposal_superseded),
+    "proxy.granted": Story(N_("Proxies offered"), _proxy_granted),
+    "proxy.accepted": Story(N_("Proxies accepted"), _proxy_accepted),
+    "proxy.declined": Story(N_("Proxies declined"), _proxy_declined),
+    "proxy.revoked": Story(N_("Proxies revoked"), _proxy_revoked),
 }
 
 

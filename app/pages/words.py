@@ -24,6 +24,8 @@ KIND_NAMES = {"decision": N_("Decision"), "rule_change": N_("Rule change"), "adm
               "weight_change": N_("Weight change"), "suspension": N_("Suspension"), "readmission": N_("Readmission"),
               "expulsion": N_("Expulsion")}
 STATES = {"draft": N_("Draft"), "open": N_("Open"), "closed": N_("Closed"), "withdrawn": N_("Withdrawn")}
+PROXY_STATUSES = {"pending": N_("Awaiting an answer"), "accepted": N_("Accepted"), "declined": N_("Declined"),
+                  "revoked": N_("Revoked"), "lapsed": N_("Lapsed (a member is no longer active)")}
 STATUSES = {"active": N_("Active"), "suspended": N_("Suspended"), "left": N_("Left"), "expelled": N_("Expelled")}
 WORDS_OF_VALUES = {"state": STATES, "kind": KIND_NAMES, "status": STATUSES, "required": STATUSES,
                    "new_status": STATUSES}

@@ -16,6 +16,7 @@ from governance.log.recount import ChoiceError, check_choice, count_ballot, vote
 from governance.log.charter_rules import CHANGE_KINDS, rule_changes
 from governance.log.replay_charter import (CHARTER_HANDLERS, change_consequences, check_change_proposal,
                                            check_charter_ballot, refuse_direct_after_charter)
+from governance.log.replay_proxies import PROXY_HANDLERS, check_proxy_vote, lapse_inactive
 from governance.log.replayed import (ReplayedAccount, ReplayedBallot, ReplayedLog, ReplayedMember, ReplayedProposal,
                                      ReplayedVote, ReplayError, WeightRecord)
 from voting.exact import ExactNumberError, format_exact, parse_exact
@@ -233,7 +234,9 @@ def _vote_cast(log: ReplayedLog, index: int, body: dict) -> None:
     member, commitment, actor = body["member"], body["commitment"], body["actor"]
     if member not in ballot.eligible_members:
         _fail(index, f"{member!r} voted but was not eligible when the ballot on #{ballot.number} opened")
-    if _account(log, index, actor, "representative").member != member:
+    if "proxy" in body:  # cast by the holder of the member's proxy
+        check_proxy_vote(log, index, body, ballot)
+    elif _account(log, index, actor, "representative").member != member:
         _fail(index, f"{actor!r} does not represent {member!r}")
     if not isinstance(commitment, str) or len(commitment) != 64 or commitment.strip("0123456789abcdef"):
         _fail(index, f"the vote of {member!r} does not carry a SHA-256 commitment")
@@ -328,6 +331,11 @@ def _rules_changed(log: ReplayedLog, index: int, body: dict) -> None:
     log.rules[body["kind"]] = body["rule"]
 
 
+def _charter_version(log: ReplayedLog, index: int, body: dict) -> None:
+    CHARTER_HANDLERS["charter.version"](log, index, body)
+    lapse_inactive(log)  # proxies of members no longer active end with the version
+
+
 HANDLERS: dict[str, Callable[..., None]] = {
     "member.admitted": _member_admitted,
     "member.suspended": lambda log, i, body: _status_changed(log, i, body, "member.suspended"),
@@ -346,6 +354,8 @@ HANDLERS: dict[str, Callable[..., None]] = {
     **CHARTER_HANDLERS,
     **KEY_HANDLERS,
     **WITNESS_HANDLERS,
+    "charter.version": _charter_version,
+    **PROXY_HANDLERS,
     "coalition.time_zone_set": _time_zone_set,
 }
 EVENT_TYPES = frozenset(HANDLERS) | {"coalition.created", "ballot.opened"}
@@ -378,7 +388,7 @@ def _apply(log: ReplayedLog, index: int, event: Mapping, previous_ts: int,
     ts = event.get("ts")
     if not isinstance(ts, int) or ts < previous_ts:
         _fail(index, "its time runs backwards")
-    log.consequence = False
+    log.consequence, log.ts = False, ts
     if log.expected:
         _check_expected(log, index, event)
     type_, body = event.get("type"), event.get("body")

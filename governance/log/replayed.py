@@ -3,6 +3,8 @@
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from governance.log.proxy_rules import Grant
+
 __all__ = ["ReplayError", "ReplayedAccount", "ReplayedKey", "ReplayedAgendaRound", "ReplayedAmendment", "ReplayedBallot",
            "ReplayedComment", "ReplayedLog", "ReplayedMember", "ReplayedProposal", "ReplayedVote", "WeightRecord"]
 
@@ -164,6 +166,8 @@ class ReplayedLog:
     forks: list[tuple[int, str]] = field(default_factory=list)  # (entry, member) of every fork a witness reported
     root_of: Callable[[int], bytes] | None = field(default=None, repr=False, compare=False)
     """The RFC 9162 root of the first n entries, where the replay has their leaf hashes (the verifier)."""
+    proxies: dict[int, "Grant"] = field(default_factory=dict)  # governance.log.proxy_rules.Grant, by number
+    ts: int = 0  # the time of the event being applied, in log milliseconds
 
     @property
     def constituted(self) -> bool:

@@ -62,6 +62,7 @@ class VerifyReport:
                 + (f", {len(state.charters)} charter versions recomputed" if state.charters else "")
                 + (f", {state.signed_votes} signed votes verified with their members' keys" if state.signed_votes
                    else "")
+                + (f", {len(state.proxies)} proxies replayed" if state.proxies else "")
                 + (f"; {self.texts_checked} published texts match their commitments" if self.texts_checked else "")
                 + (f"; size {self.witnessed[0]} cosigned by {len(self.witnessed[1])} member witnesses "
                    f"({', '.join(self.witnessed[1])})" if self.witnessed else ""))

@@ -10,10 +10,10 @@ from tests.pages.pagekit import busy_coalition, post_form, set_language, sign_in
 
 ROOT = Path(__file__).resolve().parents[2]
 PUBLIC = ["/", "/c/wpn", "/c/wpn/members", "/c/wpn/proposals", "/c/wpn/proposals?status=passed", "/c/wpn/log",
-          "/sign-in"]
+          "/c/wpn/proxies", "/sign-in"]
 ADMIN = ["/c/wpn/me", "/c/wpn/admin", "/c/wpn/admin/accounts", "/c/wpn/admin/rules", "/c/wpn/proposals/new",
          "/c/wpn/notifications", "/c/wpn/webhooks", "/c/wpn/admin/outbox"]
-REPRESENTATIVE = ["/c/wpn/me", "/c/wpn/notifications", "/c/wpn/webhooks"]
+REPRESENTATIVE = ["/c/wpn/me", "/c/wpn/notifications", "/c/wpn/webhooks", "/c/wpn/proxies"]
 LIMIT = 100_000
 
 
