@@ -257,7 +257,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _keygen(Path(args.key))
     try:
         witness = _start(args)
-    except (ValueError, ServerError, OSError) as error:
+    except (ValueError, TypeError, ServerError, OSError) as error:  # TypeError: a state file of another shape
         print(f"concord witness: {error}", file=sys.stderr)
         return 2
     try:

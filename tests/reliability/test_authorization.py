@@ -76,6 +76,9 @@ EXPECTED = {
     ("GET", W + "/comments/{comment}"): (404, 404, 404, 404, 404),
     ("GET", W + "/design/{job_id}"): (404, 404, 404, 404, 404),
     ("GET", W + "/log/texts"): (200, 200, 200, 200, 200),
+    ("GET", W + "/log/witnesses"): (200, 200, 200, 200, 200),
+    ("POST", W + "/log/cosignatures"): (403, 403, 403, 403, 403),  # a registered witness key signs, not an account
+    ("POST", W + "/log/forks"): (422, 422, 422, 422, 422),
     ("GET", W + "/proposals/{number}/amendments"): (200, 200, 200, 200, 200),
     ("GET", W + "/proposals/{number}/comments"): (200, 200, 200, 200, 200),
     ("GET", W + "/proposals/{number}/versions"): (200, 200, 200, 200, 200),
@@ -171,6 +174,10 @@ def request_for(method: str, template: str, role: str, world) -> tuple[str, dict
         ("POST", W + "/proposals/{number}/amendments/{amendment}/ballot"): {
             "closes_at": (world.clock.now.replace(year=2027)).isoformat()},
         ("POST", W + "/design"): {"target": "equal", "max_weight": 5},
+        ("POST", W + "/log/cosignatures"): {"size": 3, "cosignature": "\u2014 concord.test/wpn/witness/alpha "
+                                            + "A" * 102 + "=="},
+        ("POST", W + "/log/forks"): {"key_id": "0" * 64, "seen": "x", "served": "y", "timestamp": 1,
+                                     "signature": "AA=="},
     }
     body = bodies.get((method, template))
     if body is None and method in ("POST", "PUT", "PATCH") and tail in ("suspend", "readmit", "leave", "withdraw",

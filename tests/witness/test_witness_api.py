@@ -201,3 +201,19 @@ def test_verify_receipt_counts_the_cosignatures_on_a_receipts_checkpoint(app, cl
     assert f"WITNESSED size {size} cosigned by 2 member(s): ferry, harbour" in capsys.readouterr().out
     assert receipt_cli.main([*args, "--witnesses", "3"]) == 1
     assert receipt_cli.main([str(tmp_path / "receipt.json"), "--key", key, "--witnesses", "1"]) == 2
+
+
+def test_the_verifier_refuses_a_rewritten_log_whose_witnesses_cosigned_the_original(app, client, tmp_path) -> None:
+    from governance.log.merkle import leaf_hash, root_hash
+
+    fixture = quick_coalition(app, members={"ferry": 1})
+    make_witness(app, client, fixture, register_witness(client, fixture, "ferry"), tmp_path, "ferry").poll()
+    key = app.state.log_keys.verifier_key("wpn")
+    entries = read_archive_bytes(export_bytes(app.state.engine, fixture.slug, key)).entries
+    forged = [entries[0].replace(b"A test coalition.", b"A forged coalition."), *entries[1:]]
+    resigned = app.state.log_keys.sign_checkpoint("wpn", len(forged), root_hash([leaf_hash(e) for e in forged]))
+
+    with pytest.raises(VerifyError, match="not this log's root at that size") as refused:
+        verify_log(forged, resigned, key)
+
+    assert refused.value.kind == "replay" and refused.value.index == len(entries) - 1

@@ -6,14 +6,15 @@ import base64
 import json
 import os
 import signal
-import sqlite3
 import subprocess
 import time
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from pathlib import Path
 
 import httpx
 import pytest
+from sqlalchemy import text
 
 from app.db import make_engine
 from app.logkeys import LogKeys
@@ -23,7 +24,7 @@ from governance.log.tree import MemoryNodeStore
 from governance.log.witness_cli import EXIT_FORK, write_private_key
 from governance.models import metadata
 from tests.factories import make_coalition
-from tests.reliability.servers import PYTHON, ROOT, Server
+from tests.reliability.servers import PYTHON, ROOT, Server, postgres_database
 
 pytestmark = pytest.mark.slow
 POLL = "0.1"
@@ -80,47 +81,55 @@ def _witnessed(client: httpx.Client, fixture, members: tuple[str, ...]) -> int |
     return listing["witnessed_size"] if done else None
 
 
-def _forge(database: Path, key_dir: Path, slug: str) -> None:
+def _forge(url: str, key_dir: Path, slug: str) -> None:
     """What an operator with the database could do: rewrite entry 0, rebuild the tree and re-sign every checkpoint."""
-    with sqlite3.connect(database) as connection:
+    engine = make_engine(url)
+    with engine.begin() as connection:
         for table in LOG_TABLES:
-            for statement in drop_statements("sqlite", table):
-                connection.execute(statement)
-        coalition = connection.execute("SELECT id FROM coalition WHERE slug = ?", (slug,)).fetchone()[0]
-        data = connection.execute("SELECT data FROM log_entry WHERE coalition_id = ? AND idx = 0",
-                                  (coalition,)).fetchone()[0].replace(b"A test coalition.", b"A forged coalition.")
-        connection.execute("UPDATE log_entry SET data = ?, leaf_hash = ? WHERE coalition_id = ? AND idx = 0",
-                           (data, leaf_hash(data), coalition))
-        leaves = [row[0] for row in connection.execute(
-            "SELECT leaf_hash FROM log_entry WHERE coalition_id = ? ORDER BY idx", (coalition,))]
+            for statement in drop_statements(engine.dialect.name, table):
+                connection.execute(text(statement))
+        log = connection.execute(text("SELECT id FROM coalition WHERE slug = :slug"), {"slug": slug}).scalar_one()
+        data = bytes(connection.execute(text("SELECT data FROM log_entry WHERE coalition_id = :log AND idx = 0"),
+                                        {"log": log}).scalar_one()).replace(b"A test coalition.", b"A forged one.")
+        connection.execute(text("UPDATE log_entry SET data = :data, leaf_hash = :leaf WHERE coalition_id = :log "
+                                "AND idx = 0"), {"data": data, "leaf": leaf_hash(data), "log": log})
+        leaves = [bytes(row[0]) for row in connection.execute(text(
+            "SELECT leaf_hash FROM log_entry WHERE coalition_id = :log ORDER BY idx"), {"log": log})]
         store = MemoryNodeStore.from_leaf_hashes(leaves)
-        connection.execute("DELETE FROM log_node WHERE coalition_id = ?", (coalition,))
-        connection.executemany("INSERT INTO log_node (coalition_id, level, \"index\", hash) VALUES (?, ?, ?, ?)",
-                               [(coalition, level, index, value) for level, hashes in enumerate(store.levels)
-                                for index, value in enumerate(hashes)])
-        connection.execute("UPDATE log_head SET root = ? WHERE coalition_id = ?", (root_hash(leaves), coalition))
+        connection.execute(text("DELETE FROM log_node WHERE coalition_id = :log"), {"log": log})
+        connection.execute(text('INSERT INTO log_node (coalition_id, level, "index", hash) VALUES (:log, :level, '
+                                ":index, :hash)"), [{"log": log, "level": level, "index": index, "hash": value}
+                                                    for level, hashes in enumerate(store.levels)
+                                                    for index, value in enumerate(hashes)])
+        connection.execute(text("UPDATE log_head SET root = :root WHERE coalition_id = :log"),
+                           {"root": root_hash(leaves), "log": log})
         keys = LogKeys(key_dir, "concord.test")
-        for (size,) in connection.execute("SELECT size FROM checkpoint WHERE coalition_id = ?", (coalition,)).fetchall():
+        sizes = connection.execute(text("SELECT size FROM checkpoint WHERE coalition_id = :log"), {"log": log})
+        for size in [row[0] for row in sizes]:
             root = root_hash(leaves[:size])
-            connection.execute("UPDATE checkpoint SET root = ?, note = ? WHERE coalition_id = ? AND size = ?",
-                               (root, keys.sign_checkpoint(slug, size, root), coalition, size))
+            connection.execute(text("UPDATE checkpoint SET root = :root, note = :note WHERE coalition_id = :log AND "
+                                    "size = :size"), {"root": root, "note": keys.sign_checkpoint(slug, size, root),
+                                                      "log": log, "size": size})
+    engine.dispose()
 
 
 def _run(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([PYTHON, "-m", "app.cli", *args], cwd=ROOT, capture_output=True, text=True, timeout=120)
 
 
-@pytest.fixture
-def world(tmp_path: Path) -> Iterator[tuple[Server, Witnesses]]:
-    url = f"sqlite:///{tmp_path / 'concord.db'}"
-    metadata.create_all(make_engine(url))  # the schema the migrations make (tests/test_migrations.py), sooner
-    server = Server(url, tmp_path / "keys", log_path=tmp_path / "server.log").start()
-    witnesses = Witnesses(tmp_path, f"{server.url}/api/v1/coalitions/wpn")
-    try:
+@pytest.fixture(params=["sqlite", "postgresql"])
+def world(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Server, Witnesses]]:
+    with ExitStack() as stack:
+        if request.param == "sqlite":
+            url = f"sqlite:///{tmp_path / 'concord.db'}"
+            metadata.create_all(make_engine(url))  # the schema the migrations make (tests/test_migrations.py), sooner
+        else:
+            url = stack.enter_context(postgres_database("concord_witness"))
+        server = Server(url, tmp_path / "keys", log_path=tmp_path / "server.log").start()
+        stack.callback(server.stop)
+        witnesses = Witnesses(tmp_path, f"{server.url}/api/v1/coalitions/wpn")
+        stack.callback(witnesses.stop_all)
         yield server, witnesses
-    finally:
-        witnesses.stop_all()
-        server.stop()
 
 
 def test_witness_processes_cosign_and_catch_a_split_view(world, tmp_path: Path) -> None:
@@ -145,7 +154,7 @@ def test_witness_processes_cosign_and_catch_a_split_view(world, tmp_path: Path) 
     witnesses.stop("ferry")
     seen = json.loads((tmp_path / "harbour.key.state.json").read_text())["note"]
     (tmp_path / "seen.note").write_text(seen)
-    _forge(tmp_path / "concord.db", tmp_path / "keys", "wpn")
+    _forge(server.database_url, tmp_path / "keys", "wpn")
     client.post(fixture.url("/proposals"), headers=fixture.admin, json={"title": "Forget the old statement"})
     fresh = witnesses.start("mill")  # a newcomer sees only the forked tree: nothing to compare, it cosigns
     wait_for(lambda: _witnessed(client, fixture, ("mill",)), "the fresh witness to cosign the forked tree")
