@@ -73,13 +73,13 @@ def start_design(slug: str, body: DesignCreate, request: Request, session: Sessi
     jobs, limiter = jobs_of(request.app)
     limiter.check(account=None if account is None else account.id,
                   address=request.client.host if request.client else "unknown")
-    job = jobs.start(coalition.slug, problem, {row["member"]: row["name"] for row in eligible})
+    job = jobs.start(session, coalition, problem, {row["member"]: row["name"] for row in eligible})
     return DesignJobPublic(**job.to_dict())
 
 
 @router.get("/design/{job_id}", response_model=DesignJobPublic)
-def read_design(slug: str, job_id: str, request: Request) -> DesignJobPublic:
+def read_design(slug: str, job_id: str, request: Request, session: SessionDep) -> DesignJobPublic:
     """A search's status, and once done its candidates, best first: integer weights by member slug, the
     quota (and members quota), exact indices and distances as strings."""
     jobs, _ = jobs_of(request.app)
-    return DesignJobPublic(**jobs.get(slug, job_id).to_dict())
+    return DesignJobPublic(**jobs.get(session, coalitions.get_coalition(session, slug), job_id).to_dict())

@@ -1,6 +1,5 @@
 """The rule designer's pages: choose a target, search in the background, see the candidates as charts and tables."""
 
-import json
 import re
 from collections.abc import Callable, Mapping
 from decimal import Decimal
@@ -15,12 +14,11 @@ from app.deps import SessionDep
 from app.design_jobs import MAX_WEIGHT, DesignJob, DesignOptions, jobs_of, problem_for
 from app.pages.charts import BANZHAF, WEIGHT, Bar, bar_chart
 from app.pages.common import CoalitionDep, FormDep, PageAccountDep, coalition_pages, error_text, see_other, text
+from app.pages.design_proposals import RULE_KINDS
 from governance.power import eligible_rows
 from app.templating import render
-from governance import rules
 from governance.errors import DomainError
 from voting.design import INDICES, TARGETS, Candidate
-from voting.exact import format_exact
 
 __all__ = ["candidate_chart", "fine_share", "router"]
 
@@ -114,7 +112,7 @@ def start_design(request: Request, form: FormDep, coalition: CoalitionDep, sessi
             jobs, limiter = jobs_of(request.app)
             limiter.check(account=None if account is None else account.id,
                           address=request.client.host if request.client else "unknown")
-            job = jobs.start(coalition.slug, problem, {row["member"]: row["name"] for row in eligible})
+            job = jobs.start(session, coalition, problem, {row["member"]: row["name"] for row in eligible})
         except DomainError as error:
             errors["form"], status = error_text(request, error), error.status_code
         else:
@@ -135,31 +133,19 @@ def candidate_chart(_: Gettext, candidate: Candidate, names: Mapping[str, str], 
                      rtl=locale == "ar")
 
 
-def _proposal(candidate: Candidate, names: Mapping[str, str]) -> dict[str, str] | None:
-    """The fields of a weight-change proposal for this candidate, once the charter offers that kind."""
-    if "weight_change" not in rules.KINDS:
-        return None
-    weights = {slug: str(weight) for slug, weight in zip(candidate.names, candidate.weights)}
-    quota = f"{candidate.quota} of {sum(candidate.weights)} ({format_exact(candidate.quota_share)})"
-    reason = (f"Found by the rule designer: the {candidate.index} index comes within "
-              f"{format_exact(candidate.max_deviation)} of the target shares with the quota {quota}.")
-    body = "\n".join([reason, ""] + [f"- {names.get(s, s)}: {w}" for s, w in weights.items()])
-    return {"payload": json.dumps({"weights": weights, "reason": reason}, ensure_ascii=False), "body": body}
-
-
 def _job_context(job: DesignJob) -> dict:
     candidates = list(job.result.candidates) if job.result else []
     return {"job": job, "candidates": candidates, "shown": candidates[:SHOWN],
-            "proposals": [_proposal(c, job.names) for c in candidates[:SHOWN]],
+            "rule_kinds": RULE_KINDS,
             "done_percent": Fraction(job.done, job.total or 1)}
 
 
 @router.get("/power/design/{job_id}", name="design_job_page")
-def design_job_page(request: Request, job_id: str, coalition: CoalitionDep) -> Response:
+def design_job_page(request: Request, job_id: str, coalition: CoalitionDep, session: SessionDep) -> Response:
     """The search's progress while it runs (the page reloads itself by the Refresh header, with or without
     JavaScript), then its candidates."""
     jobs, _limiter = jobs_of(request.app)
-    job = jobs.get(coalition.slug, job_id)
+    job = jobs.get(session, coalition, job_id)
     response = render(request, "power/design_job.html",
                       {"coalition": coalition, **_job_context(job)})
     if job.status in ("queued", "running"):

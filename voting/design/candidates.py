@@ -1,6 +1,6 @@
 """Candidates as the power engine sees them: each rule re-evaluated by ``voting.power.analyze``, with its properties."""
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -59,6 +59,29 @@ class Candidate:
             "dummies": list(self.dummies),
             "smallest_blocking": self.smallest_blocking,
         }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, object]) -> "Candidate":
+        """The candidate ``to_dict`` wrote (members in the order of its ``weights``).
+
+        >>> c = evaluate_rule("AB", [2, 1], 2, None, [Fraction(2, 3), Fraction(1, 3)], "banzhaf")
+        >>> Candidate.from_dict(c.to_dict()) == c
+        True
+        """
+        names = tuple(data["weights"])  # type: ignore[arg-type]
+        return cls(
+            names=names, weights=tuple(_read(data["weights"][n]) for n in names),  # type: ignore[index]
+            quota=_read(data["quota"]), members_quota=data["members_quota"], index=str(data["index"]),  # type: ignore[arg-type]
+            targets=tuple(Fraction(data["targets"][n]) for n in names),  # type: ignore[index]
+            achieved=tuple(Fraction(data["indices"][n]) for n in names),  # type: ignore[index]
+            max_deviation=Fraction(data["max_deviation"]), sum_of_squares=Fraction(data["sum_of_squares"]),  # type: ignore[arg-type]
+            veto=tuple(data["veto"]), dummies=tuple(data["dummies"]),  # type: ignore[arg-type]
+            smallest_blocking=data["smallest_blocking"],  # type: ignore[arg-type]
+        )
+
+
+def _read(value: object) -> int | Fraction:
+    return value if isinstance(value, int) else Fraction(str(value))
 
 
 def _number(value: int | Fraction) -> int | str:
