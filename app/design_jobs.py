@@ -65,6 +65,7 @@ class DesignOptions:
     max_share: Fraction | None = None
     min_blocking: int | None = None
     min_quota: Fraction = Fraction(1, 2)
+    measure: str = "max"
     values: Mapping[str, str] = field(default_factory=dict)
 
 
@@ -98,7 +99,7 @@ def problem_for(eligible: Sequence[Mapping[str, str]], options: DesignOptions) -
                                   min_blocking=options.min_blocking, min_quota=options.min_quota)
         return Problem.of(slugs, target_shares(values, options.target), index=options.index,
                           max_weight=options.max_weight, double_majority=options.double_majority,
-                          constraints=constraints)
+                          constraints=constraints, measure=options.measure)
     except DesignError as error:
         raise RuleViolation("The design cannot be set up: %(error)s", error=str(error)) from None
 

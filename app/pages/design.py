@@ -1,5 +1,7 @@
 """The rule designer's pages: choose a target, search in the background, see the candidates as charts and tables."""
 
+import csv
+import io
 import re
 from collections.abc import Callable, Mapping
 from decimal import Decimal
@@ -18,7 +20,7 @@ from app.pages.design_proposals import RULE_KINDS
 from governance.power import eligible_rows
 from app.templating import render
 from governance.errors import DomainError
-from voting.design import INDICES, TARGETS, Candidate
+from voting.design import INDICES, MEASURES, TARGETS, Candidate
 
 __all__ = ["candidate_chart", "fine_share", "router"]
 
@@ -38,14 +40,14 @@ def fine_share(value: Fraction, locale: str) -> str:
 
 
 def _defaults(eligible: list[dict]) -> dict[str, str]:
-    values = {"target": "sqrt", "index": "banzhaf", "max_weight": "100"}
+    values = {"target": "sqrt", "index": "banzhaf", "max_weight": "100", "measure": "max", "min_quota": "1/2"}
     values.update({f"v-{row['member']}": str(row["weight"]) for row in eligible})
     return values
 
 
 def _read(_: Gettext, values: Mapping[str, str], eligible: list[dict], errors: dict[str, str]) -> DesignOptions:
-    for name, allowed in (("target", TARGETS), ("index", INDICES)):
-        if values.get(name) not in allowed:
+    for name, allowed in (("target", TARGETS), ("index", INDICES), ("measure", MEASURES)):
+        if values.get(name, "max" if name == "measure" else None) not in allowed:
             errors[name] = _("Choose one of the options offered.")
     largest = values.get("max_weight", "")
     if not WHOLE.fullmatch(largest) or not 1 <= int(largest) <= MAX_WEIGHT:
@@ -57,12 +59,42 @@ def _read(_: Gettext, values: Mapping[str, str], eligible: list[dict], errors: d
             errors[name] = _("Give a number of at least 0, such as 12, 12.5 or 1/3.")
         else:
             sizes[row["member"]] = values[name].replace(" ", "")
+    sizes.update(_pasted(_, values.get("sizes_csv", ""), eligible, errors))
     cap, blocking = _optional_limits(_, values, len(eligible), errors)
+    least = _least_quota(_, values.get("min_quota", "").strip(), errors)
     if errors:
         return DesignOptions()
     return DesignOptions(target=values["target"], index=values["index"], max_weight=int(largest), values=sizes,
-                         max_share=cap, min_blocking=blocking,
+                         max_share=cap, min_blocking=blocking, min_quota=least,
+                         measure=values.get("measure") or "max",
                          **{name: values.get(name) == "on" for name in CHECKBOXES})
+
+
+def _least_quota(_: Gettext, written: str, errors: dict[str, str]) -> Fraction:
+    """The quota's least share of the total weight (it is always more than this share); half if left empty."""
+    if not written:
+        return Fraction(1, 2)
+    if NUMBER.fullmatch(written) and Fraction(1, 2) <= Fraction(written.replace(" ", "")) < 1:
+        return Fraction(written.replace(" ", ""))
+    errors["min_quota"] = _("Write a share of at least 1/2 and below 1, such as 1/2, 0.6 or 2/3.")
+    return Fraction(1, 2)
+
+
+def _pasted(_: Gettext, pasted: str, eligible: list[dict], errors: dict[str, str]) -> dict[str, str]:
+    """Sizes from a pasted CSV column, ``name,size`` a line (a header line is skipped), members by name or slug."""
+    by_key = {key.casefold(): row["member"] for row in eligible for key in (row["member"], row["name"])}
+    sizes = {}
+    for line in csv.reader(io.StringIO(pasted.strip())):
+        if not line or [cell.strip().casefold() for cell in line[:1]] == ["name"]:
+            continue
+        member = by_key.get(line[0].strip().casefold())
+        size = line[1].strip() if len(line) == 2 else ""
+        if member is None or not NUMBER.fullmatch(size):
+            errors["sizes_csv"] = _("Line %(line)s: write a member's name, a comma and a number of at least 0, such "
+                                    "as Dock Union,12.5.", line=",".join(line))
+            return {}
+        sizes[member] = size.replace(" ", "")
+    return sizes
 
 
 def _optional_limits(_: Gettext, values: Mapping[str, str], members: int,

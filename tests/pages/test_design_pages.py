@@ -134,3 +134,30 @@ def test_a_cap_or_blocking_size_out_of_range_is_marked(client, app, field, value
 
     assert response.status_code == 422
     assert f'id="design-{field}-error"' in response.text
+
+
+def test_a_pasted_size_column_a_least_quota_and_the_distance_reach_the_search(client, app) -> None:
+    make_coalition(client, members=MEMBERS)
+    pasted = "name,size\nFerry,1\ndock,1\nBakers,1\nTenants,1"
+
+    response = start(client, {**FORM, "target": "proportional", "sizes_csv": pasted, "min_quota": "2/3",
+                              "measure": "squares"})
+    finish(client, app, response)
+
+    job = jobs_of(app)[0].wait(response.headers["location"].rsplit("/", 1)[1])
+    assert job.result.data["measure"] == "squares"
+    for candidate in job.result.candidates:
+        assert candidate.targets == (Fraction(1, 4),) * 4
+        assert candidate.quota_share > Fraction(2, 3)
+
+
+@pytest.mark.parametrize(("field", "value"), [("sizes_csv", "Nobody,3"), ("sizes_csv", "Ferry,lots"),
+                                              ("min_quota", "1/3"), ("measure", "median")])
+def test_a_bad_pasted_column_least_quota_or_distance_is_marked(client, app, field, value) -> None:
+    make_coalition(client, members=MEMBERS)
+
+    response = start(client, {**FORM, field: value})
+
+    assert response.status_code == 422
+    assert f'id="design-{field}-error"' in response.text
+    assert design_runs(app) == []
