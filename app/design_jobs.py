@@ -18,7 +18,7 @@ from datetime import datetime
 from fractions import Fraction
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from app.db import read_session, write_session
 from governance.clock import utcnow
@@ -28,7 +28,7 @@ from voting.design import Candidate, Constraints, DesignError, Problem, design, 
 from voting.power import PowerError
 
 __all__ = ["DesignJob", "DesignJobs", "DesignOptions", "SearchLimiter", "StoredDesign", "TooManySearches", "jobs_of",
-           "problem_for"]
+           "latest_finished", "problem_for", "record_design"]
 
 SECONDS = 20.0
 EVALUATIONS = 4000
@@ -169,6 +169,23 @@ def _abandoned(run: DesignRun, now: datetime) -> bool:
     if run.status == "running":
         return (now - run.updated_at).total_seconds() > SILENT_SECONDS
     return (now - run.created_at).total_seconds() > SILENT_SECONDS + QUEUE * SECONDS * 2
+
+
+def record_design(session: Session, *, coalition: Coalition, problem: Problem, names: dict[str, str], job_id: str,
+                  evaluations: int, now: datetime) -> DesignRun:
+    """Run a search here and now (seed 0) and keep it as a finished one: the demo's worked example."""
+    found = design(problem, evaluations=evaluations)
+    run = DesignRun(id=job_id, coalition_id=coalition.id, status="done", evaluated=found.evaluations,
+                    budget=evaluations, names=names, result=found.to_dict(), created_at=now, updated_at=now)
+    session.add(run)
+    return run
+
+
+def latest_finished(session: Session, coalition: Coalition) -> DesignRun | None:
+    """The coalition's most recent finished search, for the power page to point to."""
+    query = (select(DesignRun).where(DesignRun.coalition_id == coalition.id, DesignRun.status == "done")
+             .order_by(DesignRun.updated_at.desc()).limit(1))  # type: ignore[attr-defined]
+    return session.exec(query).first()
 
 
 class DesignJobs:
