@@ -209,8 +209,13 @@ class DesignJobs:
             self.waiting += 1
         run = DesignRun(id=secrets.token_urlsafe(12), coalition_id=coalition.id, budget=self.evaluations,
                         names=names, created_at=now, updated_at=now)
-        session.add(run)
-        session.flush()
+        try:
+            session.add(run)
+            session.flush()
+        except Exception:
+            with self.lock:
+                self.waiting -= 1
+            raise
         with self.lock:
             if self.executor is None:
                 self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="design")
