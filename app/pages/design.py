@@ -31,6 +31,7 @@ WHOLE = re.compile(r"\s*\d{1,5}\s*")
 CHECKBOXES = ("double_majority", "no_veto", "no_dummy")
 SHOWN = 3
 RELOAD_SECONDS = 2
+MAX_UPLOAD = 100_000
 
 
 def fine_share(value: Fraction, locale: str) -> str:
@@ -68,6 +69,19 @@ def _read(_: Gettext, values: Mapping[str, str], eligible: list[dict], errors: d
                          max_share=cap, min_blocking=blocking, min_quota=least,
                          measure=values.get("measure") or "max",
                          **{name: values.get(name) == "on" for name in CHECKBOXES})
+
+
+def _uploaded(_: Gettext, upload: object, values: dict[str, str], errors: dict[str, str]) -> None:
+    """An uploaded CSV file of sizes stands for the pasted column (UTF-8, at most ``MAX_UPLOAD`` bytes)."""
+    if isinstance(upload, str) or not getattr(upload, "filename", ""):
+        return
+    raw = upload.file.read(MAX_UPLOAD + 1)  # type: ignore[attr-defined]
+    try:
+        if len(raw) > MAX_UPLOAD:
+            raise ValueError
+        values["sizes_csv"] = raw.decode("utf-8-sig")
+    except ValueError:
+        errors["sizes_file"] = _("Upload a CSV file in UTF-8 of at most %(limit)s bytes.", limit=MAX_UPLOAD)
 
 
 def _least_quota(_: Gettext, written: str, errors: dict[str, str]) -> Fraction:
@@ -134,6 +148,7 @@ def start_design(request: Request, form: FormDep, coalition: CoalitionDep, sessi
     eligible = eligible_rows(session, coalition=coalition)
     values = {key: text(form, key) for key in form if key != "csrf_token"}
     errors: dict[str, str] = {}
+    _uploaded(_, form.get("sizes_file"), values, errors)
     options = _read(_, values, eligible, errors)
     status = 422
     if not errors and not eligible:

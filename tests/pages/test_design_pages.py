@@ -21,8 +21,8 @@ def small_budget(app):
     jobs_of(app)[0].evaluations = 300
 
 
-def start(client, data=None):
-    return post_form(client, "/c/wpn/power/design", data or FORM, page="/c/wpn/power/design")
+def start(client, data=None, **kwargs):
+    return post_form(client, "/c/wpn/power/design", data or FORM, page="/c/wpn/power/design", **kwargs)
 
 
 def finish(client, app, response):
@@ -161,3 +161,14 @@ def test_a_bad_pasted_column_least_quota_or_distance_is_marked(client, app, fiel
     assert response.status_code == 422
     assert f'id="design-{field}-error"' in response.text
     assert design_runs(app) == []
+
+
+def test_an_uploaded_size_file_stands_for_the_pasted_column(client, app) -> None:
+    make_coalition(client, members=MEMBERS)
+    upload = {"sizes_file": ("sizes.csv", "name,size\nFerry,1\nDock,1\nBakers,1\nTenants,1\n".encode(), "text/csv")}
+
+    response = start(client, {**FORM, "target": "proportional"}, files=upload)
+    finish(client, app, response)
+
+    job = jobs_of(app)[0].wait(response.headers["location"].rsplit("/", 1)[1])
+    assert all(candidate.targets == (Fraction(1, 4),) * 4 for candidate in job.result.candidates)
