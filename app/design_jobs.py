@@ -13,11 +13,13 @@ import time
 from collections import defaultdict, deque
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import datetime
 from fractions import Fraction
 
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, select
 
 from app.db import read_session, write_session
@@ -36,6 +38,7 @@ QUEUE = 4
 SILENT_SECONDS = 60
 CLAIM_SECONDS = 10.0
 PROGRESS_SECONDS = 0.5
+FINISH_ATTEMPTS = 5
 ACTIVE = ("queued", "running")
 INTERRUPTED = "the server stopped during the search; start it again"
 MAX_MEMBERS = 200
@@ -245,14 +248,26 @@ class DesignJobs:
         def progress(done: int, _total: int) -> None:
             if time.monotonic() - last[0] >= PROGRESS_SECONDS:
                 last[0] = time.monotonic()
-                self._update(job_id, evaluated=done)
+                with suppress(SQLAlchemyError):  # progress is a courtesy: a busy database skips one report
+                    self._update(job_id, evaluated=done)
 
         try:
             found = design(problem, evaluations=self.evaluations, seconds=self.seconds, progress=progress)
         except (DesignError, PowerError) as error:
-            self._update(job_id, status="failed", error=str(error))
+            self._finish(job_id, status="failed", error=str(error))
         else:
-            self._update(job_id, status="done", evaluated=found.evaluations, result=found.to_dict())
+            self._finish(job_id, status="done", evaluated=found.evaluations, result=found.to_dict())
+
+    def _finish(self, job_id: str, **values: object) -> None:
+        """Write the outcome, trying again while the database is busy (else the search reads as interrupted)."""
+        for attempt in range(FINISH_ATTEMPTS):
+            try:
+                self._update(job_id, **values)
+                return
+            except SQLAlchemyError:
+                if attempt == FINISH_ATTEMPTS - 1:
+                    raise
+                time.sleep(0.5 * (attempt + 1))
 
     def _update(self, job_id: str, **values: object) -> bool:
         """Write the search's progress in a transaction of its own; False when its row is not (yet) there."""
