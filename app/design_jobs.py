@@ -15,12 +15,12 @@ from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import suppress
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from fractions import Fraction
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
-from sqlmodel import Session, select
+from sqlmodel import Session, delete, select
 
 from app.db import read_session, write_session
 from governance.clock import utcnow
@@ -36,6 +36,7 @@ SECONDS = 20.0
 EVALUATIONS = 4000
 QUEUE = 4
 SILENT_SECONDS = 60
+KEEP = timedelta(days=30)
 CLAIM_SECONDS = 10.0
 PROGRESS_SECONDS = 0.5
 FINISH_ATTEMPTS = 5
@@ -202,9 +203,9 @@ class DesignJobs:
         self.executor: ThreadPoolExecutor | None = None
 
     def start(self, session: Session, coalition: Coalition, problem: Problem, names: dict[str, str]) -> DesignJob:
-        """Record a search in the request's transaction and queue it here; SearchesBusy when ``queue`` searches
-        already wait or run in this process. The worker starts once the row is committed (and drops it if the
-        request rolls back)."""
+        """Record a search in the request's transaction (dropping searches older than ``KEEP``) and queue it here;
+        SearchesBusy when ``queue`` searches already wait or run in this process. The worker starts once the row is
+        committed (and drops it if the request rolls back)."""
         now = utcnow()
         with self.lock:
             if self.waiting >= self.queue:
@@ -213,6 +214,7 @@ class DesignJobs:
         run = DesignRun(id=secrets.token_urlsafe(12), coalition_id=coalition.id, budget=self.evaluations,
                         names=names, created_at=now, updated_at=now)
         try:
+            session.exec(delete(DesignRun).where(DesignRun.created_at < now - KEEP))  # type: ignore[arg-type]
             session.add(run)
             session.flush()
         except Exception:

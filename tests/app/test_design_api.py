@@ -135,3 +135,17 @@ def test_a_search_whose_process_stopped_shows_as_failed_not_running_for_ever(cli
 
     assert response.json()["status"] == "failed"
     assert "server stopped" in response.json()["error"]
+
+
+def test_searches_older_than_a_month_are_dropped_when_another_starts(client, app) -> None:
+    fixture = make_coalition(client, members=MEMBERS)
+    old = client.post(fixture.url("/design"), json={"max_weight": 12}).json()["id"]
+    jobs_of(app)[0].wait(old)
+    with write_session(app.state.engine) as session:
+        session.get(DesignRun, old).created_at = utcnow() - timedelta(days=31)
+        session.commit()
+
+    new = client.post(fixture.url("/design"), json={"max_weight": 12}).json()["id"]
+
+    assert [run.id for run in design_runs(app)] == [new]
+    assert client.get(fixture.url(f"/design/{old}")).status_code == 404

@@ -20,7 +20,7 @@ FORM = {"target": "sqrt", "index": "banzhaf", "max_weight": "12", "v-ferry": "40
         "v-bakers": "100", "v-tenants": "25"}
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=30, deadline=None)
 @given(st.lists(st.integers(1, 9), min_size=2, max_size=5), st.data())
 def test_the_rule_of_a_candidate_passes_exactly_the_coalitions_its_game_makes_winning(weights, data) -> None:
     total = sum(weights)
