@@ -35,7 +35,7 @@ __all__ = ["DesignJob", "DesignJobs", "DesignOptions", "SearchLimiter", "StoredD
 SECONDS = 20.0
 EVALUATIONS = 4000
 QUEUE = 4
-SILENT_SECONDS = 60
+SILENT_SECONDS = 120  # a search's last step, every quota for its best few rules, reports no progress
 KEEP = timedelta(days=30)
 CLAIM_SECONDS = 10.0
 PROGRESS_SECONDS = 0.5

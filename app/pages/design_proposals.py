@@ -18,7 +18,7 @@ from voting.exact import format_exact
 __all__ = ["RULE_KINDS", "candidate_rule", "router"]
 
 router = coalition_pages()
-RULE_KINDS = tuple(kind for kind in rules.YES_NO_KINDS)
+RULE_KINDS = rules.YES_NO_KINDS
 WHAT = ("both", "weights", "rule")
 
 
