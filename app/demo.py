@@ -6,11 +6,12 @@ from sqlmodel import select
 
 from app import demo_deliberation, demo_keys, demo_proxies, demo_witnesses, migrate
 from app.db import make_engine, read_session
+from app.design_jobs import DesignOptions, problem_for, record_design
 from app.logkeys import LogKeys
 from app.settings import Settings
 from app.tasks import signed_write_session
 from app.i18n import LOCALES
-from governance import accounts, ballots, charter, coalitions, members, proposals, subscriptions
+from governance import accounts, ballots, charter, coalitions, members, power, proposals, subscriptions
 from governance.clock import utcnow
 from governance.models import Coalition, metadata
 from governance.notices import CHANNELS, KINDS
@@ -54,6 +55,7 @@ CLOSED = [  # kind, title, body, one letter per organization (yes, no, abstain, 
 TIME_ZONES = {"Iraq": "Asia/Baghdad", "Sudan": "Africa/Khartoum", "Yemen": "Asia/Aden", "Libya": "Africa/Tripoli",
               "Syria": "Asia/Damascus", "Somalia": "Africa/Mogadishu", "Lebanon": "Asia/Beirut"}
 SOON_MINUTES = 5
+DESIGN_RUN = "penrose-demo"  # the finished designer search, at /c/wpn/power/design/penrose-demo
 RANKINGS = ["012", "102", "210", "102", "201", "21", "2", "012", "120", "021", "", "201", "10"]  # theme indexes
 CHARTER_TEXT = """# Charter of the Women Peacebuilders Network
 
@@ -229,7 +231,17 @@ def _story(session, keys: LogKeys, clock: HistoryClock, start: datetime) -> None
     ballots.open_ballot(session, coalition=coalition, actor=admin, proposal=double, now=drafted,
                         closes_at=now + timedelta(days=7))
     _vote(session, coalition, double, orgs, "y.y.n........", drafted + timedelta(hours=1), clock)
+    _design(session, coalition, now=clock.at(now - timedelta(hours=2)))
     demo_witnesses.populate(session, coalition=coalition, orgs=orgs, now=now, at=clock.at)
+
+
+def _design(session, coalition, *, now: datetime) -> None:  # noqa: ANN001
+    """A finished rule-designer search: weights 1..30 giving each member Banzhaf power in proportion to the square
+    root of its membership (Penrose), linked from the power page."""
+    eligible = power.eligible_rows(session, coalition=coalition)
+    problem = problem_for(eligible, DesignOptions(target="sqrt", max_weight=30, no_veto=True))
+    record_design(session, coalition=coalition, problem=problem, names={r["member"]: r["name"] for r in eligible},
+                  job_id=DESIGN_RUN, evaluations=150, now=now)
 
 
 def _self_government(session, coalition, admin, orgs, start, clock) -> None:  # noqa: ANN001

@@ -551,6 +551,23 @@ class BallotReminder(SQLModel, table=True):
     staged_at: datetime = Field(sa_column=utc_column())
 
 
+class DesignRun(SQLModel, table=True):
+    """One rule-designer search: its progress while a server process runs it, then its candidates (JSON), so that
+    any process can show it and a restart cannot lose a finished one."""
+
+    __tablename__ = "design_run"
+    id: str = Field(primary_key=True, max_length=32)
+    coalition_id: int = Field(foreign_key="coalition.id", index=True)
+    status: str = Field(default="queued", max_length=16)  # queued, running, done, failed
+    evaluated: int = 0
+    budget: int = 0
+    names: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))  # member slug -> name
+    result: dict | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    error: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    created_at: datetime = Field(sa_column=utc_column())
+    updated_at: datetime = Field(sa_column=utc_column())
+
+
 def exact_text(value: Fraction) -> str:
     """How a weight is stored: the exact decimal (or p/q) text."""
     return format_exact(value)

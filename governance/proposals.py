@@ -14,7 +14,7 @@ from governance.models import Account, Coalition, Proposal
 from governance.text import clean_text
 
 __all__ = ["check_text", "count_proposals", "create_proposal", "edit_proposal", "get_proposal", "list_proposals",
-           "withdraw_proposal"]
+           "next_number", "withdraw_proposal"]
 
 MAX_BODY = 20_000
 MAX_OPTIONS = 50
@@ -82,6 +82,14 @@ def _author_member(session: Session, coalition: Coalition, author: Account):  # 
     if member is None or member.status != "active":
         raise Forbidden("Only representatives of active members can propose.")
     return member
+
+
+def next_number(session: Session, *, coalition: Coalition) -> int:
+    """The number the coalition's next proposal gets; takes the log's head lock, so it stays so until commit and the
+    proposals this transaction creates are numbered on from it."""
+    store.lock_head(session, coalition)
+    return session.exec(select(func.coalesce(func.max(Proposal.number), 0)).where(
+        Proposal.coalition_id == coalition.id)).one() + 1
 
 
 def create_proposal(

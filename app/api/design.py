@@ -28,6 +28,8 @@ class DesignCreate(Strict):
     max_share: str | None = Field(default=None, description="Nobody's power above this share, e.g. \"1/3\".")
     min_blocking: int | None = Field(default=None, ge=1)
     min_quota: str = Field(default="1/2", description="The quota is more than this share of the total weight.")
+    measure: Literal["max", "squares"] = Field(
+        default="max", description="Closest by the largest absolute deviation, or by the sum of squares.")
     values: dict[str, int | Decimal | str] = Field(
         default_factory=dict, description="Member slug -> size (or target share for target shares); "
                                           "a member left out counts with its weight as its size.")
@@ -67,19 +69,19 @@ def start_design(slug: str, body: DesignCreate, request: Request, session: Sessi
     options = DesignOptions(
         target=body.target, index=body.index, max_weight=body.max_weight, double_majority=body.double_majority,
         no_veto=body.no_veto, no_dummy=body.no_dummy, max_share=_share(body.max_share, "max_share"),
-        min_blocking=body.min_blocking, min_quota=_share(body.min_quota, "min_quota"),
+        min_blocking=body.min_blocking, min_quota=_share(body.min_quota, "min_quota"), measure=body.measure,
         values={member: str(value) for member, value in body.values.items()})
     problem = problem_for(eligible, options)
     jobs, limiter = jobs_of(request.app)
     limiter.check(account=None if account is None else account.id,
                   address=request.client.host if request.client else "unknown")
-    job = jobs.start(coalition.slug, problem, {row["member"]: row["name"] for row in eligible})
+    job = jobs.start(session, coalition, problem, {row["member"]: row["name"] for row in eligible})
     return DesignJobPublic(**job.to_dict())
 
 
 @router.get("/design/{job_id}", response_model=DesignJobPublic)
-def read_design(slug: str, job_id: str, request: Request) -> DesignJobPublic:
+def read_design(slug: str, job_id: str, request: Request, session: SessionDep) -> DesignJobPublic:
     """A search's status, and once done its candidates, best first: integer weights by member slug, the
     quota (and members quota), exact indices and distances as strings."""
     jobs, _ = jobs_of(request.app)
-    return DesignJobPublic(**jobs.get(slug, job_id).to_dict())
+    return DesignJobPublic(**jobs.get(session, coalitions.get_coalition(session, slug), job_id).to_dict())

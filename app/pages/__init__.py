@@ -5,8 +5,8 @@ from fastapi.staticfiles import StaticFiles
 
 from app.markdown import render_markdown
 from app.pages import (admin, admin_rules, agenda, amendments, applications, auth, charter, charts, dashboard, design,
-                       discussion, errors, feeds, home, impact, log, members, notifications, power, propose, proposals,
-                       proxies, time_zone, whatif, words)
+                       design_proposals, discussion, errors, feeds, home, impact, log, members, notifications, power,
+                       propose, proposals, proxies, time_zone, whatif, words)
 from app.pages.count_chart import count_chart
 from app.pages.explain import explain_result
 from app.pages.middleware import PageMiddleware
@@ -31,9 +31,9 @@ def install_pages(app: FastAPI) -> None:
     app.state.session_codec = SessionCodec(session_secret(settings), secure=settings.secure_cookies)
     for router in (home.router, auth.router, home.scoped, members.router, propose.router, proposals.router,
                    discussion.router, amendments.router, agenda.router, log.router, dashboard.router, admin.router,
-                   admin_rules.router, power.router, whatif.router, design.router, time_zone.router,
-                   notifications.router, notifications.public, feeds.router, charter.router, applications.router,
-                   proxies.router):
+                   admin_rules.router, power.router, whatif.router, design.router, design_proposals.router,
+                   time_zone.router, notifications.router, notifications.public, feeds.router, charter.router,
+                   applications.router, proxies.router):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     errors.install_page_errors(app)

@@ -12,6 +12,7 @@ from sqlmodel import Session, select
 
 from app.budget import game_key, power_reports
 from app.deps import SessionDep
+from app.design_jobs import latest_finished
 from app.pages.charts import BANZHAF, SHAPLEY_SHUBIK, WEIGHT, Bar, bar_chart
 from app.pages import power_glance as glance
 from app.pages.power_history import power_steps, steps_chart
@@ -236,4 +237,5 @@ def power_page(request: Request, coalition: CoalitionDep, session: SessionDep) -
     return render(request, "power/index.html", {
         "coalition": coalition, "groups": groups, "history": _history(request.state.translate, session, coalition),
         "steps": steps, "stepped": [(f.slug, f.name) for f in featured["findings"]] if featured else [],
-        "steps_chart": steps_chart, "day": lambda moment: format_date(moment, "medium", locale=request.state.locale)})
+        "steps_chart": steps_chart, "day": lambda moment: format_date(moment, "medium", locale=request.state.locale),
+        "latest_design": latest_finished(session, coalition)})

@@ -1,10 +1,17 @@
 """The rule designer through the API: a search in the background, exact candidates, refusals, the rate limit."""
 
+from datetime import timedelta
 from fractions import Fraction
 
 import pytest
+from fastapi.testclient import TestClient
 
+from app.db import write_session
 from app.design_jobs import jobs_of
+from app.main import create_app
+from governance.clock import utcnow
+from governance.models import DesignRun
+from tests.app.design_kit import design_runs
 from tests.factories import make_coalition
 from voting.power import Criterion, Game, analyze
 
@@ -70,8 +77,7 @@ def test_bad_requests_are_refused_with_a_message_and_start_nothing(client, app) 
 
         assert response.status_code == status, (body, response.text)
         assert words in response.text
-    jobs, _ = jobs_of(app)
-    assert jobs.jobs == {}
+    assert design_runs(app) == []
 
 
 def test_an_unknown_search_is_not_found(client) -> None:
@@ -99,4 +105,47 @@ def test_a_search_too_large_for_the_server_is_refused_before_it_starts(client, a
 
     assert response.status_code == 400
     assert "too large for the web page (20 members, weights up to 1000)" in response.text
-    assert jobs_of(app)[0].jobs == {}
+    assert design_runs(app) == []
+
+
+def test_another_server_process_shows_a_search_it_did_not_run(client, app, settings, clock) -> None:
+    fixture = make_coalition(client, members=MEMBERS)
+    job_id = client.post(fixture.url("/design"), json={"max_weight": 12}).json()["id"]
+    jobs_of(app)[0].wait(job_id)
+    other = create_app(app.state.engine, settings=settings, clock=clock)
+
+    with TestClient(other) as second:
+        response = second.get(fixture.url(f"/design/{job_id}"))
+
+    assert response.status_code == 200, response.text
+    assert response.json()["status"] == "done"
+    assert response.json()["result"] == finished(client, app, fixture, job_id)["result"]
+
+
+def test_a_search_whose_process_stopped_shows_as_failed_not_running_for_ever(client, app) -> None:
+    fixture = make_coalition(client, members=MEMBERS)
+    job_id = client.post(fixture.url("/design"), json={"max_weight": 12}).json()["id"]
+    jobs_of(app)[0].wait(job_id)
+    with write_session(app.state.engine) as session:  # as a process killed mid-search leaves its row
+        run = session.get(DesignRun, job_id)
+        run.status, run.result, run.updated_at = "running", None, utcnow() - timedelta(minutes=5)
+        session.commit()
+
+    response = client.get(fixture.url(f"/design/{job_id}"))
+
+    assert response.json()["status"] == "failed"
+    assert "server stopped" in response.json()["error"]
+
+
+def test_searches_older_than_a_month_are_dropped_when_another_starts(client, app) -> None:
+    fixture = make_coalition(client, members=MEMBERS)
+    old = client.post(fixture.url("/design"), json={"max_weight": 12}).json()["id"]
+    jobs_of(app)[0].wait(old)
+    with write_session(app.state.engine) as session:
+        session.get(DesignRun, old).created_at = utcnow() - timedelta(days=31)
+        session.commit()
+
+    new = client.post(fixture.url("/design"), json={"max_weight": 12}).json()["id"]
+
+    assert [run.id for run in design_runs(app)] == [new]
+    assert client.get(fixture.url(f"/design/{old}")).status_code == 404

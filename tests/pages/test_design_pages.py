@@ -1,16 +1,14 @@
 """The rule designer's pages: the form, a search in the background shown when done, refusals, Arabic."""
 
-import html
-import json
 import re
 from fractions import Fraction
 
 import pytest
 
 from app.design_jobs import jobs_of
-from governance import rules
+from tests.app.design_kit import design_runs
 from tests.factories import make_coalition
-from tests.pages.pagekit import post_form, set_language, sign_in
+from tests.pages.pagekit import post_form, set_language
 
 MEMBERS = {"ferry": 400, "dock": 100, "bakers": 100, "tenants": 25}
 FORM = {"target": "sqrt", "index": "banzhaf", "max_weight": "12", "v-ferry": "400", "v-dock": "100",
@@ -23,8 +21,8 @@ def small_budget(app):
     jobs_of(app)[0].evaluations = 300
 
 
-def start(client, data=None):
-    return post_form(client, "/c/wpn/power/design", data or FORM, page="/c/wpn/power/design")
+def start(client, data=None, **kwargs):
+    return post_form(client, "/c/wpn/power/design", data or FORM, page="/c/wpn/power/design", **kwargs)
 
 
 def finish(client, app, response):
@@ -89,7 +87,7 @@ def test_bad_fields_are_marked_and_nothing_starts(client, app, field, value, mes
     assert response.status_code == 422
     assert message in response.text
     assert 'aria-invalid="true"' in response.text
-    assert jobs_of(app)[0].jobs == {}
+    assert design_runs(app) == []
 
 
 def test_anonymous_visitors_are_told_when_they_searched_too_often(client, app) -> None:
@@ -115,29 +113,14 @@ def test_the_designer_speaks_arabic(client, app) -> None:
     assert 'direction="rtl"' in page.text
 
 
-def test_a_candidate_becomes_a_weight_change_proposal_form_once_the_charter_has_that_kind(client, app,
-                                                                                           monkeypatch) -> None:
-    fixture = make_coalition(client, members=MEMBERS)
-    monkeypatch.setattr(rules, "KINDS", (*rules.KINDS, "weight_change"))
-    sign_in(client, "wpn-admin")
-
-    page = finish(client, app, start(client))
-
-    assert 'name="kind" value="weight_change"' in page.text
-    payload = json.loads(html.unescape(re.search(r'name="payload" value="([^"]+)"', page.text).group(1)))
-    assert set(payload["weights"]) == set(MEMBERS)
-    assert all(isinstance(weight, str) and int(weight) >= 1 for weight in payload["weights"].values())
-    assert payload["reason"].startswith("Found by the rule designer")
-    assert f'action="/c/{fixture.slug}/proposals/new"' in page.text
-
-
 def test_a_power_cap_and_a_blocking_size_from_the_form_hold_in_every_candidate(client, app) -> None:
     make_coalition(client, members=MEMBERS)
 
-    page = finish(client, app, start(client, {**FORM, "max_share": "2/5", "min_blocking": "2"}))
+    response = start(client, {**FORM, "max_share": "2/5", "min_blocking": "2"})
+    page = finish(client, app, response)
 
     assert "Candidates, closest first" in page.text
-    job = next(iter(jobs_of(app)[0].jobs.values()))
+    job = jobs_of(app)[0].wait(response.headers["location"].rsplit("/", 1)[1])
     for candidate in job.result.candidates:
         assert max(candidate.achieved) <= Fraction(2, 5)
         assert candidate.smallest_blocking >= 2
@@ -151,3 +134,41 @@ def test_a_cap_or_blocking_size_out_of_range_is_marked(client, app, field, value
 
     assert response.status_code == 422
     assert f'id="design-{field}-error"' in response.text
+
+
+def test_a_pasted_size_column_a_least_quota_and_the_distance_reach_the_search(client, app) -> None:
+    make_coalition(client, members=MEMBERS)
+    pasted = "name,size\nFerry,1\ndock,1\nBakers,1\nTenants,1"
+
+    response = start(client, {**FORM, "target": "proportional", "sizes_csv": pasted, "min_quota": "2/3",
+                              "measure": "squares"})
+    finish(client, app, response)
+
+    job = jobs_of(app)[0].wait(response.headers["location"].rsplit("/", 1)[1])
+    assert job.result.data["measure"] == "squares"
+    for candidate in job.result.candidates:
+        assert candidate.targets == (Fraction(1, 4),) * 4
+        assert candidate.quota_share > Fraction(2, 3)
+
+
+def test_a_bad_pasted_column_least_quota_or_distance_is_marked(client, app) -> None:
+    make_coalition(client, members=MEMBERS)
+    cases = [("sizes_csv", "Nobody,3"), ("sizes_csv", "Ferry,lots"), ("min_quota", "1/3"), ("measure", "median")]
+
+    responses = [(field, start(client, {**FORM, field: value})) for field, value in cases]
+
+    for field, response in responses:
+        assert response.status_code == 422
+        assert f'id="design-{field}-error"' in response.text
+    assert design_runs(app) == []
+
+
+def test_an_uploaded_size_file_stands_for_the_pasted_column(client, app) -> None:
+    make_coalition(client, members=MEMBERS)
+    upload = {"sizes_file": ("sizes.csv", "name,size\nFerry,1\nDock,1\nBakers,1\nTenants,1\n".encode(), "text/csv")}
+
+    response = start(client, {**FORM, "target": "proportional"}, files=upload)
+    finish(client, app, response)
+
+    job = jobs_of(app)[0].wait(response.headers["location"].rsplit("/", 1)[1])
+    assert all(candidate.targets == (Fraction(1, 4),) * 4 for candidate in job.result.candidates)

@@ -11,7 +11,7 @@ from app.cli import main as concord
 from voting.cli.design import main
 from voting.power import Criterion, Game, analyze
 
-PUBLIC = ["INDICES", "TARGETS", "Candidate", "Constraints", "Design", "DesignError", "Fit", "Members", "Problem",
+PUBLIC = ["INDICES", "MEASURES", "TARGETS", "Candidate", "Constraints", "Design", "DesignError", "Fit", "Members", "Problem",
           "SearchResult", "baseline", "best_fit", "design", "evaluate_rule", "jagiellonian_compromise",
           "members_from_json", "members_from_text", "optimal_quota", "quota_fits", "search", "target_shares"]
 

@@ -10,7 +10,7 @@ from voting.design.candidates import Candidate, evaluate_rule
 from voting.design.constraints import Constraints
 from voting.design.designer import Design, baseline, design, jagiellonian_compromise, optimal_quota
 from voting.design.errors import DesignError
-from voting.design.quota_search import Fit, best_fit, quota_fits
+from voting.design.quota_search import MEASURES, Fit, best_fit, quota_fits
 from voting.design.inputs import Members, members_from_json, members_from_text
 from voting.design.problem import Problem
 from voting.design.weight_search import SearchResult, search
@@ -18,6 +18,7 @@ from voting.design.targets import INDICES, TARGETS, target_shares
 
 __all__ = [
     "INDICES",
+    "MEASURES",
     "TARGETS",
     "Candidate",
     "Constraints",

@@ -1,8 +1,9 @@
 """Candidates as the power engine sees them: each rule re-evaluated by ``voting.power.analyze``, with its properties."""
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Any
 
 from voting.design.errors import DesignError
 from voting.power import Criterion, Game, analyze
@@ -59,6 +60,27 @@ class Candidate:
             "dummies": list(self.dummies),
             "smallest_blocking": self.smallest_blocking,
         }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> "Candidate":
+        """The candidate ``to_dict`` wrote (members in the order of its ``weights``).
+
+        >>> c = evaluate_rule("AB", [2, 1], 2, None, [Fraction(2, 3), Fraction(1, 3)], "banzhaf")
+        >>> Candidate.from_dict(c.to_dict()) == c
+        True
+        """
+        names = tuple(data["weights"])
+        return cls(
+            names=names, weights=tuple(_read(data["weights"][n]) for n in names), quota=_read(data["quota"]),
+            members_quota=data["members_quota"], index=str(data["index"]),
+            targets=tuple(Fraction(data["targets"][n]) for n in names),
+            achieved=tuple(Fraction(data["indices"][n]) for n in names),
+            max_deviation=Fraction(data["max_deviation"]), sum_of_squares=Fraction(data["sum_of_squares"]),
+            veto=tuple(data["veto"]), dummies=tuple(data["dummies"]), smallest_blocking=data["smallest_blocking"],
+        )
+
+def _read(value: object) -> int | Fraction:
+    return value if isinstance(value, int) else Fraction(str(value))
 
 
 def _number(value: int | Fraction) -> int | str:

@@ -233,7 +233,7 @@ def _reduced(weights: Weights) -> Weights:
 def _distinct_best(evaluate: _Evaluator, keep: int) -> tuple[tuple[Weights, Fit], ...]:
     """The best rules at their optimal quota over every allowed quota, one per distinct power distribution
     (the one with the least total weight, divided by any common factor: the same power with smaller numbers
-    is easier to explain)."""
+    is easier to explain); twice ``keep`` are refitted over every quota, ``keep`` when the clock stopped the search."""
     ranked = sorted((w for w, fit in evaluate.fits.items() if fit is not None),
                     key=lambda w: (evaluate.key(w), sum(w), w))
     shortlist, seen_here = [], set()
@@ -242,7 +242,7 @@ def _distinct_best(evaluate: _Evaluator, keep: int) -> tuple[tuple[Weights, Fit]
         if achieved not in seen_here:
             seen_here.add(achieved)
             shortlist.append(weights)
-            if len(shortlist) == 2 * keep:
+            if len(shortlist) == (keep if evaluate.clock_stopped else 2 * keep):
                 break
     final = [(w, evaluate.fit(w, None)) for w in map(_reduced, shortlist)]
     final.sort(key=lambda pair: (pair[1].key(evaluate.problem.measure), sum(pair[0]), pair[0]))
