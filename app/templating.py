@@ -31,6 +31,15 @@ environment = Environment(
 environment.globals.update(LOCALES=LOCALES, HTMX_FILE=HTMX_FILE)
 
 
+def element_text(text: str) -> Markup:
+    """``text`` escaped for an element's content, not an attribute's: only &, < and > (a log entry's JSON keeps its
+    quotes, a fifth of its size where each would be &#34;)."""
+    return Markup(str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
+
+
+environment.filters["element_text"] = element_text
+
+
 def translator(locale: str):  # noqa: ANN201
     """``_``: the message in ``locale``, with ``%(name)s`` placeholders filled from keyword arguments."""
     catalog = translations(locale)

@@ -1,6 +1,7 @@
 """Proposals: the filtered list, a proposal with its rule, result and votes, casting a vote, the receipt."""
 
 import json
+import re
 
 from fastapi import Request
 from fastapi.responses import PlainTextResponse, Response
@@ -25,6 +26,7 @@ FILTERS = {"all": (None, None), "open": ("open", None), "draft": ("draft", None)
            "rejected": (None, "rejected"), "no_quorum": (None, "no_quorum"), "decided": (None, "decided"),
            "withdrawn": ("withdrawn", None)}
 PAGE_SIZE = 25
+DIGITS = re.compile(r"[0-9]{1,19}")
 
 
 @router.get("/proposals", name="proposals_page")
@@ -99,7 +101,7 @@ def form_signature(form) -> signed_votes.VoteSignature | None:  # noqa: ANN001
     """The signature fields the vote form's script adds (none without JavaScript or a key: an unsigned vote)."""
     fields = {name: str(form.get(name, "")).strip() or None for name in ("salt", "key_id", "seq", "signature")}
     if fields["seq"] is not None:
-        fields["seq"] = int(fields["seq"]) if fields["seq"].isdigit() and len(fields["seq"]) < 20 else -1
+        fields["seq"] = int(fields["seq"]) if DIGITS.fullmatch(fields["seq"]) else -1
     return signed_votes.parse_signature(fields)
 
 

@@ -99,6 +99,12 @@ def rules_markdown(session: Session, coalition: Coalition, size: int) -> str:
         "`texts.jsonl` holds the texts still published (comments, amendments, moderators' reasons): each line's",
         "SHA-256 of canonical {\"salt\", \"text\"} must be the `commitment` of entry `index`; an erased text is",
         "absent.", "",
+        "Member keys are Ed25519 public keys registered by `key.registered` (its `key_id` the hex SHA-256 of the",
+        "raw key) and ended by `key.revoked`. A signed `vote.cast` carries `key_id`, `seq` and `signature`: the",
+        "member's active voting key signs the UTF-8 lines `concord-vote/v1`, `origin <name of the log key in",
+        "entry 0>`, `proposal <n>`, `ballot <index of its ballot.opened entry>`, `commitment <hex>`, `seq <n>`,",
+        "each ending in a newline; `seq` must exceed the member's last signed one. Where the charter's",
+        "`signed_votes` covers the kind, `ballot.opened` says `\"signed_votes\": true` and every vote must be signed.", "",
         "Verify: `concord verify <this archive> --key <the key obtained independently>`.", "",
         "## Rules in force when exported", "",
     ]

@@ -73,3 +73,18 @@ def test_a_closed_ballot_marks_each_vote_signed_or_cast_through_the_server(clien
     page = html.unescape(client.get(f"/c/wpn/proposals/{number}").text).replace("<bdi>", "").replace("</bdi>", "")
 
     assert signed in page and unsigned in page
+
+
+@pytest.mark.parametrize("seq", ["²", "１", "-3", "9" * 40, "abc"])
+def test_a_vote_form_with_a_malformed_sequence_number_is_refused_with_a_message(client, clock, seq) -> None:
+    fixture = make_coalition(client, members={"ferry": 1})
+    key = register(client, fixture, "ferry")
+    number = make_proposal(client, fixture)
+    open_ballot(client, fixture, number, now=clock.now)
+    sign_in(client, "rep-wpn-ferry")
+    fields = signed_vote(client, fixture, number, "ferry", key, seq=1)
+
+    response = post_form(client, f"/c/wpn/proposals/{number}/vote", {**fields, "seq": seq},
+                         page=f"/c/wpn/proposals/{number}")
+
+    assert response.status_code == 422 and "seq" in response.text
