@@ -32,11 +32,28 @@ __all__ = ["Bloc", "accept_proxy", "ballot_blocs", "bloc_power", "cast_marks", "
            "record_proxy_vote", "revoke_proxy", "vote_mark"]
 
 
+class _Pinned:
+    """A log clock that gives one moment for the rest of one transaction (then the wall clock again)."""
+
+    def __init__(self, session: Session, moment: int) -> None:
+        self.session, self.transaction, self.moment = session, session.get_transaction(), moment
+
+    def __call__(self) -> int:
+        if self.session.get_transaction() is self.transaction:
+            return self.moment
+        return int(time.time() * 1000)
+
+
 def _log_moment(session: Session, coalition: Coalition) -> int:
-    """The ``ts`` the next entry of the (locked) log gets, as ``store.stage_appends`` sets it."""
+    """The ``ts`` the entries this transaction appends get, as ``store.stage_appends`` sets it: the moment the
+    service judges a grant's time by is the moment the verifier reads in the entry. Without a clock of its own (the
+    demo's story clock), the session's log clock is pinned to that moment until the transaction ends."""
     head = store.lock_head(session, coalition)
     clock = session.info.get("log_clock")
-    return max(clock() if clock is not None else int(time.time() * 1000), head.last_ts)
+    moment = max(clock() if clock is not None else int(time.time() * 1000), head.last_ts)
+    if clock is None or isinstance(clock, _Pinned):
+        session.info["log_clock"] = _Pinned(session, moment)
+    return moment
 
 
 REFUSALS = {

@@ -27,7 +27,8 @@ STATES = {"draft": N_("Draft"), "open": N_("Open"), "closed": N_("Closed"), "wit
 PROXY_STATUSES = {"pending": N_("Awaiting an answer"), "accepted": N_("Accepted"), "declined": N_("Declined"),
                   "revoked": N_("Revoked"), "lapsed": N_("Lapsed (a member is no longer active)")}
 STATUSES = {"active": N_("Active"), "suspended": N_("Suspended"), "left": N_("Left"), "expelled": N_("Expelled")}
-WORDS_OF_VALUES = {"state": STATES, "kind": KIND_NAMES, "status": STATUSES, "required": STATUSES,
+WORDS_OF_VALUES = {"state": STATES, "kind": KIND_NAMES, "required": STATUSES,
+                   "status": {**STATUSES, **PROXY_STATUSES, "ended": N_("Ended")},  # a member's or a proxy's
                    "new_status": STATUSES}
 """The stored words a refusal message may name, by the name of its value: translated where the message is shown."""
 

@@ -3,7 +3,11 @@
 from datetime import timedelta
 
 import pytest
+from sqlmodel import select
 
+from app.db import read_session
+from app.outbox.render import render
+from governance.models import Account, Notification
 from tests.app.support import snapshot
 from tests.factories import make_coalition, make_proposal, open_ballot, vote
 from tests.proxies.support import answer, constituted, grant, held, proxy_vote, verified
@@ -150,11 +154,6 @@ def test_a_member_has_one_proxy_pending_or_in_force_at_a_time(client):
 
 
 def test_an_offer_notifies_the_holder_and_its_answer_the_grantor(client):
-    from sqlmodel import select
-
-    from app.db import read_session
-    from governance.models import Account, Notification
-
     fixture = constituted(client)
     for member in ("lantern", "orchard"):
         response = client.put(fixture.url("/notifications/preferences"), headers=fixture.reps[member],
@@ -175,8 +174,6 @@ def test_an_offer_notifies_the_holder_and_its_answer_the_grantor(client):
     ("en", "[WPN] Lantern offers you its proxy #3"), ("ar", "[WPN] يعرض عليكم Lantern وكالته رقم 3"),
     ("sv", "[WPN] Lantern erbjuder er sin fullmakt nr 3")])
 def test_a_proxy_notification_reads_in_the_recipients_language_and_links_to_the_proxy(locale, subject):
-    from app.outbox.render import render
-
     payload = {"kind": "proxy.addressed", "event": "granted", "proxy": 3, "grantor": "Lantern", "holder": "Orchard",
                "coalition": "wpn", "coalition_name": "WPN", "at": "2026-12-07T08:00:00Z"}
 

@@ -1,10 +1,15 @@
 """The verifier checks every proxy vote against a grant in force at that moment and the caps in force; proxies of a
 member suspended by a charter version lapse, in the database and in the replay alike."""
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
+from sqlmodel import select
 
 from app.db import write_session
-from governance import coalitions
+from governance import ballots, coalitions, members, proposals
+from governance.errors import Forbidden
+from governance.models import Account
 from governance.log import store
 from governance.log.verify import VerifyError
 from tests.app.charter_kit import decide_change, propose
@@ -85,3 +90,29 @@ def test_a_proxy_vote_past_the_share_after_a_weight_change_is_refused_and_named_
     with pytest.raises(VerifyError) as caught:
         verified(client, fixture)
     assert caught.value.index == forged and "8/27" in str(caught.value)
+
+
+def test_a_proxy_until_a_moment_covers_votes_up_to_the_millisecond_before_it(client, clock):
+    fixture = constituted(client)
+    until = (datetime.now(UTC) + timedelta(days=1)).replace(microsecond=0)
+    held(client, fixture, "lantern", "orchard", until=until.isoformat())
+    number = make_proposal(client, fixture)
+    open_ballot(client, fixture, number, now=clock())
+    end = int(until.timestamp() * 1000)
+
+    def cast_at(moment: int, choice: str) -> None:
+        with write_session(client.app.state.engine) as session:
+            session.info["log_signer"], session.info["log_clock"] = client.app.state.log_signer, lambda: moment
+            coalition = coalitions.get_coalition(session, "wpn")
+            actor = session.exec(select(Account).where(Account.username == "rep-wpn-orchard")).one()
+            ballots.cast_vote(session, coalition=coalition, actor=actor, now=clock(),
+                              proposal=proposals.get_proposal(session, coalition=coalition, number=number),
+                              member=members.get_member(session, coalition=coalition, slug="lantern"),
+                              vote={"choice": choice})
+            session.commit()
+
+    cast_at(end - 1, "yes")
+    with pytest.raises(Forbidden):
+        cast_at(end, "no")
+
+    assert verified(client, fixture).state.proxies[1].voted == {number}
