@@ -10,15 +10,15 @@ from sqlalchemy import insert
 from sqlmodel import Session, select
 
 from governance.clock import iso
-from governance.models import (Account, Ballot, Coalition, Member, Notification, NotificationPreference, Proposal,
-                               Vote, WebhookEndpoint)
+from governance.models import (Account, Ballot, Coalition, Comment, Member, Notification, NotificationPreference,
+                               Proposal, Vote, WebhookEndpoint)
 
 __all__ = ["CAUSES", "CHANNELS", "KINDS", "PUBLIC_KINDS", "facts_of", "notification_key", "stage", "stage_for_event",
            "stage_reminders"]
 
-KINDS = ("proposal.submitted", "ballot.opened", "ballot.reminder", "ballot.closed")
+KINDS = ("proposal.submitted", "ballot.opened", "ballot.reminder", "ballot.closed", "member.admitted", "comment.reply")
 """Every kind of notification, in the order the preferences page shows them."""
-PUBLIC_KINDS = ("proposal.submitted", "ballot.opened", "ballot.closed")
+PUBLIC_KINDS = ("proposal.submitted", "ballot.opened", "ballot.closed", "member.admitted")
 """The kinds about public facts: what the secretariat's webhooks and the feeds carry."""
 CHANNELS = ("email", "webhook")
 
@@ -27,6 +27,9 @@ CAUSES: dict[str, str] = {
     "proposal.created": "proposal.submitted",
     "ballot.opened": "ballot.opened",
     "ballot.closed": "ballot.closed",
+    "member.admitted": "member.admitted",  # an admission by the secretariat, in set-up: to every account
+    "charter.version": "member.admitted",  # only a version that admits a member (a passed admission proposal)
+    "comment.posted": "comment.reply",  # only a reply to another member's comment: to that member's accounts
 }
 """A logged event's type -> the kind of notification it causes. Events not named here cause none; ``facts_of``
 says what each carries. ``store.append_to_logs`` stages them for every event it appends; the votes' group commit
@@ -69,8 +72,48 @@ def stage_for_event(session: Session, *, coalition: Coalition, type: str, body: 
     kind = CAUSES.get(type)
     if kind is None:
         return 0
+    if type in ("member.admitted", "charter.version"):
+        facts = _admitted(session, coalition, type, body)
+        return stage(session, coalition=coalition, kind=kind, facts=facts, cause=idx, now=now) if facts else 0
+    if type == "comment.posted":
+        return _stage_reply(session, coalition, body, cause=idx, now=now)
     facts = facts_of(type, body, title=_title(session, coalition, body))
     return stage(session, coalition=coalition, kind=kind, facts=facts, cause=idx, now=now)
+
+
+def _admitted(session: Session, coalition: Coalition, type: str, body: Mapping) -> dict | None:
+    """The new member's slug, name and country, and the admission proposal's number if any; None when a charter
+    version admits nobody."""
+    if type == "member.admitted":
+        return {"member": body["member"], "name": body["name"], "country": body.get("country", ""),
+                **({"number": body["proposal"]} if body.get("proposal") else {})}
+    number = body.get("proposal")
+    kind = session.exec(select(Proposal.kind).where(Proposal.coalition_id == coalition.id,
+                                                    Proposal.number == number)).first() if number else None
+    members = (body.get("rules") or {}).get("members") or {}
+    new = [field.split(".", 1)[1] for field in body.get("fields") or [] if field.count(".") == 1
+           and field.startswith("members.")]
+    if kind != "admission" or len(new) != 1 or new[0] not in members:
+        return None
+    admitted = members[new[0]]
+    return {"member": new[0], "name": admitted["name"], "country": admitted.get("country", ""), "number": number,
+            "title": _title(session, coalition, {"number": number})}
+
+
+def _stage_reply(session: Session, coalition: Coalition, body: Mapping, *, cause: int, now: datetime) -> int:
+    """A reply's notice to the accounts of the member whose comment it answers (not when it answers itself)."""
+    if body.get("parent") is None:
+        return 0
+    parent = session.exec(select(Comment, Member).join(Member, Member.id == Comment.member_id).where(
+        Comment.coalition_id == coalition.id, Comment.number == body["parent"])).first()
+    if parent is None or parent[1].slug == body.get("member"):
+        return 0
+    replier = session.exec(select(Member.name).where(Member.coalition_id == coalition.id,
+                                                     Member.slug == body.get("member"))).first()
+    facts = {"number": body["number"], "title": _title(session, coalition, body), "comment": body["comment"],
+             "parent": body["parent"], "member": body.get("member"), "name": replier or body.get("member")}
+    return stage(session, coalition=coalition, kind="comment.reply", facts=facts, cause=cause, now=now,
+                 members=[parent[1].id])
 
 
 def _accounts(session: Session, coalition: Coalition, members: Iterable[int] | None) -> list[

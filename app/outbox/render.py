@@ -17,6 +17,8 @@ SUBJECTS = {
     "ballot.opened": N_("[%(coalition)s] Vote open on #%(number)s: %(title)s"),
     "ballot.reminder": N_("[%(coalition)s] Not voted yet: #%(number)s closes %(closes)s"),
     "ballot.closed": N_("[%(coalition)s] Result of #%(number)s: %(outcome)s"),
+    "member.admitted": N_("[%(coalition)s] New member: %(name)s"),
+    "comment.reply": N_("[%(coalition)s] %(name)s replied to your comment on #%(number)s"),
     "digest": N_("[%(coalition)s] Your daily digest: %(count)s notifications"),
 }
 LEADS = {
@@ -25,9 +27,12 @@ LEADS = {
     "ballot.reminder": N_("Your organization has not voted yet on proposal #%(number)s, %(title)s. The ballot closes "
                           "at %(closes)s."),
     "ballot.closed": N_("The ballot on proposal #%(number)s, %(title)s, has closed. %(outcome)s: %(line)s."),
+    "member.admitted": N_("%(name)s was admitted to %(coalition)s as a member."),
+    "comment.reply": N_("%(name)s replied to your organization's comment on proposal #%(number)s, %(title)s."),
 }
 ACTIONS = {"proposal.submitted": N_("Read it"), "ballot.opened": N_("Vote"), "ballot.reminder": N_("Vote"),
-           "ballot.closed": N_("See the result")}
+           "ballot.closed": N_("See the result"), "member.admitted": N_("See the members"),
+           "comment.reply": N_("Read the reply")}
 WHY = N_("You get this because your account at %(coalition)s asked for it. Choose what you hear about: %(url)s")
 UNSUBSCRIBE = N_("Stop these e-mails: %(url)s")
 VOTED_LINE = N_("%(voted)s of %(eligible)s members voted")
@@ -54,8 +59,12 @@ class Rendered:
 
 
 def link_of(payload: dict, public_url: str) -> str:
-    """Where a notification points: its proposal's page."""
+    """Where a notification points: the reply, the members' page for an admission, else the proposal's page."""
     base = f"{public_url.rstrip('/')}/c/{payload['coalition']}"
+    if payload.get("kind") == "comment.reply":
+        return f"{base}/comments/{payload['comment']}"
+    if payload.get("kind") == "member.admitted":
+        return f"{base}/members"
     return f"{base}/proposals/{payload['number']}" if "number" in payload else base
 
 
@@ -93,7 +102,7 @@ def render(payload: dict, *, locale: str, time_zone: str, public_url: str) -> Re
     gettext = translations(locale).gettext
     kind = payload["kind"]
     values = {"coalition": payload["coalition_name"], "number": format_number(payload.get("number", 0), locale),
-              "title": payload.get("title", "")}
+              "title": payload.get("title", ""), "name": payload.get("name", "")}
     if "closes_at" in payload:
         values["closes"] = when(payload["closes_at"], locale=locale, time_zone=time_zone)
     if kind == "ballot.closed":

@@ -21,6 +21,7 @@ from governance.notices import CAUSES, facts_of
 router = coalition_pages()
 ATOM = "http://www.w3.org/2005/Atom"
 MAX_ENTRIES = 100
+FEED_TYPES = ("proposal.created", "ballot.opened", "ballot.closed")  # the public events of proposals
 
 
 def _rfc3339(moment: datetime) -> str:
@@ -29,7 +30,7 @@ def _rfc3339(moment: datetime) -> str:
 
 def _events(session, coalition: Coalition, number: int | None) -> list[dict]:  # noqa: ANN001
     rows = session.exec(select(LogEntry.data).where(LogEntry.coalition_id == coalition.id,
-                                                    LogEntry.type.in_(list(CAUSES)))
+                                                    LogEntry.type.in_(FEED_TYPES))
                         .order_by(LogEntry.idx.desc())).all()
     events = (parse_event(data) for data in rows)
     chosen = [e for e in events if number is None or e["body"]["number"] == number]

@@ -20,7 +20,9 @@ public = APIRouter(include_in_schema=False)
 
 KIND_WORDS = {"proposal.submitted": N_("A proposal is submitted"), "ballot.opened": N_("A ballot opens"),
               "ballot.reminder": N_("A ballot closes soon and my organization has not voted"),
-              "ballot.closed": N_("A ballot closes, with its result"), "digest": N_("Daily digest")}
+              "ballot.closed": N_("A ballot closes, with its result"),
+              "member.admitted": N_("A member is admitted"),
+              "comment.reply": N_("Someone replies to my organization's comment"), "digest": N_("Daily digest")}
 CHANNEL_WORDS = {"email": N_("E-mail"), "webhook": N_("My webhooks")}
 TIME_ZONES = ("UTC", "Africa/Cairo", "Africa/Khartoum", "Africa/Mogadishu", "Africa/Tripoli", "Asia/Aden",
               "Asia/Baghdad", "Asia/Beirut", "Asia/Damascus", "Europe/Berlin", "Europe/London", "Europe/Stockholm",
