@@ -9,7 +9,7 @@ from argon2 import PasswordHasher
 
 from app.db import make_engine, write_session
 from app.logkeys import LogKeys
-from governance import accounts, ballots, coalitions, members, proposals
+from governance import accounts, ballots, coalitions, members, notices, proposals, subscriptions
 from governance.clock import utcnow
 
 __all__ = ["Ack", "Scenario", "random_vote", "seed"]
@@ -51,8 +51,9 @@ def _cheap_hashing() -> None:
 
 
 def seed(url: str, key_dir: Path, *, slug: str, members_count: int, decisions: int, choices: int = 0,
-         closes_at: datetime | None = None, live_results: bool = False) -> Scenario:
-    """A coalition with ``members_count`` members (one representative each, with a token) and open ballots."""
+         closes_at: datetime | None = None, live_results: bool = False, subscribed: bool = False) -> Scenario:
+    """A coalition with ``members_count`` members (one representative each, with a token) and open ballots; with
+    ``subscribed``, every representative takes every notification by e-mail (each opening then stages one each)."""
     _cheap_hashing()
     engine = make_engine(url)
     keys = LogKeys(key_dir, "concord.test")
@@ -73,6 +74,10 @@ def seed(url: str, key_dir: Path, *, slug: str, members_count: int, decisions: i
                                               username=f"{slug}-rep-{n}", password=PASSWORD, role="representative",
                                               member=member, now=now)
                 scenario.reps[member.slug] = accounts.issue_token(session, account=rep, name="rel", now=now)[1]
+                if subscribed:
+                    subscriptions.save_preference(
+                        session, account=rep, email=f"rep-{n}@{slug}.example", language="en", languages=("en",),
+                        time_zone="UTC", digest=False, on=[f"{k}:email" for k in notices.KINDS], now=now)
             for n in range(decisions + choices):
                 kind = "decision" if n < decisions else "choice"
                 proposal = proposals.create_proposal(session, coalition=coalition, author=admin, kind=kind,
