@@ -3,6 +3,7 @@ those notifications as outbox rows in the event's own transaction (the transacti
 with its cause or not at all; a worker sends it later, never the request)."""
 
 import hashlib
+import re
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 
@@ -10,17 +11,20 @@ from sqlalchemy import insert
 from sqlmodel import Session, select
 
 from governance.clock import iso
-from governance.models import (Account, Ballot, Coalition, Comment, Member, Notification, NotificationPreference,
-                               Proposal, Vote, WebhookEndpoint)
+from governance.models import (Account, Application, Ballot, Coalition, Comment, Member, Notification,
+                               NotificationPreference, Proposal, Vote, WebhookEndpoint)
 
 __all__ = ["CAUSES", "CHANNELS", "KINDS", "PUBLIC_KINDS", "facts_of", "notification_key", "stage", "stage_for_event",
-           "stage_reminders"]
+           "stage_for_applicant", "stage_reminders"]
 
 KINDS = ("proposal.submitted", "ballot.opened", "ballot.reminder", "ballot.closed", "member.admitted", "comment.reply")
 """Every kind of notification, in the order the preferences page shows them."""
 PUBLIC_KINDS = ("proposal.submitted", "ballot.opened", "ballot.closed", "member.admitted")
 """The kinds about public facts: what the secretariat's webhooks and the feeds carry."""
 CHANNELS = ("email", "webhook")
+APPLICANT_KIND = "application.decided"
+"""To an applicant's contact address, once: its application declined, or its admission proposal's ballot closed."""
+ADDRESS = re.compile(r"[^@\s<>\"(),;:]{1,64}@[^@\s<>\"(),;:]+\.[^@\s<>\"(),;:.]+")
 
 
 CAUSES: dict[str, str] = {
@@ -78,7 +82,33 @@ def stage_for_event(session: Session, *, coalition: Coalition, type: str, body: 
     if type == "comment.posted":
         return _stage_reply(session, coalition, body, cause=idx, now=now)
     facts = facts_of(type, body, title=_title(session, coalition, body))
-    return stage(session, coalition=coalition, kind=kind, facts=facts, cause=idx, now=now)
+    staged = stage(session, coalition=coalition, kind=kind, facts=facts, cause=idx, now=now)
+    if type == "ballot.closed":  # an admission proposal made from an application: the applicant hears too
+        application = session.exec(select(Application).where(Application.coalition_id == coalition.id,
+                                                              Application.proposal_number == body["number"])).first()
+        if application is not None:
+            staged += stage_for_applicant(session, coalition=coalition, application=application,
+                                          outcome=facts["outcome"], cause=idx, now=now)
+    return staged
+
+
+def stage_for_applicant(session: Session, *, coalition: Coalition, application: Application, outcome: str,
+                        cause: object, now: datetime) -> int:
+    """Tell an applicant how its application was decided (``declined``, or its admission ballot's outcome), by
+    e-mail to the address in its contact, if it gave one; how many rows (0 or 1)."""
+    found = ADDRESS.search(application.contact)
+    if found is None:
+        return 0
+    payload = {"kind": APPLICANT_KIND, "coalition": coalition.slug, "coalition_name": coalition.name, "at": iso(now),
+               "to": found.group(0), "name": application.name, "outcome": outcome,
+               "reason": application.decision_reason, **({"number": application.proposal_number}
+                                                          if application.proposal_number else {})}
+    session.execute(insert(Notification.__table__), [{
+        "key": notification_key(coalition.id, cause, APPLICANT_KIND, "email", f"a{application.id}"),
+        "coalition_id": coalition.id, "kind": APPLICANT_KIND, "channel": "email", "account_id": None,
+        "endpoint_id": None, "payload": payload, "status": "pending", "attempts": 0, "next_attempt_at": now,
+        "created_at": now, "last_error": ""}])
+    return 1
 
 
 def _admitted(session: Session, coalition: Coalition, type: str, body: Mapping) -> dict | None:

@@ -19,6 +19,7 @@ SUBJECTS = {
     "ballot.closed": N_("[%(coalition)s] Result of #%(number)s: %(outcome)s"),
     "member.admitted": N_("[%(coalition)s] New member: %(name)s"),
     "comment.reply": N_("[%(coalition)s] %(name)s replied to your comment on #%(number)s"),
+    "application.decided": N_("[%(coalition)s] Your application to join: %(outcome)s"),
     "digest": N_("[%(coalition)s] Your daily digest: %(count)s notifications"),
 }
 LEADS = {
@@ -29,10 +30,20 @@ LEADS = {
     "ballot.closed": N_("The ballot on proposal #%(number)s, %(title)s, has closed. %(outcome)s: %(line)s."),
     "member.admitted": N_("%(name)s was admitted to %(coalition)s as a member."),
     "comment.reply": N_("%(name)s replied to your organization's comment on proposal #%(number)s, %(title)s."),
+    "application.decided": N_("The ballot on admitting %(name)s to %(coalition)s has closed: %(outcome)s. %(name)s is "
+                              "not admitted."),
 }
 ACTIONS = {"proposal.submitted": N_("Read it"), "ballot.opened": N_("Vote"), "ballot.reminder": N_("Vote"),
            "ballot.closed": N_("See the result"), "member.admitted": N_("See the members"),
-           "comment.reply": N_("Read the reply")}
+           "comment.reply": N_("Read the reply"), "application.decided": N_("Read the proposal")}
+APPLICANT_LEADS = {
+    "passed": N_("The members of %(coalition)s voted to admit %(name)s. Welcome: the secretariat will be in touch about "
+                 "accounts for your representatives."),
+    "declined": N_("%(coalition)s declined the application of %(name)s. The reason given: %(reason)s"),
+}
+APPLICANT_OTHER = LEADS["application.decided"]
+DECLINED = N_("Declined")
+APPLICANT_WHY = N_("You get this once because your organization applied to join %(coalition)s and gave this address.")
 WHY = N_("You get this because your account at %(coalition)s asked for it. Choose what you hear about: %(url)s")
 UNSUBSCRIBE = N_("Stop these e-mails: %(url)s")
 VOTED_LINE = N_("%(voted)s of %(eligible)s members voted")
@@ -105,14 +116,20 @@ def render(payload: dict, *, locale: str, time_zone: str, public_url: str) -> Re
               "title": payload.get("title", ""), "name": payload.get("name", "")}
     if "closes_at" in payload:
         values["closes"] = when(payload["closes_at"], locale=locale, time_zone=time_zone)
-    if kind == "ballot.closed":
+    if kind in ("ballot.closed", "application.decided"):
         from app.pages.words import OUTCOMES
 
-        values["outcome"] = gettext(OUTCOMES.get(payload["outcome"], payload["outcome"]))
+        values["outcome"] = gettext({**OUTCOMES, "declined": DECLINED}.get(payload["outcome"], payload["outcome"]))
+    if kind == "ballot.closed":
         values["line"] = result_line(payload, gettext, locale)
+    lead = LEADS[kind]
+    if kind == "application.decided":
+        values["reason"] = payload.get("reason", "")
+        lead = APPLICANT_LEADS.get(payload["outcome"], APPLICANT_OTHER)
     link = link_of(payload, public_url)
-    return Rendered(subject=gettext(SUBJECTS[kind]) % values, paragraphs=(gettext(LEADS[kind]) % values,),
-                    links=((gettext(ACTIONS[kind]), link),), locale=locale)
+    links = ((gettext(ACTIONS[kind]), link),) if "number" in payload or kind != "application.decided" else ()
+    return Rendered(subject=gettext(SUBJECTS[kind]) % values, paragraphs=(gettext(lead) % values,), links=links,
+                    locale=locale)
 
 
 def render_digest(items: list[dict], *, locale: str, time_zone: str, public_url: str) -> Rendered:

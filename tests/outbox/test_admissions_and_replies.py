@@ -14,6 +14,7 @@ from tests.app.charter_kit import constituted, decide_change, propose
 from tests.app.support import quick_coalition
 from tests.deliberation.support import comment
 from tests.factories import make_proposal
+from tests.pages.pagekit import post_form, sign_in
 
 KINDS_ON = ["member.admitted:email", "comment.reply:email"]
 
@@ -82,3 +83,25 @@ def test_a_passed_admission_proposal_reaches_every_member_once_a_rejected_one_no
     notices = staged(app, "member.admitted")
     assert sorted(username for username, _ in notices) == sorted(f"rep-wpn-{m}" for m in fixture.reps)
     assert {(p["member"], p["name"], p["number"]) for _, p in notices} == {("mill", "Mill Collective", passed)}
+
+
+def test_an_applicant_that_gave_an_address_gets_one_mail_without_an_unsubscribe_link(app, client, clock,
+                                                                                      tmp_path: Path) -> None:
+    constituted(client)
+    post_form(client, "/c/wpn/apply", {"name": "Mill Collective", "country": "Sudan", "statement": "Kassala.",
+                                        "contact": "Amna Idris, +249 1 234, amna@mill.example"}, page="/c/wpn/apply")
+    post_form(client, "/c/wpn/apply", {"name": "Quarry Guild", "country": "Sudan", "statement": "Port Sudan.",
+                                        "contact": "call +249 9 876"}, page="/c/wpn/apply")
+    sign_in(client, "wpn-admin")
+
+    for number in (1, 2):
+        post_form(client, f"/c/wpn/applications/{number}/decide", {"decision": "decline", "reason": "Not yet."},
+                  page="/c/wpn/applications")
+    Worker(app.state.engine, app.state.settings.model_copy(update={"mail_dir": tmp_path / "mail"})).tick()
+
+    [file] = (tmp_path / "mail").glob("*.eml")
+    message = message_from_bytes(file.read_bytes(), policy=policy.default)
+    assert message["To"] == "amna@mill.example" and "List-Unsubscribe" not in message
+    assert "Your application to join: Declined" in message["Subject"]
+    assert "declined the application of Mill Collective. The reason given: Not yet." in message.get_body(
+        ("plain",)).get_content()
