@@ -102,12 +102,16 @@ def _minute(ts: int) -> datetime:
     return datetime.fromtimestamp(ts // 60_000 * 60, tz=UTC)
 
 
-def _moments(events: Iterable[Mapping], kind: str) -> list[tuple[datetime, tuple[str, ...], int, _State]]:
-    """The game after each minute that changed it, the causes and the first log entry of that minute."""
-    state, found = _State(None, {}, {}), []
+def _moments(events: Iterable[Mapping], kind: str,
+             fixed: Mapping | None = None) -> list[tuple[datetime, tuple[str, ...], int, _State]]:
+    """The game after each minute that changed it, the causes and the first log entry of that minute; with a
+    ``fixed`` rule, only the members and weights change."""
+    state, found = _State(dict(fixed) if fixed else None, {}, {}), []
     for event in events:
         before = state.game()
         causes = _apply(state, event, kind)
+        if fixed is not None:
+            state.rule, causes = dict(fixed), causes - {"rule"}
         if state.game() == before or state.rule is None:
             continue
         moment, first = _minute(event["ts"]), event["idx"]
@@ -119,18 +123,19 @@ def _moments(events: Iterable[Mapping], kind: str) -> list[tuple[datetime, tuple
     return found
 
 
-def power_steps(session: Session, *, coalition: Coalition, kind: str) -> list[PowerStep]:
+def power_steps(session: Session, *, coalition: Coalition, kind: str, rule: Mapping | None = None) -> list[PowerStep]:
     """One step per minute the game of ``kind`` changed (the last MOST_STEPS): a weight, the kind's rule, an
-    admission, suspension, readmission, expulsion or departure, read from the coalition's log."""
+    admission, suspension, readmission, expulsion or departure, read from the coalition's log; with ``rule`` (a
+    ballot's own), that rule throughout."""
     entries = session.exec(select(LogEntry.data).where(LogEntry.coalition_id == coalition.id,
                                                       LogEntry.type.in_(EVENT_TYPES)).order_by(LogEntry.idx))
-    return steps_from_events((json.loads(bytes(data)) for data in entries), kind)
+    return steps_from_events((json.loads(bytes(data)) for data in entries), kind, rule)
 
 
-def steps_from_events(events: Iterable[Mapping], kind: str) -> list[PowerStep]:
+def steps_from_events(events: Iterable[Mapping], kind: str, rule: Mapping | None = None) -> list[PowerStep]:
     """``power_steps`` from logged events in log order; steps whose power has no exact count are left out."""
     steps = []
-    for moment, causes, idx, state in _moments(events, kind)[-MOST_STEPS:]:
+    for moment, causes, idx, state in _moments(events, kind, rule)[-MOST_STEPS:]:
         eligible = [{"member": slug, "name": slug, "weight": state.weights[slug]}
                     for slug, status in state.status.items() if status == "active"]
         if state.rule.get("type") != "majority" or not eligible:

@@ -228,12 +228,19 @@ def _history(_: Gettext, session: Session, coalition: Coalition) -> dict:
     return {"ballots": ballots, "members": records}
 
 
+def _steps(session: Session, coalition: Coalition, featured: dict) -> list[power_timeline.PowerStep]:
+    """Power over time for the featured rule's kind, or under a ballot's own rule throughout."""
+    kind = featured["kinds"][0]
+    fixed = None if kind in rules.YES_NO_KINDS else featured["rule"]
+    return power_timeline.power_steps(session, coalition=coalition, kind=kind, rule=fixed)
+
+
 @router.get("/power", name="power_page")
 def power_page(request: Request, coalition: CoalitionDep, session: SessionDep) -> Response:
     eligible = power.eligible_rows(session, coalition=coalition)
     groups = _rule_groups(request, session, coalition, eligible) if eligible else []
     featured = groups[0] if groups and groups[0].get("findings") else None
-    steps = power_timeline.power_steps(session, coalition=coalition, kind=featured["kinds"][0]) if featured else []
+    steps = _steps(session, coalition, featured) if featured else []
     return render(request, "power/index.html", {
         "coalition": coalition, "groups": groups, "history": _history(request.state.translate, session, coalition),
         "steps": steps, "stepped": [(f.slug, f.name) for f in featured["findings"]] if featured else [],

@@ -64,3 +64,11 @@ def test_changes_within_one_minute_are_one_step_and_another_kinds_rule_is_none()
     steps = steps_from_events(same_minute, "decision")
 
     assert [(step.causes, step.log_idx) for step in steps] == [(("admission", "weights"), 0)]
+
+
+def test_under_a_ballots_own_rule_only_the_members_and_weights_make_steps() -> None:
+    steps = steps_from_events(HISTORY, "decision", rule=WEIGHTED)
+
+    assert [step.causes for step in steps] == [("admission",), ("weights",), ("suspension",), ("readmission",),
+                                               ("expulsion",)]
+    assert steps[-1].power == {"big": 1, "small": 0}
