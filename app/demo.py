@@ -11,7 +11,8 @@ from app.logkeys import LogKeys
 from app.settings import Settings
 from app.tasks import signed_write_session
 from app.i18n import LOCALES
-from governance import accounts, ballots, charter, coalitions, members, power, proposals, subscriptions
+from governance import (accounts, applications, ballots, charter, coalitions, comments, members, power, proposals,
+                        subscriptions)
 from governance.clock import utcnow
 from governance.models import Coalition, metadata
 from governance.notices import CHANNELS, KINDS
@@ -231,6 +232,7 @@ def _story(session, keys: LogKeys, clock: HistoryClock, start: datetime) -> None
     ballots.open_ballot(session, coalition=coalition, actor=admin, proposal=double, now=drafted,
                         closes_at=now + timedelta(days=7))
     _vote(session, coalition, double, orgs, "y.y.n........", drafted + timedelta(hours=1), clock)
+    _heard_by_mail(session, coalition, admin, orgs, double, drafted, clock)
     _design(session, coalition, now=clock.at(now - timedelta(hours=2)))
     demo_witnesses.populate(session, coalition=coalition, orgs=orgs, now=now, at=clock.at)
 
@@ -242,6 +244,26 @@ def _design(session, coalition, *, now: datetime) -> None:  # noqa: ANN001
     problem = problem_for(eligible, DesignOptions(target="sqrt", max_weight=30, no_veto=True))
     record_design(session, coalition=coalition, problem=problem, names={r["member"]: r["name"] for r in eligible},
                   job_id=DESIGN_RUN, evaluations=150, now=now)
+
+
+def _heard_by_mail(session, coalition, admin, orgs, double, drafted, clock) -> None:  # noqa: ANN001
+    """After the subscriptions: a reply that the Khartoum representatives hear of, and a declined application whose
+    applicant hears of it at the address it gave (both land in the demo's mail folder)."""
+    asked = comments.post_comment(
+        session, coalition=coalition, actor=orgs[3][1], proposal=double, max_length=5000,
+        text="Would the three largest members not be able to block every admission together?",
+        now=clock.at(drafted + timedelta(hours=2)))
+    comments.post_comment(
+        session, coalition=coalition, actor=orgs[7][1], proposal=double, max_length=5000, parent=asked,
+        text="They can today, by weight alone. With the member count as well, the small members can block too.",
+        now=clock.at(drafted + timedelta(hours=3)))
+    application, _ = applications.submit_application(
+        session, coalition=coalition, name="Omdurman Women's Peace Forum", country="Sudan",
+        statement="We run dialogue circles in Omdurman's neighbourhoods.",
+        contact="Hawa Adam, hawa@omdurman-peace.example", now=drafted - timedelta(days=1))
+    applications.decline_application(
+        session, coalition=coalition, actor=admin, application=application, now=drafted,
+        reason="Apply again once your registration is confirmed: the charter admits registered organizations.")
 
 
 def _self_government(session, coalition, admin, orgs, start, clock) -> None:  # noqa: ANN001

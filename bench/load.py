@@ -19,8 +19,13 @@ same fixed rate again with every vote signed by its member's registered Ed25519 
 ``concord-vote/v1`` statement as a member's client would; the server checks each signature before the group's
 transaction), printed beside the unsigned run.
 
+With ``--notifications`` every representative is subscribed by e-mail before the ballots open, so each opening
+stages one notification per member (coalitions x ballots x members, 3,200 by default) and the worker in the servers
+delivers them into a mail folder (``CONCORD_MAIL_DIR``) while the votes run; the figures say how many it delivered
+during each run.
+
 Run: .venv/bin/python bench/load.py [--clients 50] [--seconds 30] [--rate 500] [--workers 2] [--coalitions 8]
-     [--observers 20] [--observer-pause 1] [--backend both]
+     [--observers 20] [--observer-pause 1] [--backend both] [--notifications]
 """
 
 import argparse
@@ -182,19 +187,28 @@ def _run_driver(server: servers.Server, database: str | None, args: argparse.Nam
     command += ["--httpx"] if args.httpx else []
     command += ["--sign"] if sign else []
     meter = CpuMeter(server.process.pid, database)
+    mail = Path(server.extra_env.get("CONCORD_MAIL_DIR", "")) if server.extra_env.get("CONCORD_MAIL_DIR") else None
+    mailed = _count_mail(mail)
     meter.start()
     out = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=args.seconds + 300, check=True)
-    return {**json.loads(out.stdout.strip().splitlines()[-1]), **meter.stop()}
+    return {**json.loads(out.stdout.strip().splitlines()[-1]), **meter.stop(),
+            **({"mailed": _count_mail(mail) - mailed} if mail else {})}
+
+
+def _count_mail(folder: Path | None) -> int:
+    """The messages the worker has written to the mail folder so far."""
+    return sum(1 for _ in folder.glob("*.eml")) if folder and folder.is_dir() else 0
 
 
 def _one_backend(name: str, url: str, workers: int, args: argparse.Namespace, folder: Path) -> dict:
     keys = folder / "keys"
     scenarios = [seed(url, keys, slug=f"load-{n}", members_count=args.members, decisions=args.ballots, choices=2,
-                      member_keys=args.signed) for n in range(args.coalitions)]
+                      member_keys=args.signed, subscribed=args.notifications) for n in range(args.coalitions)]
     scenario_file = folder / "scenarios.json"
     scenario_file.write_text(json.dumps([s.__dict__ for s in scenarios]))
     database = url.rsplit("/", 1)[1] if name == "postgresql" else None
-    with servers.Server(url, keys, workers=workers, log_path=folder / f"{name}-concord.log") as server:
+    mail = {"CONCORD_MAIL_DIR": str(folder / f"{name}-mail")} if args.notifications else {}
+    with servers.Server(url, keys, workers=workers, log_path=folder / f"{name}-concord.log", extra_env=mail) as server:
         concord = _run_driver(server, database, args, scenario_file)
         paced = _run_driver(server, database, args, scenario_file, rate=args.rate) if args.rate else None
         signed = (_run_driver(server, database, args, scenario_file, rate=args.rate, sign=True)
@@ -226,7 +240,8 @@ def _print(result: dict, args: argparse.Namespace) -> None:
     print(f"\n== {result['backend']} ({result['workers']} worker(s) on {_uvicorn_stack()}, {args.clients} clients, "
           f"{args.observers} observers pausing {args.observer_pause:g} s, {args.coalitions} coalitions, driver "
           f"{'httpx' if args.httpx else 'raw HTTP/1.1 on uvloop'}) ==")
-    print(_line("Concord votes", c) + f" (observers' reads included: {c['reads']}, p99 {c['read_ms']['p99']} ms)")
+    print(_line("Concord votes", c) + f" (observers' reads included: {c['reads']}, p99 {c['read_ms']['p99']} ms)"
+          + (f"; notifications delivered meanwhile: {c['mailed']}" if "mailed" in c else ""))
     print(_line("bare INSERT  ", b))
     ratio = c["votes_per_s"] / b["votes_per_s"] if b["votes_per_s"] else 0
     print(f"ratio Concord/bare throughput: {ratio:.2f}")
@@ -234,7 +249,8 @@ def _print(result: dict, args: argparse.Namespace) -> None:
     if p is not None:
         print(_line(f"Concord at {args.rate:g}/s", p)
               + f" (sent on a fixed schedule, latency from the scheduled time; observers' reads: {p['reads']}, "
-                f"p99 {p['read_ms']['p99']} ms)")
+                f"p99 {p['read_ms']['p99']} ms)" + (f"; notifications delivered meanwhile: {p['mailed']}"
+                                                    if "mailed" in p else ""))
     s = result["signed"]
     if s is not None:
         print(_line(f"signed at {args.rate:g}/s", s)
@@ -278,6 +294,9 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--no-signed", dest="signed", action="store_false",
                         help="skip the run of signed votes at --rate")
     parser.add_argument("--sign", action="store_true", help=argparse.SUPPRESS)  # the driver: sign every vote
+    parser.add_argument("--notifications", action="store_true",
+                        help="subscribe every representative by e-mail; the servers' worker delivers the openings' "
+                             "notifications into a mail folder during the runs")
     args = parser.parse_args(argv)
     if args.clients > 500 or args.seconds > 600:
         parser.error("keep the load bounded: at most 500 clients and 600 seconds")

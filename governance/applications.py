@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlmodel import Session, select
 
-from governance import charter, proposals
+from governance import charter, notices, proposals
 from governance.errors import Conflict, Forbidden, NotFound
 from governance.models import Account, Application, Coalition, Proposal
 from governance.text import clean_text
@@ -92,4 +92,6 @@ def decline_application(session: Session, *, coalition: Coalition, actor: Accoun
     application.decision_reason = clean_text(reason, field="reason", max_length=1000)
     application.status, application.decided_at = "declined", now
     session.add(application)
+    notices.stage_for_applicant(session, coalition=coalition, application=application, outcome="declined",
+                                cause=f"declined{application.id}", now=now)
     return application

@@ -56,7 +56,9 @@ WEIGHT_COLUMNS = (
     Column("weight_share", "its share of the active members' total weight (exact; empty unless active)"),
     Column("admitted_at", "when it was admitted (UTC, ISO 8601)"))
 POWER_COLUMNS = (
-    Column("rule", "the kind of proposal whose current rule this is"), Column("member", "the member's slug"),
+    Column("rule", "the kind of proposal (decision, rule_change, admission, ...) whose rule in force this is: every "
+                   "yes/no kind, from the charter in force once the coalition is constituted"),
+    Column("rule_words", "that rule in words (English)"), Column("member", "the member's slug"),
     Column("name", "the member's name"), Column("weight", "its weight (exact)"),
     Column("weight_share", "its share of the weight (exact)"),
     Column("banzhaf", "normalized Banzhaf power (exact, or the estimate when exact is false)"),
@@ -130,7 +132,7 @@ def _power(session: Session, coalition: Coalition) -> list[dict[str, str]]:
             continue
         for row in eligible:
             slug = row["member"]
-            rows.append({"rule": kind, "member": slug, "name": row["name"], "weight": row["weight"],
+            rows.append({"rule": kind, "rule_words": rules.describe_rule(current[kind]), "member": slug, "name": row["name"], "weight": row["weight"],
                          "weight_share": _index(report["weight_share"].get(slug)),
                          "banzhaf": _index((report.get("banzhaf") or {}).get(slug)),
                          "shapley_shubik": _index((report.get("shapley_shubik") or {}).get(slug)),

@@ -3,6 +3,7 @@ those notifications as outbox rows in the event's own transaction (the transacti
 with its cause or not at all; a worker sends it later, never the request)."""
 
 import hashlib
+import re
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 
@@ -10,17 +11,21 @@ from sqlalchemy import insert
 from sqlmodel import Session, select
 
 from governance.clock import iso
-from governance.models import (Account, Ballot, Coalition, Member, Notification, NotificationPreference, Proposal,
-                               Vote, WebhookEndpoint)
+from governance.models import (Account, Application, Ballot, Coalition, Comment, Member, Notification,
+                               NotificationPreference, Proposal, Vote, WebhookEndpoint)
 
 __all__ = ["CAUSES", "CHANNELS", "KINDS", "PUBLIC_KINDS", "facts_of", "notification_key", "stage", "stage_for_event",
-           "stage_reminders"]
+           "stage_for_applicant", "stage_reminders"]
 
-KINDS = ("proposal.submitted", "ballot.opened", "ballot.reminder", "ballot.closed", "proxy.addressed")
+KINDS = ("proposal.submitted", "ballot.opened", "ballot.reminder", "ballot.closed", "proxy.addressed", "member.admitted",
+         "comment.reply")
 """Every kind of notification, in the order the preferences page shows them."""
-PUBLIC_KINDS = ("proposal.submitted", "ballot.opened", "ballot.closed")
+PUBLIC_KINDS = ("proposal.submitted", "ballot.opened", "ballot.closed", "member.admitted")
 """The kinds about public facts: what the secretariat's webhooks and the feeds carry."""
 CHANNELS = ("email", "webhook")
+APPLICANT_KIND = "application.decided"
+"""To an applicant's contact address, once: its application declined, or its admission proposal's ballot closed."""
+ADDRESS = re.compile(r"[^@\s<>\"(),;:]{1,64}@[^@\s<>\"(),;:]+\.[^@\s<>\"(),;:.]+")
 
 
 CAUSES: dict[str, str] = {
@@ -30,6 +35,9 @@ CAUSES: dict[str, str] = {
     "proxy.granted": "proxy.addressed",
     "proxy.accepted": "proxy.addressed",
     "proxy.declined": "proxy.addressed",
+    "member.admitted": "member.admitted",  # an admission by the secretariat, in set-up: to every account
+    "charter.version": "member.admitted",  # only a version that admits a member (a passed admission proposal)
+    "comment.posted": "comment.reply",  # only a reply to another member's comment: to that member's accounts
 }
 """A logged event's type -> the kind of notification it causes. Events not named here cause none; ``facts_of``
 says what each carries. ``store.append_to_logs`` stages them for every event it appends; the votes' group commit
@@ -74,8 +82,74 @@ def stage_for_event(session: Session, *, coalition: Coalition, type: str, body: 
         return 0
     if kind == "proxy.addressed":
         return _stage_proxy(session, coalition=coalition, type=type, body=body, idx=idx, now=now)
+    if type in ("member.admitted", "charter.version"):
+        facts = _admitted(session, coalition, type, body)
+        return stage(session, coalition=coalition, kind=kind, facts=facts, cause=idx, now=now) if facts else 0
+    if type == "comment.posted":
+        return _stage_reply(session, coalition, body, cause=idx, now=now)
     facts = facts_of(type, body, title=_title(session, coalition, body))
-    return stage(session, coalition=coalition, kind=kind, facts=facts, cause=idx, now=now)
+    staged = stage(session, coalition=coalition, kind=kind, facts=facts, cause=idx, now=now)
+    if type == "ballot.closed":  # an admission proposal made from an application: the applicant hears too
+        application = session.exec(select(Application).where(Application.coalition_id == coalition.id,
+                                                              Application.proposal_number == body["number"])).first()
+        if application is not None:
+            staged += stage_for_applicant(session, coalition=coalition, application=application,
+                                          outcome=facts["outcome"], cause=idx, now=now)
+    return staged
+
+
+def stage_for_applicant(session: Session, *, coalition: Coalition, application: Application, outcome: str,
+                        cause: object, now: datetime) -> int:
+    """Tell an applicant how its application was decided (``declined``, or its admission ballot's outcome), by
+    e-mail to the address in its contact, if it gave one; how many rows (0 or 1)."""
+    found = ADDRESS.search(application.contact)
+    if found is None:
+        return 0
+    payload = {"kind": APPLICANT_KIND, "coalition": coalition.slug, "coalition_name": coalition.name, "at": iso(now),
+               "to": found.group(0), "name": application.name, "outcome": outcome,
+               "reason": application.decision_reason, **({"number": application.proposal_number}
+                                                          if application.proposal_number else {})}
+    session.execute(insert(Notification.__table__), [{
+        "key": notification_key(coalition.id, cause, APPLICANT_KIND, "email", f"a{application.id}"),
+        "coalition_id": coalition.id, "kind": APPLICANT_KIND, "channel": "email", "account_id": None,
+        "endpoint_id": None, "payload": payload, "status": "pending", "attempts": 0, "next_attempt_at": now,
+        "created_at": now, "last_error": ""}])
+    return 1
+
+
+def _admitted(session: Session, coalition: Coalition, type: str, body: Mapping) -> dict | None:
+    """The new member's slug, name and country, and the admission proposal's number if any; None when a charter
+    version admits nobody."""
+    if type == "member.admitted":
+        return {"member": body["member"], "name": body["name"], "country": body.get("country", ""),
+                **({"number": body["proposal"]} if body.get("proposal") else {})}
+    number = body.get("proposal")
+    kind = session.exec(select(Proposal.kind).where(Proposal.coalition_id == coalition.id,
+                                                    Proposal.number == number)).first() if number else None
+    members = (body.get("rules") or {}).get("members") or {}
+    new = [field.split(".", 1)[1] for field in body.get("fields") or [] if field.count(".") == 1
+           and field.startswith("members.")]
+    if kind != "admission" or len(new) != 1 or new[0] not in members:
+        return None
+    admitted = members[new[0]]
+    return {"member": new[0], "name": admitted["name"], "country": admitted.get("country", ""), "number": number,
+            "title": _title(session, coalition, {"number": number})}
+
+
+def _stage_reply(session: Session, coalition: Coalition, body: Mapping, *, cause: int, now: datetime) -> int:
+    """A reply's notice to the accounts of the member whose comment it answers (not when it answers itself)."""
+    if body.get("parent") is None:
+        return 0
+    parent = session.exec(select(Comment, Member).join(Member, Member.id == Comment.member_id).where(
+        Comment.coalition_id == coalition.id, Comment.number == body["parent"])).first()
+    if parent is None or parent[1].slug == body.get("member"):
+        return 0
+    replier = session.exec(select(Member.name).where(Member.coalition_id == coalition.id,
+                                                     Member.slug == body.get("member"))).first()
+    facts = {"number": body["number"], "title": _title(session, coalition, body), "comment": body["comment"],
+             "parent": body["parent"], "member": body.get("member"), "name": replier or body.get("member")}
+    return stage(session, coalition=coalition, kind="comment.reply", facts=facts, cause=cause, now=now,
+                 members=[parent[1].id])
 
 
 def _stage_proxy(session: Session, *, coalition: Coalition, type: str, body: Mapping[str, object], idx: int,

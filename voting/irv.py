@@ -3,6 +3,7 @@
 from collections.abc import Iterable, Sequence
 from fractions import Fraction
 
+from voting import progress
 from voting.exact import format_exact
 from voting.profile import BallotError, MaskedProfile, masked_rankings, ranked_profile_seed
 from voting.ties import break_tie
@@ -164,6 +165,7 @@ def irv_profile(profile: MaskedProfile, *, seed: str | None = None, batch_elimin
     ('A',)
     """
     count = _Count(profile, seed)
+    progress.phase("counting", max(1, len(count.candidates) - 1), "rounds")
     while True:
         totals = count.piles.totals
         leader = max(totals, key=totals.__getitem__)
@@ -175,6 +177,7 @@ def irv_profile(profile: MaskedProfile, *, seed: str | None = None, batch_elimin
         count.record("eliminate", _describe_round(count, totals, losers, batch_elimination), eliminated=tuple(losers),
                      tie_breaks=records)
         count.piles.eliminate(losers)
+        progress.advance(len(losers))
     return Result(
         method="irv",
         candidates=count.candidates,

@@ -5,6 +5,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from fractions import Fraction
 
+from voting import progress
 from voting.exact import format_exact, truncate
 from voting.ties import break_tie, profile_seed
 from voting.types import RankedBallot, Result, Round, TieBreakRecord
@@ -251,9 +252,11 @@ def scottish_stv(
     rankings = aggregate_rankings(ballots, candidates)
     count = _ScottishCount(rankings, candidates, seats, seed or default_seed(rankings, seats))
     _first_stage(count)
+    progress.phase("counting", len(candidates), "stages")
     while len(count.elected) < seats and not _fill_last_vacancies(count):
         if not _transfer_surplus(count):
             _exclude_lowest(count)
+        progress.advance()
     tie_breaks = tuple(record for stage in count.rounds for record in stage.tie_breaks)
     return Result(
         method="stv_scottish",

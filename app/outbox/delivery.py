@@ -130,6 +130,8 @@ class Courier:
     def _send_email(self, notification: Notification) -> None:
         if self.mailer is None:
             raise Permanent("no mail transport is configured (CONCORD_SMTP_HOST or CONCORD_MAIL_DIR)")
+        if notification.account_id is None:
+            return self._send_to_applicant(notification)
         with read_session(self.engine) as session:
             preference = session.get(NotificationPreference, notification.account_id)
             account = session.get(Account, notification.account_id)
@@ -147,5 +149,14 @@ class Courier:
                           host=self.settings.log_host, coalition=coalition.name,
                           preferences_url=f"{public}/c/{coalition.slug}/notifications",
                           unsubscribe_url=f"{public}/unsubscribe/{preference.unsubscribe_token}{kind}")
+        self.mailer.send(message)
+
+    def _send_to_applicant(self, notification: Notification) -> None:
+        """A one-off to the address an applicant gave, in English (an application records no language)."""
+        payload = notification.payload
+        rendered = render(payload, locale="en", time_zone="UTC", public_url=self.settings.public_url)
+        message = compose(rendered, sender=self.settings.mail_sender, to=payload["to"], msg_id=notification.key,
+                          host=self.settings.log_host, coalition=payload["coalition_name"], preferences_url=None,
+                          unsubscribe_url=None)
         self.mailer.send(message)
 

@@ -9,7 +9,7 @@ from email.message import EmailMessage
 from email.utils import formatdate
 from pathlib import Path
 
-from app.outbox.render import UNSUBSCRIBE, WHY, Rendered
+from app.outbox.render import APPLICANT_WHY, UNSUBSCRIBE, WHY, Rendered
 from app.i18n import translations
 from app.settings import Settings
 
@@ -25,19 +25,22 @@ class MailFailed(Exception):
 
 
 def compose(rendered: Rendered, *, sender: str, to: str, msg_id: str, host: str, coalition: str,
-            preferences_url: str, unsubscribe_url: str) -> EmailMessage:
-    """The message: text and HTML alternatives of the same words, the footer saying why it came and how to stop it."""
+            preferences_url: str | None, unsubscribe_url: str | None) -> EmailMessage:
+    """The message: text and HTML alternatives of the same words, the footer saying why it came and how to stop it
+    (without the URLs: a one-off to an applicant, which says why it came and has nothing to stop)."""
     gettext = translations(rendered.locale).gettext
-    footer = (gettext(WHY) % {"coalition": coalition, "url": preferences_url},
-              gettext(UNSUBSCRIBE) % {"url": unsubscribe_url})
+    footer = ((gettext(WHY) % {"coalition": coalition, "url": preferences_url},
+               gettext(UNSUBSCRIBE) % {"url": unsubscribe_url}) if unsubscribe_url
+              else (gettext(APPLICANT_WHY) % {"coalition": coalition},))
     full = Rendered(subject=rendered.subject, paragraphs=(*rendered.paragraphs, *footer), links=rendered.links,
                     locale=rendered.locale)
     message = EmailMessage(policy=POLICY)
     message["Subject"], message["From"], message["To"] = rendered.subject, sender, to
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = f"<{msg_id}@{host}>"
-    message["List-Unsubscribe"] = f"<{unsubscribe_url}>"
-    message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    if unsubscribe_url:
+        message["List-Unsubscribe"] = f"<{unsubscribe_url}>"
+        message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message["Auto-Submitted"] = "auto-generated"
     message.set_content(full.text)
     message.add_alternative(full.html, subtype="html")

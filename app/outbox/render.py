@@ -17,6 +17,9 @@ SUBJECTS = {
     "ballot.opened": N_("[%(coalition)s] Vote open on #%(number)s: %(title)s"),
     "ballot.reminder": N_("[%(coalition)s] Not voted yet: #%(number)s closes %(closes)s"),
     "ballot.closed": N_("[%(coalition)s] Result of #%(number)s: %(outcome)s"),
+    "member.admitted": N_("[%(coalition)s] New member: %(name)s"),
+    "comment.reply": N_("[%(coalition)s] %(name)s replied to your comment on #%(number)s"),
+    "application.decided": N_("[%(coalition)s] Your application to join: %(outcome)s"),
     "digest": N_("[%(coalition)s] Your daily digest: %(count)s notifications"),
     "proxy.granted": N_("[%(coalition)s] %(grantor)s offers you its proxy #%(proxy)s"),
     "proxy.accepted": N_("[%(coalition)s] %(holder)s accepted your proxy #%(proxy)s"),
@@ -33,10 +36,24 @@ LEADS = {
     "proxy.accepted": N_("%(holder)s accepted proxy #%(proxy)s and may now vote for your organization within its "
                          "scope. Your own vote always overrides it until a ballot closes."),
     "proxy.declined": N_("%(holder)s declined proxy #%(proxy)s; you may grant your proxy to another member."),
+    "member.admitted": N_("%(name)s was admitted to %(coalition)s as a member."),
+    "comment.reply": N_("%(name)s replied to your organization's comment on proposal #%(number)s, %(title)s."),
+    "application.decided": N_("The ballot on admitting %(name)s to %(coalition)s has closed: %(outcome)s. %(name)s is "
+                              "not admitted."),
 }
 ACTIONS = {"proposal.submitted": N_("Read it"), "ballot.opened": N_("Vote"), "ballot.reminder": N_("Vote"),
            "ballot.closed": N_("See the result"), "proxy.granted": N_("See the proxies"),
-           "proxy.accepted": N_("See the proxies"), "proxy.declined": N_("See the proxies")}
+           "proxy.accepted": N_("See the proxies"), "proxy.declined": N_("See the proxies"),
+           "member.admitted": N_("See the members"), "comment.reply": N_("Read the reply"),
+           "application.decided": N_("Read the proposal")}
+APPLICANT_LEADS = {
+    "passed": N_("The members of %(coalition)s voted to admit %(name)s. Welcome: the secretariat will be in touch about "
+                 "accounts for your representatives."),
+    "declined": N_("%(coalition)s declined the application of %(name)s. The reason given: %(reason)s"),
+}
+APPLICANT_OTHER = LEADS["application.decided"]
+DECLINED = N_("Declined")
+APPLICANT_WHY = N_("You get this once because your organization applied to join %(coalition)s and gave this address.")
 WHY = N_("You get this because your account at %(coalition)s asked for it. Choose what you hear about: %(url)s")
 UNSUBSCRIBE = N_("Stop these e-mails: %(url)s")
 VOTED_LINE = N_("%(voted)s of %(eligible)s members voted")
@@ -63,10 +80,14 @@ class Rendered:
 
 
 def link_of(payload: dict, public_url: str) -> str:
-    """Where a notification points: its proposal's page."""
+    """Where a notification points: the reply, the members' page for an admission, else the proposal's page."""
     base = f"{public_url.rstrip('/')}/c/{payload['coalition']}"
     if "proxy" in payload:
         return f"{base}/proxies#proxy-{payload['proxy']}"
+    if payload.get("kind") == "comment.reply":
+        return f"{base}/comments/{payload['comment']}"
+    if payload.get("kind") == "member.admitted":
+        return f"{base}/members"
     return f"{base}/proposals/{payload['number']}" if "number" in payload else base
 
 
@@ -105,17 +126,23 @@ def render(payload: dict, *, locale: str, time_zone: str, public_url: str) -> Re
     kind = payload["kind"] if payload["kind"] != "proxy.addressed" else f"proxy.{payload['event']}"
     values = {"coalition": payload["coalition_name"], "number": format_number(payload.get("number", 0), locale),
               "title": payload.get("title", ""), "proxy": format_number(payload.get("proxy", 0), locale),
-              "grantor": payload.get("grantor", ""), "holder": payload.get("holder", "")}
+              "grantor": payload.get("grantor", ""), "holder": payload.get("holder", ""), "name": payload.get("name", "")}
     if "closes_at" in payload:
         values["closes"] = when(payload["closes_at"], locale=locale, time_zone=time_zone)
-    if kind == "ballot.closed":
+    if kind in ("ballot.closed", "application.decided"):
         from app.pages.words import OUTCOMES
 
-        values["outcome"] = gettext(OUTCOMES.get(payload["outcome"], payload["outcome"]))
+        values["outcome"] = gettext({**OUTCOMES, "declined": DECLINED}.get(payload["outcome"], payload["outcome"]))
+    if kind == "ballot.closed":
         values["line"] = result_line(payload, gettext, locale)
+    lead = LEADS[kind]
+    if kind == "application.decided":
+        values["reason"] = payload.get("reason", "")
+        lead = APPLICANT_LEADS.get(payload["outcome"], APPLICANT_OTHER)
     link = link_of(payload, public_url)
-    return Rendered(subject=gettext(SUBJECTS[kind]) % values, paragraphs=(gettext(LEADS[kind]) % values,),
-                    links=((gettext(ACTIONS[kind]), link),), locale=locale)
+    links = ((gettext(ACTIONS[kind]), link),) if "number" in payload or kind != "application.decided" else ()
+    return Rendered(subject=gettext(SUBJECTS[kind]) % values, paragraphs=(gettext(lead) % values,), links=links,
+                    locale=locale)
 
 
 def render_digest(items: list[dict], *, locale: str, time_zone: str, public_url: str) -> Rendered:

@@ -16,13 +16,12 @@ from app.pages.common import CoalitionDep, coalition_pages
 from governance import proposals
 from governance.log.canonical import parse_event
 from governance.models import Coalition, LogEntry, Proposal
-from governance.notices import CAUSES, PUBLIC_KINDS, facts_of
+from governance.notices import CAUSES, facts_of
 
 router = coalition_pages()
 ATOM = "http://www.w3.org/2005/Atom"
 MAX_ENTRIES = 100
-PUBLIC_TYPES = sorted(type_ for type_, kind in CAUSES.items() if kind in PUBLIC_KINDS)
-"""The logged events the feeds tell: those causing public notifications (a proxy's answer goes to its members)."""
+FEED_TYPES = ("proposal.created", "ballot.opened", "ballot.closed")  # the public events of proposals
 
 
 def _rfc3339(moment: datetime) -> str:
@@ -31,7 +30,7 @@ def _rfc3339(moment: datetime) -> str:
 
 def _events(session, coalition: Coalition, number: int | None) -> list[dict]:  # noqa: ANN001
     rows = session.exec(select(LogEntry.data).where(LogEntry.coalition_id == coalition.id,
-                                                    LogEntry.type.in_(PUBLIC_TYPES))
+                                                    LogEntry.type.in_(FEED_TYPES))
                         .order_by(LogEntry.idx.desc())).all()
     events = (parse_event(data) for data in rows)
     chosen = [e for e in events if number is None or e["body"]["number"] == number]

@@ -22,7 +22,9 @@ KIND_WORDS = {"proposal.submitted": N_("A proposal is submitted"), "ballot.opene
               "ballot.reminder": N_("A ballot closes soon and my organization has not voted"),
               "ballot.closed": N_("A ballot closes, with its result"),
               "proxy.addressed": N_("A member offers my organization its proxy, or answers ours"),
-              "digest": N_("Daily digest")}
+              "member.admitted": N_("A member is admitted"),
+              "comment.reply": N_("Someone replies to my organization's comment"), "digest": N_("Daily digest"),
+              "application.decided": N_("An applicant hears how its application was decided")}
 CHANNEL_WORDS = {"email": N_("E-mail"), "webhook": N_("My webhooks")}
 TIME_ZONES = ("UTC", "Africa/Cairo", "Africa/Khartoum", "Africa/Mogadishu", "Africa/Tripoli", "Asia/Aden",
               "Asia/Baghdad", "Asia/Beirut", "Asia/Damascus", "Europe/Berlin", "Europe/London", "Europe/Stockholm",

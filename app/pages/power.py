@@ -2,6 +2,7 @@
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from fractions import Fraction
 
 from babel.dates import format_date
@@ -15,11 +16,11 @@ from app.deps import SessionDep
 from app.design_jobs import latest_finished
 from app.pages.charts import BANZHAF, SHAPLEY_SHUBIK, WEIGHT, Bar, bar_chart
 from app.pages import power_glance as glance
-from app.pages.power_history import power_steps, steps_chart
+from app.pages.power_history import cause_words, steps_chart
 from app.pages.common import CoalitionDep, coalition_pages
 from app.pages.words import CHOICES, KIND_NAMES, N_, describe_rule
 from app.templating import render
-from governance import coalitions, members, power, rules
+from governance import coalitions, members, power, power_timeline, rules
 from governance.models import Ballot, Coalition, Proposal, Vote
 from voting.power import PowerError, concentration
 from voting.power.count import megabytes
@@ -228,14 +229,22 @@ def _history(_: Gettext, session: Session, coalition: Coalition) -> dict:
     return {"ballots": ballots, "members": records}
 
 
+def _steps(session: Session, coalition: Coalition, featured: dict) -> list[power_timeline.PowerStep]:
+    """Power over time for the featured rule's kind, or under a ballot's own rule throughout."""
+    kind = featured["kinds"][0]
+    fixed = None if kind in rules.YES_NO_KINDS else featured["rule"]
+    return power_timeline.power_steps(session, coalition=coalition, kind=kind, rule=fixed)
+
+
 @router.get("/power", name="power_page")
 def power_page(request: Request, coalition: CoalitionDep, session: SessionDep) -> Response:
     eligible = power.eligible_rows(session, coalition=coalition)
     groups = _rule_groups(request, session, coalition, eligible) if eligible else []
     featured = groups[0] if groups and groups[0].get("findings") else None
-    steps = power_steps(session, coalition, featured["rule"]) if featured else []
+    steps = _steps(session, coalition, featured) if featured else []
     return render(request, "power/index.html", {
         "coalition": coalition, "groups": groups, "history": _history(request.state.translate, session, coalition),
         "steps": steps, "stepped": [(f.slug, f.name) for f in featured["findings"]] if featured else [],
-        "steps_chart": steps_chart, "day": lambda moment: format_date(moment, "medium", locale=request.state.locale),
+        "steps_chart": steps_chart, "cause_words": partial(cause_words, request.state.translate),
+        "day": lambda moment: format_date(moment, "medium", locale=request.state.locale),
         "latest_design": latest_finished(session, coalition)})

@@ -1,61 +1,28 @@
-"""Power over time: a rule's Banzhaf power of each member after each change of the weights register, as steps."""
+"""Power over time, drawn: each member's Banzhaf power as steps, one at each change of the weights, the rule or the
+membership (``governance.power_timeline`` finds them)."""
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from fractions import Fraction
 
 from markupsafe import Markup, escape
-from sqlmodel import Session, select
 
 from app.pages.charts import BANZHAF, SHAPLEY_SHUBIK, WEIGHT, WIDTH, pixels
-from governance import power
-from governance.models import Coalition, Member, WeightChange
-from voting.power import PowerError
+from governance.errors import N_
+from governance.power_timeline import PowerStep
 
-__all__ = ["Step", "power_steps", "steps_chart"]
+__all__ = ["cause_words", "steps_chart"]
 
-MOST_STEPS = 24
 COLOURS = (BANZHAF, SHAPLEY_SHUBIK, WEIGHT, "#6a3d9a")
 HEIGHT, LEFT, RIGHT = 160, 44, 150
+CAUSE_WORDS = {"admission": N_("admission"), "weights": N_("weight change"), "rule": N_("rule change"),
+               "suspension": N_("suspension"), "readmission": N_("readmission"), "expulsion": N_("expulsion"),
+               "departure": N_("departure")}
 
 
-@dataclass(frozen=True)
-class Step:
-    """The register after the changes made at ``moment``: each member's Banzhaf power under the rule."""
-
-    moment: datetime
-    power: Mapping[str, Fraction]
-
-
-def power_steps(session: Session, coalition: Coalition, rule: Mapping[str, object]) -> list[Step]:
-    """One step per moment the weights register changed (admissions included), the last ``MOST_STEPS``; members
-    active today, each from its admission on (a suspension is not a step: the register records weights only)."""
-    active = {m.id: m for m in session.exec(select(Member).where(Member.coalition_id == coalition.id,
-                                                                    Member.status == "active"))}
-    changes = session.exec(select(WeightChange).where(WeightChange.coalition_id == coalition.id)
-                           .order_by(WeightChange.log_idx)).all()
-    weights: dict[str, str] = {}
-    moments: list[tuple[datetime, dict[str, str]]] = []
-    for change in changes:
-        member = active.get(change.member_id)
-        if member is None:
-            continue
-        weights[member.slug] = change.new_weight
-        if moments and moments[-1][0] == change.changed_at:
-            moments[-1] = (change.changed_at, dict(weights))
-        else:
-            moments.append((change.changed_at, dict(weights)))
-    steps = []
-    for moment, register in moments[-MOST_STEPS:]:
-        eligible = [{"member": slug, "name": slug, "weight": weight} for slug, weight in register.items()]
-        try:
-            report = power.power_report(rule, eligible)
-        except PowerError:
-            continue
-        if report.get("exact", True):
-            steps.append(Step(moment, {slug: Fraction(value) for slug, value in (report.get("banzhaf") or {}).items()}))
-    return steps
+def cause_words(_: Callable[[str], str], causes: Sequence[str]) -> str:
+    """What changed at a step, in the visitor's language: "admission, weight change"."""
+    return ", ".join(_(CAUSE_WORDS[cause]) for cause in causes)
 
 
 def _label_places(wanted: list[Fraction], gap: int = 13) -> list[Fraction]:
@@ -69,7 +36,7 @@ def _label_places(wanted: list[Fraction], gap: int = 13) -> list[Fraction]:
     return [placed[i] for i in range(len(wanted))]
 
 
-def steps_chart(steps: Sequence[Step], members: Sequence[tuple[str, str]], *, when: Callable[[datetime], str],
+def steps_chart(steps: Sequence[PowerStep], members: Sequence[tuple[str, str]], *, when: Callable[[datetime], str],
                 share: Callable[[object], str], title: str, description: str, rtl: bool = False) -> Markup:
     """Each of ``members`` (slug, name) as a step line of its power from one change to the next, its name and last
     value written at the line's end; the dates of the first and last change under the axis."""

@@ -99,7 +99,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         text, leaf = read_receipt_file(Path(args.file).read_text(encoding="utf-8"))
-        source = load_source(args.log, progress=progress_bar(sys.stderr)) if args.log else None
+        source = load_source(args.log, progress=progress_bar(sys.stderr) if sys.stderr.isatty() else None) if args.log else None
         if args.key is None and (source is None or not source.key):
             raise SourceError("give the log's verifier key with --key (or a log with --log that ships one)")
         key = read_key(args.key) if args.key else source.key  # type: ignore[union-attr]

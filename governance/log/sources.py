@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TextIO
 
 from governance.log.verify import VerifyError
+from voting.progress import Bar
 
 __all__ = ["ENTRIES_FILE", "PAGE", "TEXTS_FILE", "LogSource", "SourceError", "load_source", "parse_entries_jsonl",
            "parse_texts_jsonl", "progress_bar", "read_archive_bytes"]
@@ -149,13 +150,7 @@ def _from_folder(path: Path) -> LogSource:
 
 def progress_bar(stream: TextIO = sys.stderr) -> Callable[[int, int], None]:
     """A callback ``(done, total)`` drawing ``[#####.....] done/total entries`` on one line of ``stream``."""
-    def draw(done: int, total: int) -> None:
-        filled = 30 * done // total if total else 30
-        stream.write(f"\r[{'#' * filled}{'.' * (30 - filled)}] {done:,}/{total:,} entries")
-        if done >= total:
-            stream.write("\n")
-        stream.flush()
-    return draw
+    return Bar(stream, unit="entries")
 
 
 def _get(url: str) -> bytes:

@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from governance.rules import YES_NO_KINDS
 from tests.factories import decide, make_coalition, make_proposal, open_ballot, vote
 from tests.pages.pagekit import busy_coalition
 
@@ -76,9 +77,14 @@ def test_the_weights_csv_is_the_register_with_exact_shares(client, record) -> No
 
 def test_the_power_csv_has_each_member_under_each_rule_as_the_api_reports(client, record) -> None:
     rows = read_csv(client, "wpn", "power")
+    reports = client.get(record.url("/power")).json()["reports"]
+    active = {m["slug"] for m in client.get(record.url("/members")).json()["items"] if m["status"] == "active"}
 
-    for report in client.get(record.url("/power")).json()["reports"]:
+    assert [r["kind"] for r in reports] == list(YES_NO_KINDS) == list(dict.fromkeys(row["rule"] for row in rows))
+    for report in reports:
         mine = {row["member"]: row for row in rows if row["rule"] == report["kind"]}
+        assert set(mine) == active
+        assert {row["rule_words"] for row in mine.values()} == {report["rule_description"]}
         assert {slug: row["banzhaf"] for slug, row in mine.items()} == report["report"]["banzhaf"]
         assert {slug: row["shapley_shubik"] for slug, row in mine.items()} == report["report"]["shapley_shubik"]
 

@@ -4,13 +4,19 @@ the secretariat turning an application into an admission proposal (the member ex
 from sqlmodel import select
 
 from app.db import read_session
-from governance.models import Application
+from governance.models import Application, Notification
 from tests.app.charter_kit import constituted, decide_change
 from tests.app.support import snapshot
 from tests.pages.pagekit import post_form, sign_in
 
 APPLICATION = {"name": "Mill Collective", "country": "Sudan", "statement": "We mediate in Kassala.",
                "contact": "mill@example.org"}
+
+
+def told(client) -> list[dict]:  # noqa: ANN001
+    """What the outbox holds for applicants."""
+    with read_session(client.app.state.engine) as session:
+        return [n.payload for n in session.exec(select(Notification).where(Notification.kind == "application.decided"))]
 
 
 def apply(client, **changes):  # noqa: ANN001, ANN201
@@ -33,6 +39,7 @@ def test_an_application_is_followed_at_its_private_link_and_becomes_a_member_whe
     assert "proposal #" in status and "Passed" in status
     member = client.get("/api/v1/coalitions/wpn/members/mill-collective").json()
     assert (member["name"], member["weight"], member["weight_basis"]) == ("Mill Collective", "4.5", "450 members")
+    assert [(n["to"], n["outcome"], n["number"]) for n in told(client)] == [("mill@example.org", "passed", number)]
 
 
 def test_a_declined_application_shows_its_reason_to_the_applicant(client):
@@ -45,6 +52,8 @@ def test_a_declined_application_shows_its_reason_to_the_applicant(client):
 
     client.cookies.clear()
     assert "Not in the region." in client.get(link).text
+    assert [(n["to"], n["outcome"], n["reason"]) for n in told(client)] == [
+        ("mill@example.org", "declined", "Not in the region.")]
 
 
 def test_a_filled_honeypot_is_thanked_and_nothing_is_stored(client):

@@ -83,3 +83,20 @@ def test_the_proposal_page_explains_in_arabic_and_keeps_the_recorded_english(dem
 
     assert "صوّت بنعم" in explained and "والمطلوب" in explained
     assert '<details><summary>الشرح كما سُجّل، بالإنجليزية</summary><p lang="en" dir="ltr">Rejected:' in page
+
+
+@pytest.mark.parametrize("method", sorted(METHOD_NAMES))
+def test_every_method_is_explained_in_swedish_sentence_by_sentence(method) -> None:
+    seats = 2 if method.startswith("stv") else 1
+    rule = {"type": "method", "method": method, "counting": "weighted", "quorum_members": "1/2"}
+    result = {"kind": "method", **count_ballot(rule=rule, eligible=ELIGIBLE, votes=ballot_of(method), options=OPTIONS,
+                                               seats=seats, seed="ab")}
+    swedish, _ = translator("sv")
+    english, _ = translator("en")
+
+    said = explain_result(swedish, result, "sv")
+    told = explain_result(english, result, "en")
+
+    assert len(said) == len(told) and not any("%(" in sentence for sentence in said)
+    assert [s for s, t in zip(said, told, strict=True) if s == t and re.search(r"[a-z]{4,}", s)] == []
+    assert all(winner in " ".join(said) for winner in result["winners"])

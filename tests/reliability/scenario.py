@@ -12,7 +12,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from app.db import make_engine, write_session
 from app.logkeys import LogKeys
-from governance import accounts, ballots, coalitions, members, proposals
+from governance import accounts, ballots, coalitions, members, notices, proposals, subscriptions
 from governance import keys as keys_
 from governance.log.signing import sign_vote
 from governance.clock import utcnow
@@ -79,9 +79,11 @@ class Signer:
 
 
 def seed(url: str, key_dir: Path, *, slug: str, members_count: int, decisions: int, choices: int = 0,
-         closes_at: datetime | None = None, live_results: bool = False, member_keys: bool = False) -> Scenario:
+         closes_at: datetime | None = None, live_results: bool = False, member_keys: bool = False,
+         subscribed: bool = False) -> Scenario:
     """A coalition with ``members_count`` members (one representative each, with a token; with ``member_keys``, a
-    registered member key each, ``member_key``) and open ballots."""
+    registered member key each, ``member_key``) and open ballots; with ``subscribed``, every representative takes every
+    notification by e-mail (each opening then stages one each)."""
     _cheap_hashing()
     engine = make_engine(url)
     keys = LogKeys(key_dir, "concord.test")
@@ -106,6 +108,10 @@ def seed(url: str, key_dir: Path, *, slug: str, members_count: int, decisions: i
                     public = member_key(slug, member.slug).public_key().public_bytes_raw()
                     keys_.register_key(session, coalition=coalition, actor=rep, member=member, label="run", now=now,
                                        public_key=base64.b64encode(public).decode())
+                if subscribed:
+                    subscriptions.save_preference(
+                        session, account=rep, email=f"rep-{n}@{slug}.example", language="en", languages=("en",),
+                        time_zone="UTC", digest=False, on=[f"{k}:email" for k in notices.KINDS], now=now)
             for n in range(decisions + choices):
                 kind = "decision" if n < decisions else "choice"
                 proposal = proposals.create_proposal(session, coalition=coalition, author=admin, kind=kind,

@@ -2,7 +2,8 @@
 
 The exact count runs within a memory budget, ``--memory-mb`` (default ``CONCORD_POWER_MEMORY_MB``, else 512),
 estimated before counting starts; past it the command prints a Monte Carlo estimate, labelled so, with its error
-bound and what the exact count would need.
+bound and what the exact count would need. A person at a terminal sees the count's progress on standard error
+(never with ``--json``).
 """
 
 import argparse
@@ -19,6 +20,7 @@ from voting.power import ApproximateReport, Criterion, ExactTooBig, Game, PowerE
 from voting.power.count import megabytes
 from voting.power.game import default_names
 from voting.power.report import PowerReport
+from voting.progress import reporting, terminal_bar
 
 __all__ = ["estimate_note", "game_from_json", "main", "render_estimate", "render_text"]
 
@@ -183,7 +185,8 @@ def main(argv: Sequence[str]) -> int:
             game = _game_from_flags(args)
         budget = _memory_mb(args.memory_mb)
         try:
-            report = analyze(game, memory_bytes=budget << 20)
+            with reporting(None if args.json else terminal_bar(unit="steps")):
+                report = analyze(game, memory_bytes=budget << 20)
         except ExactTooBig as too_big:
             return _print_estimate(game, too_big, args)
     except (PowerError, OSError, json.JSONDecodeError) as error:

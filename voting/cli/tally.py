@@ -1,12 +1,17 @@
-"""``concord tally FILE``: count a ballot file with a named method and print the result."""
+"""``concord tally FILE``: count a ballot file with a named method and print the result.
+
+A person at a terminal sees the ballots read and the rounds counted on standard error (never with ``--format json``).
+"""
 
 import argparse
 import sys
 from collections.abc import Sequence
 
 from voting.formats.load import load_ballot_file
+from voting.progress import reporting, terminal_bar
 from voting.registry import METHODS, get_method
 from voting.report import result_to_json, result_to_text
+from voting.types import Result
 
 __all__ = ["EXIT_BAD_INPUT", "EXIT_OK", "build_parser", "main"]
 
@@ -51,21 +56,27 @@ def main(argv: Sequence[str]) -> int:
     except SystemExit as exit_:
         return exit_.code if isinstance(exit_.code, int) else EXIT_BAD_INPUT
     try:
-        ballot_file = load_ballot_file(args.file, method=args.method)
-        if ballot_file.method is None:
-            raise ValueError(f"the file names no counting method; pass --method (one of: {', '.join(METHODS)})")
-        count = get_method(ballot_file.method)
-        result = count(
-            ballot_file.ballots,
-            candidates=ballot_file.candidates,
-            seats=args.seats or ballot_file.seats,
-            seed=args.seed if args.seed is not None else ballot_file.seed,
-        )
+        with reporting(None if args.format == "json" else terminal_bar(unit="ballots")):
+            result = _count(args)
     except ValueError as error:
         print(f"concord tally: {_where(args.file, str(error))}{error}", file=sys.stderr)
         return EXIT_BAD_INPUT
     print(result_to_json(result) if args.format == "json" else result_to_text(result))
     return EXIT_OK
+
+
+def _count(args: argparse.Namespace) -> Result:
+    """Read the file and count it; ValueError on bad input."""
+    ballot_file = load_ballot_file(args.file, method=args.method)
+    if ballot_file.method is None:
+        raise ValueError(f"the file names no counting method; pass --method (one of: {', '.join(METHODS)})")
+    count = get_method(ballot_file.method)
+    return count(
+        ballot_file.ballots,
+        candidates=ballot_file.candidates,
+        seats=args.seats or ballot_file.seats,
+        seed=args.seed if args.seed is not None else ballot_file.seed,
+    )
 
 
 def _where(path: str, message: str) -> str:

@@ -22,6 +22,7 @@ import json.scanner
 from collections.abc import Mapping
 from fractions import Fraction
 
+from voting import progress
 from voting.exact import ExactNumberError, parse_exact
 from voting.formats.ballot_file import BallotFile, BallotFileError, LineIndex
 from voting.registry import METHODS
@@ -90,8 +91,10 @@ def read_concord_json(text: str) -> BallotFile:
     if not isinstance(raw_ballots, list):
         raise BallotFileError("\"ballots\" must be a list of ballots", line=key_lines.get("ballots", 1))
     known = frozenset(candidates)
+    progress.phase("reading ballots", len(raw_ballots), "ballots")
     ballots = tuple(
-        _read_ballot(raw, known, number=index + 1, line=ballot_lines[index]) for index, raw in enumerate(raw_ballots)
+        _read_ballot(raw, known, number=index + 1, line=ballot_lines[index])
+        for index, raw in enumerate(progress.tracked(raw_ballots))
     )
     return BallotFile(candidates, ballots, lines=ballot_lines, format="concord-json", **settings)
 

@@ -23,6 +23,7 @@ import re
 from collections.abc import Callable, Sequence
 from fractions import Fraction
 
+from voting import progress
 from voting.exact import ExactNumberError, parse_exact
 from voting.formats.ballot_file import BallotFile, BallotFileError
 from voting.types import ApprovalBallot, Ballot, RankedBallot, ScoreBallot
@@ -59,15 +60,16 @@ def read_csv_ballots(text: str, *, kind: str | None = None) -> BallotFile:
         if len(row) != len(header):
             raise BallotFileError(f"this row has {len(row)} cells but the header has {len(header)}", line=line)
     weights = [_weight(row, columns.get("weight"), line) for line, row in rows]
+    progress.phase("reading ballots", len(rows), "ballots")
     if "ranking" in columns:
-        ballots = [_ranking_ballot(row[columns["ranking"]], weight, line) for (line, row), weight in zip(rows, weights)]
+        ballots = [_ranking_ballot(row[columns["ranking"]], weight, line) for (line, row), weight in zip(progress.tracked(rows), weights)]
         candidates = tuple(dict.fromkeys(name for ballot in ballots for group in ballot.ranking for name in group))
     else:
         candidates = tuple(name for index, name in enumerate(header) if index not in columns.values())
         read_row = _row_reader(kind, candidates)
         ballots = [
             read_row([row[header.index(name)].strip() for name in candidates], weight, line)
-            for (line, row), weight in zip(rows, weights)
+            for (line, row), weight in zip(progress.tracked(rows), weights)
         ]
     return BallotFile(candidates, tuple(ballots), lines=tuple(line for line, _ in rows), format="csv")
 

@@ -15,6 +15,7 @@ from voting.power.estimate import (
     table_widths,
     work_seconds,
 )
+from voting import progress
 from voting.power.game import IntegerGame, PowerError
 from voting.power.residues import ResidueColumns, pass_moduli
 from voting.power.tables import (
@@ -34,6 +35,7 @@ __all__ = ["Counts", "ExactTooBig", "ExactTooSlow", "count_game", "estimate_byte
 BITSET_LIMIT = 20
 SMALL_ENOUGH_TO_ENUMERATE = 14
 COMPLEMENT_AFTER_SECONDS = 1.0
+MEMBER_SWINGS = "each member's swings"
 MITM_LIMIT = 36
 MOST_PASSES = 6
 MB = 1 << 20
@@ -169,14 +171,17 @@ def _count_by_rows(game: IntegerGame) -> Counts:
         return _finish(game, tuple(swings for _ in range(n)), by_size, minimal, "size-only")
     table = SizeWeightTable(quota, n, band=(game.size_min, game.clause_min - 2))
     minimal = 0
+    progress.phase("adding members", n, "members")
     for prefix, weight in enumerate(sorted(weights, reverse=True)):
         minimal += _minimal_from_table(prefix, game, table, quota - weight)
         table.add(weight)
     columns = PrefixColumns(table)
     by_type: dict[int, tuple[int, ...]] = {}
+    progress.phase(MEMBER_SWINGS, len(set(weights)), "weights")
     for weight in set(weights):
         window, below = columns.without(weight, n)
         by_type[weight] = _type_swings(n, game, window.__getitem__, below.__getitem__)
+        progress.advance()
     by_size = _winning_by_size(n, game, columns.unpack(columns.column(quota), n + 1).__getitem__)
     return _finish(game, tuple(by_type[w] for w in weights), by_size, minimal, "dynamic programming")
 
@@ -200,11 +205,13 @@ def _from_complements(game: IntegerGame, columns: PrefixColumns | ResidueColumns
     weights, _ = _single_criterion(game)
     n, rows = game.n, columns.kept
     by_type: dict[int, tuple[int, ...]] = {}
+    progress.phase(MEMBER_SWINGS, len(set(weights)), "weights")
     for weight in set(weights):
         window, below = (values + [0] * (n - rows) for values in columns.without(weight, min(rows, n)))
         by_type[weight] = _type_swings(
             n, game, lambda t: window[n - 1 - t], lambda t: comb(n - 1, t) - below[n - 1 - t] + window[n - 1 - t]
         )
+        progress.advance()
     meets = columns.totals(rows) + [0] * (n + 1 - rows)
     by_size = _winning_by_size(n, game, lambda t: comb(n, t) - meets[n - t])
     return Counts(tuple(by_type[w] for w in weights), by_size, None, method)
@@ -221,9 +228,11 @@ def _count_by_residues(game: IntegerGame, passes: int) -> Counts:
     columns = ResidueColumns(weights, quota, None, passes=passes)
     n = game.n
     by_type: dict[int, tuple[int, ...]] = {}
+    progress.phase(MEMBER_SWINGS, len(set(weights)), "weights")
     for weight in set(weights):
         window, below = columns.without(weight, n)
         by_type[weight] = _type_swings(n, game, window.__getitem__, below.__getitem__)
+        progress.advance()
     by_size = _winning_by_size(n, game, columns.totals(n + 1).__getitem__)
     return Counts(tuple(by_type[w] for w in weights), by_size, None, method)
 
@@ -240,16 +249,20 @@ def _count_by_halves(game: IntegerGame) -> Counts:
     weights, quota = _single_criterion(game)
     n = game.n
     by_type: dict[int, tuple[int, ...]] = {}
+    progress.phase(MEMBER_SWINGS, len(set(weights)), "weights")
     for i, weight in enumerate(weights):
         if weight not in by_type:
             others = weights[:i] + weights[i + 1 :]
             low, high = mitm_below(others, [quota - weight, quota])
             by_type[weight] = _type_swings(n, game, lambda t: high[t] - low[t], high.__getitem__)
+        progress.advance()
     order = sorted(weights, reverse=True)
     minimal = 0
+    progress.phase("minimal winning coalitions", n, "members")
     for prefix, weight in enumerate(order):
         low, high = mitm_below(order[:prefix], [quota - weight, quota])
         minimal += _minimal_with_smallest(prefix, game, lambda r: high[r] - low[r], high.__getitem__)
+        progress.advance()
     (below,) = mitm_below(weights, [quota])
     by_size = _winning_by_size(n, game, below.__getitem__)
     return _finish(game, tuple(by_type[w] for w in weights), by_size, minimal, "meet in the middle")
@@ -260,6 +273,7 @@ def _count_by_box(game: IntegerGame) -> Counts:
     table = BoxTable(game)
     (first, _), (second, _) = game.weighted
     by_type: dict[tuple[int, int], tuple[int, ...]] = {}
+    progress.phase(MEMBER_SWINGS, len(set(zip(first, second))), "weights")
     for pair in zip(first, second):
         if pair not in by_type:
             meets_with, meets_without = box_lookups(table, *pair)
@@ -267,6 +281,7 @@ def _count_by_box(game: IntegerGame) -> Counts:
             by_type[pair] = _type_swings(
                 n, game, lambda t: meets_with[t] - meets_without[t], lambda t: comb(n - 1, t) - meets_without[t]
             )
+        progress.advance()
     below = box_below(table)
     by_size = _winning_by_size(game.n, game, below.__getitem__)
     swings = tuple(by_type[pair] for pair in zip(first, second))
@@ -300,6 +315,7 @@ def _count_by_bitset(game: IntegerGame) -> Counts:
     losing = int.from_bytes(b"\x01" * len(flags), "little") ^ winning
     labels = int.from_bytes(bytes(size + 1 for size in sizes), "little")
     minimal, swings = winning, []
+    progress.phase(MEMBER_SWINGS, n, "members")
     for member in range(n):
         member_mask = _stride_mask(n, member)
         shift = 8 << member
@@ -307,6 +323,7 @@ def _count_by_bitset(game: IntegerGame) -> Counts:
         labelled = (critical * 255 & labels).to_bytes(len(flags), "little")
         swings.append(tuple(labelled.count(t + 2) for t in range(n)))
         minimal &= ~(member_mask & (winning << shift))
+        progress.advance()
     labelled = (winning * 255 & labels).to_bytes(len(flags), "little")
     by_size = tuple(labelled.count(t + 1) for t in range(n + 1))
     return Counts(tuple(swings), by_size, minimal.bit_count(), "enumeration")
@@ -398,3 +415,4 @@ def count_game(game: IntegerGame, *, limit_seconds: float | None = None, memory_
     run = {"bitset": _count_by_bitset, "box": _count_by_box, "complements": _count_by_complements,
            "halves": _count_by_halves, "rows": _count_by_rows}[engine]
     return run(game)
+

@@ -14,6 +14,7 @@ columns a member's removal reads: F'(t, z) = sum_j (-1)^j F(t - j, z - j w) need
 from collections.abc import Sequence
 from math import prod
 
+from voting import progress
 from voting.bigint import big, from_bytes, low_bits
 from voting.power.tables import SizeWeightTable
 
@@ -93,6 +94,7 @@ class _ResiduePass:
         self.modulus, self.bits, self.b = (1 << b) - 1, bits, b
         table = SizeWeightTable(quota, len(weights), keep, bits=bits, lean=True)
         fold, period = _Folder(b, bits, quota), bits - b - 2
+        progress.phase(f"residues modulo 2^{b} - 1: adding members", len(weights), "members")
         for count, weight in enumerate(sorted(weights, reverse=True), 1):
             table.add(weight)
             if count % period == 0:
@@ -122,6 +124,7 @@ class _ResiduePass:
         block = step * live
         fold, every = _Folder(self.b, self.bits, live), (1 << (self.bits - self.b - 1)) - 2
         wanted, found, running = set(probes), {}, big(0)
+        progress.phase(f"residues modulo 2^{self.b} - 1: reading the table", quota, "columns")
         for first in range(0, quota, width):
             last = min(quota, first + width)
             grid = bytearray(block * (last - first))
@@ -137,6 +140,7 @@ class _ResiduePass:
                     running = fold(running)
                 if z + 1 in wanted:
                     found[z + 1] = int(running)
+            progress.advance(last - first)
         return found
 
     def digits(self, packed: int, count: int, offset: int = 0) -> list[int]:

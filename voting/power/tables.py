@@ -15,6 +15,7 @@ from bisect import bisect_left
 from collections.abc import Sequence
 from math import comb
 
+from voting import progress
 from voting.bigint import big, from_bytes, low_bits, mutable, ones
 from voting.power.game import IntegerGame
 
@@ -231,6 +232,7 @@ class SizeWeightTable:
                 value &= self.mask(width)
             rows[t], offsets[t] = value, start
         self.added += 1
+        progress.advance()
 
     def aligned(self, t: int) -> int:
         """Row t with slot z holding weight z (z < quota), garbage dropped; 0 outside the kept rows."""
@@ -298,12 +300,14 @@ class PrefixColumns:
         self.step, self.block, self.offsets = step, step * live, table.offsets[:live]
         grid = bytearray(self.block * self.quota)
         rows = [self._row_bytes(table, t) for t in range(live)]
+        progress.phase("reading the table", 2 * self.quota, "steps")
         for first in range(0, self.quota, TRANSPOSE_COLUMNS):
             last = min(self.quota, first + TRANSPOSE_COLUMNS)
             for t, (offset, data) in enumerate(rows):
                 self._place(grid, data, t, step, max(first, offset) - offset, last - offset, offset)
+            progress.advance(last - first)
         running, block = 0, self.block
-        for z in range(self.quota):
+        for z in progress.tracked(range(self.quota)):
             running += int.from_bytes(grid[z * block : (z + 1) * block], "little")
             grid[z * block : (z + 1) * block] = running.to_bytes(block, "little")
         self.grid = grid
@@ -367,6 +371,7 @@ class PrefixColumns:
 def build_table(quota: int, weights: Sequence[int], largest: int | None = None) -> PrefixColumns:
     """The finished table of every member, as prefix columns."""
     table = SizeWeightTable(quota, len(weights), largest)
+    progress.phase("adding members", len(weights), "members")
     for weight in sorted(weights, reverse=True):
         table.add(weight)
     return PrefixColumns(table)
@@ -399,8 +404,10 @@ class BoxTable:
         self.row_mask = ones((self.high_b + 1) * self.block)
         rows = [mutable(int(a == 0)) for a in range(self.high_a + 1)]
         limit = (self.high_b + 1 + max(second)) * self.block
+        progress.phase("adding members", n, "members")
         for u, v in sorted(zip(first, second), reverse=True):
             self._add(rows, u, v, limit)
+            progress.advance()
         self.prefix = self._prefix_sums([row & self.row_mask for row in rows])
 
     def _add(self, rows: list[int], u: int, v: int, limit: int) -> None:
