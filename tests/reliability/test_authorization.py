@@ -1,5 +1,7 @@
 """Every API endpoint x every role, against a table of expected answers: 0 violations, and no endpoint without a row."""
 
+import base64
+import hashlib
 from pathlib import Path
 
 import pytest
@@ -8,7 +10,7 @@ from app.main import create_app
 from app.db import make_engine
 from app.settings import Settings
 from tests.factories import PASSWORD
-from tests.reliability.world import ROLES, build_world, world_client
+from tests.reliability.world import ALPHA_KEY, NEW_KEY, ROLES, build_world, world_client
 
 W = "/api/v1/coalitions/{slug}"
 RULE = {"rule": {"type": "majority", "member_threshold": {"fraction": "1/2", "strict": True, "base": "yes_no"}},
@@ -35,6 +37,9 @@ EXPECTED = {
     ("POST", W + "/members/{member}/leave"): (401, 403, 403, 403, 200),
     ("PUT", W + "/members/{member}/weight"): (401, 403, 403, 403, 200),
     ("GET", W + "/weights"): (200, 200, 200, 200, 200),
+    ("GET", W + "/members/{member}/keys"): (200, 200, 200, 200, 200),
+    ("POST", W + "/members/{member}/keys"): (401, 201, 403, 403, 403),
+    ("POST", W + "/members/{member}/keys/{key_id}/revoke"): (401, 200, 403, 403, 403),
     ("GET", W + "/accounts"): (401, 403, 403, 403, 200),
     ("POST", W + "/accounts"): (401, 403, 403, 403, 201),
     ("DELETE", W + "/accounts/{username}"): (401, 403, 403, 403, 200),
@@ -113,6 +118,7 @@ SHARED = ("openapi.json", "docs", "redoc", "oauth2-redirect")
 PARAMS = {  # the path parameters each endpoint is called with
     "slug": "wpn", "kind": "decision", "username": "spare", "filename": "votes.csv", "endpoint_id": 1,
     "notification_id": 1, "version": 1, "token": "not-a-secret", "comment": 1, "amendment": 1, "topic": 1, "job_id": "none",
+    "key_id": hashlib.sha256(base64.b64decode(ALPHA_KEY)).hexdigest(),
 }
 MEMBER_FOR = {"suspend": "gamma", "readmit": "delta", "leave": "gamma", "weight": "gamma", "votes": "alpha"}
 
@@ -178,6 +184,7 @@ def request_for(method: str, template: str, role: str, world) -> tuple[str, dict
                                             + "A" * 102 + "=="},
         ("POST", W + "/log/forks"): {"key_id": "0" * 64, "seen": "x", "served": "y", "timestamp": 1,
                                      "signature": "AA=="},
+        ("POST", W + "/members/{member}/keys"): {"public_key": NEW_KEY, "label": "new laptop"},
     }
     body = bodies.get((method, template))
     if body is None and method in ("POST", "PUT", "PATCH") and tail in ("suspend", "readmit", "leave", "withdraw",

@@ -93,7 +93,8 @@ FORM_FIELDS = ["abstain", "action", "body", "choice", "consensus", "counting", "
                "max_score", "method", "name", "next", "option", "password", "preview", "quorum_members",
                "quorum_weight", "reason", "unanimity", "username", "title", "weight", "basis", "country", "slug",
                "role", "member", "display_name", "closes_at", "kind", "member_fraction", "weight_fraction",
-               "member_base", "weight_base", "member_strict", "weight_strict", "score-0", "rank-1", "w-alpha"]
+               "member_base", "weight_base", "member_strict", "weight_strict", "score-0", "rank-1", "w-alpha",
+               "salt", "key_id", "seq", "signature", "public_key", "label", "signed_votes"]
 
 
 def _json_text(keys: list[str]) -> st.SearchStrategy[str]:

@@ -15,7 +15,8 @@ from tests.reliability.world import build_world, world_client
 XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 MARKDOWN_XSS = XSS + '\n\n[click](javascript:alert(1)) <a href="javascript:alert(2)">a</a>'
 FILL = {"slug": "wpn", "number": "1", "member": "alpha", "username": "spare", "kind": "decision", "token_id": "1",
-        "idx": "1", "size": "3", "notification_id": "1", "endpoint_id": "1", "application_id": "1", "token": "secret", "comment": "1", "amendment": "1", "topic": "1", "job_id": "none"}
+        "idx": "1", "size": "3", "notification_id": "1", "endpoint_id": "1", "application_id": "1", "token": "secret", "comment": "1", "amendment": "1", "topic": "1", "job_id": "none",
+        "key_id": "0" * 64}
 
 
 @pytest.fixture(scope="module")

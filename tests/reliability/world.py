@@ -21,6 +21,8 @@ from tests.factories import PASSWORD, make_coalition, token_headers
 __all__ = ["ROLES", "World", "build_world", "world_client"]
 
 ROLES = ("anonymous", "rep_a", "rep_b", "other_admin", "admin")
+ALPHA_KEY = "2T4M3PMZ6b1zX/T8nim/w7rqmW/LG61ePKRr9e+Asco="  # alpha's registered member key (public half)
+NEW_KEY = "8UdvobiqFRsHB0NfS2BB1Fp5iDYPdYlPo1rKqlgWKug="  # a key no member has registered
 
 
 @dataclass
@@ -50,7 +52,8 @@ def _app(path: Path, settings: Settings, clock: object) -> FastAPI:
 
 
 def build_world(folder: Path, clock: object) -> World:
-    """Coalition ``wpn`` (members alpha, beta, gamma, suspended delta; draft #1 by alpha, open ballot #2) and ``other``."""
+    """Coalition ``wpn`` (members alpha, with a member key, beta, gamma, suspended delta; draft #1 by alpha, open ballot
+    #2) and ``other``."""
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "world.db"
     metadata.create_all(make_engine(f"sqlite:///{path}"))
@@ -68,6 +71,9 @@ def build_world(folder: Path, clock: object) -> World:
         assert client.post(wpn.url("/proposals"), headers=wpn.admin, json={"title": "Open"}).status_code == 201
         response = client.post(wpn.url("/proposals/2/ballot"), headers=wpn.admin,
                                json={"closes_at": (clock.now + timedelta(days=7)).isoformat()})
+        assert response.status_code == 201, response.text
+        response = client.post(wpn.url("/members/alpha/keys"), headers=wpn.reps["alpha"],
+                               json={"public_key": ALPHA_KEY, "label": "alpha's laptop"})
         assert response.status_code == 201, response.text
         spare = client.post("/api/v1/auth/tokens", json={"username": "rep-wpn-alpha", "password": PASSWORD,
                                                          "name": "spare"}).json()["id"]
