@@ -103,6 +103,13 @@ EXPECTED = {
     ("GET", W + "/charter/diff"): (404, 404, 404, 404, 404),
     ("POST", W + "/applications"): (201, 201, 201, 201, 201),
     ("GET", W + "/applications/{token}"): (404, 404, 404, 404, 404),
+    # proxies: members' own; the world is in set-up, so a grant is refused (the charter sets the caps) and none exists
+    ("GET", W + "/proxies"): (200, 200, 200, 200, 200),
+    ("POST", W + "/proxies"): (401, 409, 409, 403, 403),
+    ("GET", W + "/proxies/{number}"): (404, 404, 404, 404, 404),
+    ("POST", W + "/proxies/{number}/accept"): (401, 404, 404, 403, 404),
+    ("POST", W + "/proxies/{number}/decline"): (401, 404, 404, 403, 404),
+    ("POST", W + "/proxies/{number}/revoke"): (401, 404, 404, 403, 404),
 }
 QUERIES = {"inclusion": "?index=1&size=3", "consistency": "?old=2&new=4", "diff": "?from=1&to=2"}
 SHARED = ("openapi.json", "docs", "redoc", "oauth2-redirect")
@@ -171,6 +178,7 @@ def request_for(method: str, template: str, role: str, world) -> tuple[str, dict
         ("POST", W + "/proposals/{number}/amendments/{amendment}/ballot"): {
             "closes_at": (world.clock.now.replace(year=2027)).isoformat()},
         ("POST", W + "/design"): {"target": "equal", "max_weight": 5},
+        ("POST", W + "/proxies"): {"holder": "beta", "kind": "decision"},
     }
     body = bodies.get((method, template))
     if body is None and method in ("POST", "PUT", "PATCH") and tail in ("suspend", "readmit", "leave", "withdraw",
