@@ -84,17 +84,25 @@ def grant(request: Request, form: FormDep, coalition: CoalitionDep, session: Ses
     return see_other(f"/c/{coalition.slug}/proxies?done=granted")
 
 
-@router.post("/proxies/{number}/{action}", name="answer_proxy")
-def act(request: Request, number: int, action: str, form: FormDep, coalition: CoalitionDep, session: SessionDep,
-        account: SignedInDep, now: NowDep) -> Response:
-    try:
-        command = ACTIONS.get(action)
-        if command is None or account.coalition_id != coalition.id:
-            raise Forbidden("Only a representative of a member grants, answers or revokes proxies.")
-        command(session, coalition=coalition, actor=account,
-                proxy=proxies.get_proxy(session, coalition=coalition, number=number), now=now)
-    except DomainError as error:
-        session.rollback()
-        return _page(request, session, coalition, account, errors={"form": error_text(request, error)},
-                     status=error.status_code)
-    return see_other(f"/c/{coalition.slug}/proxies?done={action}")
+def _acting(action: str):  # noqa: ANN202
+    command = ACTIONS[action]
+
+    def act(request: Request, number: int, form: FormDep, coalition: CoalitionDep, session: SessionDep,
+            account: SignedInDep, now: NowDep) -> Response:
+        try:
+            if account.coalition_id != coalition.id:
+                raise Forbidden("Only a representative of a member grants, answers or revokes proxies.")
+            command(session, coalition=coalition, actor=account,
+                    proxy=proxies.get_proxy(session, coalition=coalition, number=number), now=now)
+        except DomainError as error:
+            session.rollback()
+            return _page(request, session, coalition, account, errors={"form": error_text(request, error)},
+                         status=error.status_code)
+        return see_other(f"/c/{coalition.slug}/proxies?done={action}")
+
+    act.__name__ = f"{action}_proxy_page"
+    return act
+
+
+for _action in ACTIONS:
+    router.post(f"/proxies/{{number}}/{_action}", name=f"{_action}_proxy_page")(_acting(_action))

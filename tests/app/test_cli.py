@@ -130,8 +130,9 @@ def test_the_demo_mails_a_folder_and_its_short_ballot_closes_by_itself(demo_fold
     messages = [message_from_bytes(path.read_bytes(), policy=policy.default) for path in opened]
     # each of the 13 representatives: three proposals submitted, three ballots opened (the one that closes in minutes,
     # the security fund, the rule change); the four that have not voted on the ballot that closes in minutes: a reminder;
-    # Khartoum: the reply to its comment on the rule change; the declined applicant, at the address it gave
-    assert len(messages) == 13 * 6 + 4 + 2
+    # Khartoum: the reply to its comment on the rule change; the declined applicant, at the address it gave; Sana'a's
+    # proxy to Aden: the offer to Aden, the acceptance to Sana'a
+    assert len(messages) == 13 * 6 + 4 + 2 + 2
     assert {m["To"] for m in messages} == {f"{slug}@example.org" for *_, slug in demo.ORGANIZATIONS + [demo.NEWCOMER]
                                            } | {"hawa@omdurman-peace.example"}
     assert [m["To"] for m in messages if "replied to your comment" in m["Subject"] or "ردّت" in m["Subject"]] == [

@@ -111,6 +111,13 @@ EXPECTED = {
     ("GET", W + "/charter/diff"): (404, 404, 404, 404, 404),
     ("POST", W + "/applications"): (201, 201, 201, 201, 201),
     ("GET", W + "/applications/{token}"): (404, 404, 404, 404, 404),
+    # proxies: members' own; the world is in set-up, so a grant is refused (the charter sets the caps) and none exists
+    ("GET", W + "/proxies"): (200, 200, 200, 200, 200),
+    ("POST", W + "/proxies"): (401, 409, 409, 403, 403),
+    ("GET", W + "/proxies/{number}"): (404, 404, 404, 404, 404),
+    ("POST", W + "/proxies/{number}/accept"): (401, 404, 404, 403, 404),
+    ("POST", W + "/proxies/{number}/decline"): (401, 404, 404, 403, 404),
+    ("POST", W + "/proxies/{number}/revoke"): (401, 404, 404, 403, 404),
 }
 QUERIES = {"inclusion": "?index=1&size=3", "consistency": "?old=2&new=4", "diff": "?from=1&to=2"}
 SHARED = ("openapi.json", "docs", "redoc", "oauth2-redirect")
@@ -185,6 +192,7 @@ def request_for(method: str, template: str, role: str, world) -> tuple[str, dict
         ("POST", W + "/log/forks"): {"key_id": "0" * 64, "seen": "x", "served": "y", "timestamp": 1,
                                      "signature": "AA=="},
         ("POST", W + "/members/{member}/keys"): {"public_key": NEW_KEY, "label": "new laptop"},
+        ("POST", W + "/proxies"): {"holder": "beta", "kind": "decision"},
     }
     body = bodies.get((method, template))
     if body is None and method in ("POST", "PUT", "PATCH") and tail in ("suspend", "readmit", "leave", "withdraw",
