@@ -101,7 +101,8 @@ def test_the_demo_coalition_replays_to_exactly_its_tables(engine, settings) -> N
     assert replayed(events) == state
     # seven closed in app.demo, two more in app.demo_deliberation (the agenda's and an amendment's)
     assert len(state["members"]) == 13 and [b["status"] for b in state["ballots"].values()].count("closed") == 9
-    assert len(state["comments"]) == 6 and state["proposals"][10].version == 3
+    # six on the training proposal (#10), and on the double majority (#14) a question and its reply (demo._heard_by_mail)
+    assert len(state["comments"]) == 8 and state["proposals"][10].version == 3
     assert replay(events).log_key == keys.verifier_key(demo.SLUG)
 
 
