@@ -17,11 +17,12 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
-from app import dbroles
+from app import dbroles, demo
 from app.db import make_engine, read_session
 from app.main import create_app
 from app.settings import Settings
 from governance import accounts
+from governance.clock import utcnow
 from governance.models import metadata
 
 CONFIGURED_POSTGRES_URL = os.environ.get("CONCORD_TEST_DATABASE_URL", "")
@@ -84,8 +85,59 @@ class FakeClock:
 @pytest.fixture(autouse=True)
 def fast_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
     """Argon2 with small parameters in tests: the same code path, a fraction of the time."""
+    cheap_hashing(monkeypatch)
+
+
+def cheap_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=256, parallelism=1))
     monkeypatch.setattr(accounts, "_DUMMY_HASH", accounts._hasher.hash("dummy"))
+
+
+@dataclass(frozen=True)
+class DemoTemplate:
+    """The demo coalition as ``concord demo`` builds it, once per worker: its SQLite file, its log keys, its time."""
+
+    database: Path
+    keys: Path
+    built_at: datetime
+
+    def copy_to(self, folder: Path) -> Settings:
+        """A private copy in ``folder`` (the database and the keys that signed its log), and settings that use it."""
+        folder.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(self.database, folder / "concord.db")
+        shutil.copytree(self.keys, folder / "keys")
+        return Settings(database_url=f"sqlite:///{folder / 'concord.db'}", key_dir=folder / "keys",
+                        log_host="concord.test")
+
+    def clock(self) -> "ShiftedClock":
+        """The real clock set back by the template's age: the copy's open ballots are as open as a new demo's."""
+        return ShiftedClock(utcnow() - self.built_at)
+
+
+@dataclass(frozen=True)
+class ShiftedClock:
+    """The real time minus ``behind``."""
+
+    behind: timedelta
+
+    def __call__(self) -> datetime:
+        return utcnow() - self.behind
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> DemoTemplate:
+    """``concord demo`` run once per worker (about 5 s of CPU with real password hashing); tests copy the result."""
+    folder = tmp_path_factory.mktemp("demo-template")
+    settings = Settings(database_url=f"sqlite:///{folder / 'concord.db'}", key_dir=folder / "keys",
+                        log_host="concord.test")
+    with pytest.MonkeyPatch.context() as patch:
+        cheap_hashing(patch)
+        demo.run(settings)
+    engine = make_engine(settings.database_url)
+    with engine.connect() as connection:
+        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    engine.dispose()
+    return DemoTemplate(folder / "concord.db", folder / "keys", utcnow())
 
 
 def pytest_configure(config: pytest.Config) -> None:
