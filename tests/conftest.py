@@ -61,11 +61,45 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 def long_first(item: pytest.Item) -> int:
     """A long test handed out last would keep one worker busy while the others idle. The test that stops PostgreSQL
     leads and the other slow ones, which use it too (one at a time, tests/cluster.py), follow, so that the first
-    chunk of work (``--maxschedchunk``) hands them to one worker. Same order on every worker (a stable sort)."""
+    worker starts with all of them (``OneWorkerForTheCluster``). Same order on every worker (a stable sort)."""
     for rank, marker in enumerate(("pgstop", "slow", "browser")):
         if item.get_closest_marker(marker):
             return rank
     return 3
+
+
+SLOW_FOLDER = "tests/reliability/"
+
+
+@pytest.hookimpl(optionalhook=True)  # without xdist (-p no:xdist) there is no such hook
+def pytest_xdist_make_scheduler(config: pytest.Config, log):  # noqa: ANN001, ANN201
+    if config.getvalue("dist") != "load":
+        return None
+    from xdist.scheduler import LoadScheduling
+
+    class OneWorkerForTheCluster(LoadScheduling):
+        """``--dist load``, except that one worker starts with the run of tests/reliability/ tests that leads
+        the collection (the slow ones, sorted first by ``long_first``). They take this machine's PostgreSQL cluster
+        one at a time (tests/cluster.py): handed out three at a time, the second worker waited minutes for the first.
+        """
+
+        def schedule(self) -> None:
+            if self.collection is None and len(self.nodes) > 1 and self._check_nodes_have_same_collection():
+                collection = next(iter(self.node2collection.values()))
+                leading = next((i for i, nodeid in enumerate(collection) if not nodeid.startswith(SLOW_FOLDER)),
+                               len(collection))
+                if 0 < leading < len(collection) - 2 * len(self.nodes):
+                    self.collection = collection
+                    self.pending[:] = range(len(collection))
+                    chunk = max(min(len(collection) // len(self.nodes) // 4, self.maxschedchunk or len(collection)), 2)
+                    first, *others = self.nodes
+                    self._send_tests(first, leading)
+                    for node in others:
+                        self._send_tests(node, chunk)
+                    return
+            super().schedule()
+
+    return OneWorkerForTheCluster(config, log)
 
 
 class FakeClock:
