@@ -32,8 +32,8 @@ run_pytest() {
 }
 
 # pytest-xdist: one worker per core (CONCORD_TEST_WORKERS overrides; 0 runs in this process), handed tests three at
-# a time, long ones first (tests/conftest.py), so the first worker gets the three reliability tests on this machine's
-# PostgreSQL cluster, which run one at a time in any case (tests/cluster.py). On PostgreSQL each worker gets its own
+# a time, long ones first (tests/conftest.py); one worker starts with all the slow reliability tests, which take this
+# machine's PostgreSQL cluster one at a time in any case (tests/cluster.py). On PostgreSQL each worker gets its own
 # database, <name>_gw0, <name>_gw1... (tests/conftest.py creates them). Not --dist loadgroup: with pytest 9 its
 # xdist_group marks are silently ignored.
 PARALLEL=(-n "${CONCORD_TEST_WORKERS:-auto}" --dist load --maxschedchunk 3)

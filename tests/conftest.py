@@ -17,11 +17,12 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
-from app import dbroles
+from app import dbroles, demo
 from app.db import make_engine, read_session
 from app.main import create_app
 from app.settings import Settings
 from governance import accounts
+from governance.clock import utcnow
 from governance.models import metadata
 
 # A power analysis a test asks for is not a test of the time budget (tests/app/test_budget.py sets its own): on a
@@ -63,11 +64,45 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 def long_first(item: pytest.Item) -> int:
     """A long test handed out last would keep one worker busy while the others idle. The test that stops PostgreSQL
     leads and the other slow ones, which use it too (one at a time, tests/cluster.py), follow, so that the first
-    chunk of work (``--maxschedchunk``) hands them to one worker. Same order on every worker (a stable sort)."""
+    worker starts with all of them (``OneWorkerForTheCluster``). Same order on every worker (a stable sort)."""
     for rank, marker in enumerate(("pgstop", "slow", "browser")):
         if item.get_closest_marker(marker):
             return rank
     return 3
+
+
+SLOW_FOLDER = "tests/reliability/"
+
+
+@pytest.hookimpl(optionalhook=True)  # without xdist (-p no:xdist) there is no such hook
+def pytest_xdist_make_scheduler(config: pytest.Config, log):  # noqa: ANN001, ANN201
+    if config.getvalue("dist") != "load":
+        return None
+    from xdist.scheduler import LoadScheduling
+
+    class OneWorkerForTheCluster(LoadScheduling):
+        """``--dist load``, except that one worker starts with the run of tests/reliability/ tests that leads
+        the collection (the slow ones, sorted first by ``long_first``). They take this machine's PostgreSQL cluster
+        one at a time (tests/cluster.py): handed out three at a time, the second worker waited minutes for the first.
+        """
+
+        def schedule(self) -> None:
+            if self.collection is None and len(self.nodes) > 1 and self._check_nodes_have_same_collection():
+                collection = next(iter(self.node2collection.values()))
+                leading = next((i for i, nodeid in enumerate(collection) if not nodeid.startswith(SLOW_FOLDER)),
+                               len(collection))
+                if 0 < leading < len(collection) - 2 * len(self.nodes):
+                    self.collection = collection
+                    self.pending[:] = range(len(collection))
+                    chunk = max(min(len(collection) // len(self.nodes) // 4, self.maxschedchunk or len(collection)), 2)
+                    first, *others = self.nodes
+                    self._send_tests(first, leading)
+                    for node in others:
+                        self._send_tests(node, chunk)
+                    return
+            super().schedule()
+
+    return OneWorkerForTheCluster(config, log)
 
 
 class FakeClock:
@@ -87,8 +122,59 @@ class FakeClock:
 @pytest.fixture(autouse=True)
 def fast_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
     """Argon2 with small parameters in tests: the same code path, a fraction of the time."""
+    cheap_hashing(monkeypatch)
+
+
+def cheap_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=256, parallelism=1))
     monkeypatch.setattr(accounts, "_DUMMY_HASH", accounts._hasher.hash("dummy"))
+
+
+@dataclass(frozen=True)
+class DemoTemplate:
+    """The demo coalition as ``concord demo`` builds it, once per worker: its SQLite file, its log keys, its time."""
+
+    database: Path
+    keys: Path
+    built_at: datetime
+
+    def copy_to(self, folder: Path) -> Settings:
+        """A private copy in ``folder`` (the database and the keys that signed its log), and settings that use it."""
+        folder.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(self.database, folder / "concord.db")
+        shutil.copytree(self.keys, folder / "keys")
+        return Settings(database_url=f"sqlite:///{folder / 'concord.db'}", key_dir=folder / "keys",
+                        log_host="concord.test")
+
+    def clock(self) -> "ShiftedClock":
+        """The real clock set back by the template's age: the copy's open ballots are as open as a new demo's."""
+        return ShiftedClock(utcnow() - self.built_at)
+
+
+@dataclass(frozen=True)
+class ShiftedClock:
+    """The real time minus ``behind``."""
+
+    behind: timedelta
+
+    def __call__(self) -> datetime:
+        return utcnow() - self.behind
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> DemoTemplate:
+    """``concord demo`` run once per worker (about 5 s of CPU with real password hashing); tests copy the result."""
+    folder = tmp_path_factory.mktemp("demo-template")
+    settings = Settings(database_url=f"sqlite:///{folder / 'concord.db'}", key_dir=folder / "keys",
+                        log_host="concord.test")
+    with pytest.MonkeyPatch.context() as patch:
+        cheap_hashing(patch)
+        demo.run(settings)
+    engine = make_engine(settings.database_url)
+    with engine.connect() as connection:
+        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    engine.dispose()
+    return DemoTemplate(folder / "concord.db", folder / "keys", utcnow())
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -15,7 +15,7 @@ from app.db import make_engine
 from governance.models import metadata
 from tests.conftest import POSTGRES_URL
 
-DATABASES = ["sqlite", "postgresql"] if POSTGRES_URL else ["sqlite"]
+DATABASES = ["postgresql"] if POSTGRES_URL else ["sqlite"]  # the SQLite pass has run the migrations on SQLite already
 pytestmark = pytest.mark.db  # its own databases, not the per-test fixtures: so that the PostgreSQL pass runs it too
 
 

@@ -13,10 +13,13 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app import demo
+from app.db import make_engine
 from app.main import create_app
 from app.exactjson import MAX_DEPTH, MAX_DIGITS
 from app.tasks import signed_write_session
 from app.logkeys import LogKeys
+from governance.clock import utcnow
+from tests.conftest import DemoTemplate
 
 WRITE_METHODS = ("post", "put", "patch", "delete")
 CPU_SECONDS, WALL_SECONDS = 1.0, 5.0
@@ -30,16 +33,27 @@ BARE_BODIES = HOSTILE_TOKENS + ['{"\\udfff x": 1}', '{"\\u0000": 1}', "\xff\xfe"
 
 
 @pytest.fixture
-def demo_client(engine, settings) -> Iterator[tuple[TestClient, dict[str, str]]]:  # noqa: ANN001
-    """The demo as ``concord demo`` makes it, on the real clock (its ballots are open now), and the secretariat's token."""
-    keys = LogKeys(settings.key_dir, settings.log_host)
-    with signed_write_session(engine, keys) as session:
-        demo._populate(session, keys)
-        session.commit()
-    with TestClient(create_app(engine, settings=settings), raise_server_exceptions=False) as client:
+def demo_client(engine, settings, postgres_database, request,  # noqa: ANN001
+                tmp_path) -> Iterator[tuple[TestClient, dict[str, str]]]:
+    """The demo as ``concord demo`` makes it, on the real clock (its ballots are open now), and the secretariat's token:
+    on SQLite a copy of the worker's built demo (its clock set back by the copy's age), on PostgreSQL built anew."""
+    clock = utcnow
+    if postgres_database is None:
+        template: DemoTemplate = request.getfixturevalue("demo_template")
+        copied = template.copy_to(tmp_path / "demo")
+        engine, settings, clock = make_engine(copied.database_url), settings.model_copy(
+            update={"key_dir": copied.key_dir}), template.clock()
+    else:
+        keys = LogKeys(settings.key_dir, settings.log_host)
+        with signed_write_session(engine, keys) as session:
+            demo._populate(session, keys)
+            session.commit()
+    with TestClient(create_app(engine, settings=settings, clock=clock), raise_server_exceptions=False) as client:
         token = client.post("/api/v1/auth/tokens", json={"username": demo.ADMIN[0], "password": demo.ADMIN[1]})
         assert token.status_code == 201, token.text
         yield client, {"Authorization": f"Bearer {token.json()['token']}"}
+    if postgres_database is None:
+        engine.dispose()
 
 
 def _known_path(client: TestClient, path: str) -> str:

@@ -13,9 +13,10 @@ from tests.conftest import FakeClock
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
+    # a generous power budget, as the other test apps have: on a busy machine opening a ballot must not become a 503
     return Settings(database_url="sqlite:///unused.db", key_dir=tmp_path / "keys", log_host="concord.test",
                     public_url="https://concord.example", webhook_allow_private=True, delivery_backoff_seconds=0,
-                    delivery_max_attempts=3, mail_dir=tmp_path / "mail")
+                    delivery_max_attempts=3, mail_dir=tmp_path / "mail", compute_seconds=60)
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
 """Real Concord servers for reliability tests: uvicorn subprocesses on free loopback ports, own databases, always stopped."""
 
+import atexit
 import os
 import signal
 import subprocess
@@ -64,20 +65,50 @@ def upgrade(url: str) -> None:
                    stdout=subprocess.DEVNULL)
 
 
+def _url(name: str) -> str:
+    return f"postgresql+psycopg://postgres@{PG_HOST}:{PG_PORT}/{name}"
+
+
+_TEMPLATE = f"concord_rel_template_{os.getpid()}"
+_template_ready = False
+
+
+def _migrated_template() -> str:
+    """A database ``concord db upgrade`` migrated once in this process, which each run copies (``CREATE DATABASE ...
+    TEMPLATE``, a file copy) instead of running every migration again; dropped when the process ends."""
+    global _template_ready
+    if not _template_ready:
+        with psycopg.connect(PG_ADMIN_DSN, autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{_TEMPLATE}" WITH (FORCE)')
+            connection.execute(f'CREATE DATABASE "{_TEMPLATE}"')
+        upgrade(_url(_TEMPLATE))
+        _template_ready = True
+        atexit.register(_drop_template)
+    return _TEMPLATE
+
+
+def _drop_template() -> None:
+    with holding_the_cluster():
+        if postgres_running():
+            with psycopg.connect(PG_ADMIN_DSN, autocommit=True) as connection:
+                connection.execute(f'DROP DATABASE IF EXISTS "{_TEMPLATE}" WITH (FORCE)')
+
+
 @contextmanager
 def postgres_database(prefix: str = "concord_rel") -> Iterator[str]:
-    """A fresh PostgreSQL database for one run, migrated to the latest schema; dropped afterwards.
+    """A fresh PostgreSQL database for one run, migrated to the latest schema (a copy of this process's migrated
+    template); dropped afterwards.
 
     Holds the cluster throughout (tests/cluster.py): the other tests on it, in any process, wait meanwhile.
     """
     with holding_the_cluster():
         ensure_postgres()
+        template = _migrated_template()
         name = f"{prefix}_{uuid.uuid4().hex[:10]}"
         with psycopg.connect(PG_ADMIN_DSN, autocommit=True) as connection:
-            connection.execute(f'CREATE DATABASE "{name}"')
-        url = f"postgresql+psycopg://postgres@{PG_HOST}:{PG_PORT}/{name}"
+            connection.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+        url = _url(name)
         try:
-            upgrade(url)
             yield url
         finally:
             ensure_postgres()
