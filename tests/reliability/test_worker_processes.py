@@ -147,10 +147,14 @@ def test_a_kill_while_sending_loses_nothing_and_a_deduplicating_receiver_sees_ea
             server.start()
             wait_for(lambda: len(set(seen)) >= 12 and delivered_count_any(url) == 12, 60)
 
+        retried = count_any(url, "SELECT count(*) FROM delivery_attempt WHERE NOT ok")
         assert len(set(seen)) == 12  # every notification arrived ...
-        assert len(seen) - 12 <= 4  # ... and at most those in flight at the kill (CONCORD_DELIVERY_CONCURRENCY) twice
+        # ... and twice at most those in flight at the kill (CONCORD_DELIVERY_CONCURRENCY) and those whose attempt the
+        # worker recorded as failed though the receiver had it (a time-out on a loaded machine): at least once
+        assert len(seen) - 12 <= 4 + retried, (len(seen), retried)
         assert api_seconds < 12 * 0.3  # the requests never waited for the slow receiver
-        print(f"{backend}: 12 webhooks, {len(seen)} requests, killed after {in_flight}; API 12 proposals in "
+        print(f"{backend}: 12 webhooks, {len(seen)} requests ({retried} failed attempts), killed after {in_flight}; "
+              f"API 12 proposals in "
               f"{api_seconds:.2f} s")
     finally:
         if server is not None:
@@ -159,13 +163,18 @@ def test_a_kill_while_sending_loses_nothing_and_a_deduplicating_receiver_sees_ea
             database.__exit__(None, None, None)
 
 
-def delivered_count_any(url: str) -> int:
+def count_any(url: str, query: str) -> int:
     if url.startswith("postgresql"):
-        return delivered_count(url)
+        with psycopg.connect(_dsn(url), autocommit=True) as connection:
+            return connection.execute(query).fetchone()[0]
     import sqlite3
 
     with sqlite3.connect(make_url(url).database) as connection:
-        return connection.execute("SELECT count(*) FROM notification WHERE status = 'delivered'").fetchone()[0]
+        return connection.execute(query).fetchone()[0]
+
+
+def delivered_count_any(url: str) -> int:
+    return count_any(url, "SELECT count(*) FROM notification WHERE status = 'delivered'")
 
 
 def test_concord_worker_alone_closes_a_due_ballot_for_servers_that_run_none(pg_url, key_dir, tmp_path: Path) -> None:
