@@ -176,12 +176,7 @@ def _count_by_rows(game: IntegerGame) -> Counts:
         minimal += _minimal_from_table(prefix, game, table, quota - weight)
         table.add(weight)
     columns = PrefixColumns(table)
-    by_type: dict[int, tuple[int, ...]] = {}
-    progress.phase(MEMBER_SWINGS, len(set(weights)), "weights")
-    for weight in set(weights):
-        window, below = columns.without(weight, n)
-        by_type[weight] = _type_swings(n, game, window.__getitem__, below.__getitem__)
-        progress.advance()
+    by_type = _swings_by_weight(n, game, columns, weights)
     by_size = _winning_by_size(n, game, columns.unpack(columns.column(quota), n + 1).__getitem__)
     return _finish(game, tuple(by_type[w] for w in weights), by_size, minimal, "dynamic programming")
 
@@ -227,12 +222,7 @@ def _count_by_residues(game: IntegerGame, passes: int) -> Counts:
         return _from_complements(game, columns, method + ", over complements")
     columns = ResidueColumns(weights, quota, None, passes=passes)
     n = game.n
-    by_type: dict[int, tuple[int, ...]] = {}
-    progress.phase(MEMBER_SWINGS, len(set(weights)), "weights")
-    for weight in set(weights):
-        window, below = columns.without(weight, n)
-        by_type[weight] = _type_swings(n, game, window.__getitem__, below.__getitem__)
-        progress.advance()
+    by_type = _swings_by_weight(n, game, columns, weights)
     by_size = _winning_by_size(n, game, columns.totals(n + 1).__getitem__)
     return Counts(tuple(by_type[w] for w in weights), by_size, None, method)
 
@@ -416,3 +406,13 @@ def count_game(game: IntegerGame, *, limit_seconds: float | None = None, memory_
            "halves": _count_by_halves, "rows": _count_by_rows}[engine]
     return run(game)
 
+
+def _swings_by_weight(n: int, game, columns, weights) -> dict[int, tuple[int, ...]]:  # noqa: ANN001
+    """Each distinct weight's swings by coalition size, read from the columns without one member of that weight."""
+    by_type: dict[int, tuple[int, ...]] = {}
+    progress.phase(MEMBER_SWINGS, len(set(weights)), "weights")
+    for weight in set(weights):
+        window, below = columns.without(weight, n)
+        by_type[weight] = _type_swings(n, game, window.__getitem__, below.__getitem__)
+        progress.advance()
+    return by_type
