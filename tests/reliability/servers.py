@@ -142,9 +142,12 @@ class Server:
         return f"http://{HOST}:{self.port}"
 
     def command(self) -> Sequence[str]:
+        # On a loaded two-core CI machine a client may take seconds to reuse a connection, and a busy worker to answer
+        # the supervisor's health check: uvicorn's 5 s defaults would close the one (a reset as the next request goes
+        # out) or kill the other mid-request. What these tests check is Concord's, not those races: 30 s for both.
         return [PYTHON, "-m", "uvicorn", self.app, "--host", HOST, "--port", str(self.port),
                 "--workers", str(self.workers), "--no-access-log", "--log-level", "warning",
-                "--timeout-graceful-shutdown", "5"]
+                "--timeout-graceful-shutdown", "5", "--timeout-keep-alive", "30", "--timeout-worker-healthcheck", "30"]
 
     def start(self, timeout: float = 90) -> "Server":
         """Start the server and wait until it answers; raise with its log if it does not."""

@@ -38,13 +38,15 @@ def test_concurrent_casts_leave_one_vote_per_member_and_one_closing(pg_url: str,
         time.sleep(max(0.0, deadline + 0.5 - time.time()))
         read = httpx.get(f"{server.url}/api/v1/coalitions/race/proposals/{list(closing.ballots)[0]}/ballot",
                          timeout=60)
+        log = server.log_tail()
     engine = make_engine(pg_url)
     report = check_coalition(engine, "race", storm.acks + at_deadline.acks)
     engine.dispose()
 
     assert report, str(report)
-    assert storm.statuses == {200: 1000}, (storm.statuses, storm.failures)
-    assert set(at_deadline.statuses) <= {200, 409} and not at_deadline.failures, at_deadline.statuses
+    assert storm.statuses == {200: 1000}, (storm.statuses, storm.failures, log)
+    assert set(at_deadline.statuses) <= {200, 409} and not at_deadline.failures, (at_deadline.statuses,
+                                                                                 at_deadline.failures, log)
     assert at_deadline.statuses[409] > 0, "no cast arrived after the deadline: the closing race was not exercised"
     assert read.json()["status"] == "closed"
     assert report.figures["closed ballots"] == 1
