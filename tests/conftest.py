@@ -94,7 +94,9 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log):  # noqa: ANN001, AN
                 if 0 < leading < len(collection) - 2 * len(self.nodes):
                     self.collection = collection
                     self.pending[:] = range(len(collection))
-                    chunk = max(min(len(collection) // len(self.nodes) // 4, self.maxschedchunk or len(collection)), 2)
+                    if self.maxschedchunk is None:  # as LoadScheduling.schedule sets it, which this one bypasses
+                        self.maxschedchunk = len(collection)
+                    chunk = max(min(len(collection) // len(self.nodes) // 4, self.maxschedchunk), 2)
                     first, *others = self.nodes
                     self._send_tests(first, leading)
                     for node in others:

@@ -67,12 +67,20 @@ class Courier:
 
     def _deliver_in_hand(self, notification: Notification) -> None:
         try:
-            self.deliver(notification)
+            if self._still_due(notification):
+                self.deliver(notification)
         except Exception:  # the database went away mid-attempt: the row is still pending and will be tried again
             logger.exception("delivering notification %s failed", notification.key)
         finally:
             with self.lock:
                 self.in_flight.discard(notification.id)
+
+    def _still_due(self, notification: Notification) -> bool:
+        """Whether no attempt was recorded since ``notification`` was read. A batch is read before it is taken in
+        hand: a delivery that finished in between (recorded, then let go) would otherwise be sent a second time."""
+        with read_session(self.engine) as session:
+            current = session.get(Notification, notification.id)
+            return current is not None and current.status == "pending" and current.attempts == notification.attempts
 
     def close(self) -> None:
         self.pool.shutdown(wait=False, cancel_futures=True)

@@ -9,7 +9,10 @@ import pytest
 from sqlmodel import select
 from standardwebhooks.webhooks import Webhook
 
+from app.db import read_session
 from app.outbox import webhooks
+from governance import outbox
+from governance.clock import utcnow
 from governance.models import DeliveryAttempt, Notification
 from tests.app.support import quick_coalition, snapshot
 from tests.factories import make_proposal, open_ballot, vote
@@ -130,6 +133,24 @@ def test_a_redirect_is_not_followed(app, client, worker, session) -> None:
         worker.tick()
 
     assert session.exec(select(DeliveryAttempt)).one().detail == "HTTP 302"
+
+
+def test_a_batch_read_before_a_delivery_finished_does_not_send_it_again(app, client, worker, monkeypatch) -> None:
+    """The worker reads the due notifications, then takes each in hand: one whose delivery was recorded in between
+    (the previous pass's thread, which lets it go only after recording) must not go out twice."""
+    fixture = quick_coalition(app, members={"a": 1})
+    with webhook_receiver() as receiver:
+        register(client, fixture, receiver.url, events=["proposal.submitted"])
+        make_proposal(client, fixture)
+        with read_session(app.state.engine) as session:
+            stale = outbox.due(session, now=utcnow(), limit=50)
+        assert len(stale) == 1
+
+        worker.courier.deliver_due()
+        monkeypatch.setattr(outbox, "due", lambda *args, **kwargs: stale)  # the read that preceded that delivery
+        worker.courier.deliver_due()
+
+    assert len(receiver.received) == 1
 
 
 def test_a_vote_causes_no_notification(app, client, clock, session) -> None:
