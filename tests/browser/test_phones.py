@@ -1,5 +1,6 @@
 """On a 390 px phone and a 1280 px screen, in English and Arabic: nothing cut off, wide tables scroll inside their
-box with a visible cue, charts fit, touch targets at least 44 px, and axe finds nothing."""
+box with a visible cue, charts fit, touch targets at least 44 px, and axe finds nothing (on the wide screen here: on a
+360 px one test_journey runs axe on every page in both languages)."""
 
 from pathlib import Path
 
@@ -63,9 +64,11 @@ def test_pages_fit_the_screen_with_big_touch_targets_and_no_axe_violations(brows
         page.goto(seeded["url"] + path)
         page.wait_for_load_state("networkidle")
         found = page.evaluate(CHECKS)
-        page.evaluate(AXE)
-        found["axe"] = page.evaluate("async () => (await axe.run(document)).violations.map(v => v.id + ': ' + "
-                                     "v.nodes.map(n => n.target.join(' ')).join(', '))")
+        found["axe"] = []
+        if width > 500:  # on the narrow screen test_journey already runs axe on every page, these among them
+            page.evaluate(AXE)
+            found["axe"] = page.evaluate("async () => (await axe.run(document)).violations.map(v => v.id + ': ' + "
+                                         "v.nodes.map(n => n.target.join(' ')).join(', '))")
         bad_wraps = [w for w in found["wraps"] if not all(w.values())]
         if found["overflow"] or found["cut"] or bad_wraps or found["targets"] or found["charts"] or found["axe"]:
             problems[path] = found

@@ -32,7 +32,7 @@ def open_ballot_closing_soon(server: servers.Server, scenario: Scenario, seconds
 def test_concurrent_casts_leave_one_vote_per_member_and_one_closing(pg_url: str, key_dir, tmp_path) -> None:
     scenario = seed(pg_url, key_dir, slug="race", members_count=10, decisions=2)
     with servers.Server(pg_url, key_dir, workers=4, log_path=tmp_path / "server.log") as server:
-        storm = cast_storm(server.url, scenario, total=1000, clients=40)
+        storm = cast_storm(server.url, scenario, total=500, clients=40)
         closing, deadline = open_ballot_closing_soon(server, scenario, seconds=10)
         at_deadline = cast_storm(server.url, closing, total=600, clients=40, start_at=deadline - 0.5)
         time.sleep(max(0.0, deadline + 0.5 - time.time()))
@@ -44,7 +44,7 @@ def test_concurrent_casts_leave_one_vote_per_member_and_one_closing(pg_url: str,
     engine.dispose()
 
     assert report, str(report)
-    assert storm.statuses == {200: 1000}, (storm.statuses, storm.failures, log)
+    assert storm.statuses == {200: 500}, (storm.statuses, storm.failures, log)
     assert set(at_deadline.statuses) <= {200, 409} and not at_deadline.failures, (at_deadline.statuses,
                                                                                  at_deadline.failures, log)
     assert at_deadline.statuses[409] > 0, "no cast arrived after the deadline: the closing race was not exercised"
