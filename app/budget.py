@@ -80,6 +80,11 @@ class ComputeBudget:
                 self._executor = None
             raise Busy(TOO_BUSY) from None
 
+    def running(self) -> int:
+        """Computations queued or under way (a request that gave up waiting leaves its computation running)."""
+        with self._lock:
+            return sum(not future.done() for future in self._futures.values())
+
     def _start(self) -> Executor:
         if self.processes:
             return ProcessPoolExecutor(max_workers=self.processes, mp_context=multiprocessing.get_context("spawn"),
@@ -92,7 +97,7 @@ class ComputeBudget:
             if future is not None:
                 self._futures.move_to_end(key)
                 return future
-            if sum(not running.done() for running in self._futures.values()) >= self.pending:
+            if sum(not future.done() for future in self._futures.values()) >= self.pending:
                 raise Busy(TOO_BUSY)
             if self._executor is None:
                 self._executor = self._start()

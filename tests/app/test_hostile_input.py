@@ -7,7 +7,6 @@ nesting thousands deep, very long text; in the bare body, in each documented fie
 import json
 import time
 from collections.abc import Iterator
-from functools import lru_cache
 
 import pytest
 from fastapi.testclient import TestClient
@@ -20,7 +19,7 @@ from app.tasks import signed_write_session
 from app.logkeys import LogKeys
 from governance.clock import utcnow
 from tests.conftest import DemoTemplate
-from tests.cputime import OwnCpu
+from tests.cputime import OwnCpu, frozen_heap, settle
 
 WRITE_METHODS = ("post", "put", "patch", "delete")
 CPU_SECONDS, WALL_SECONDS = 1.0, 5.0
@@ -50,7 +49,8 @@ def demo_client(engine, settings, postgres_database, request,  # noqa: ANN001
         with signed_write_session(engine, keys) as session:
             demo._populate(session, keys)
             session.commit()
-    with TestClient(create_app(engine, settings=settings, clock=clock), raise_server_exceptions=False) as client:
+    with TestClient(create_app(engine, settings=settings, clock=clock), raise_server_exceptions=False) as client, \
+            frozen_heap():
         client.app.state.own_cpu = own_cpu  # the CPU its answers cost, without other tests' leftover threads
         token = client.post("/api/v1/auth/tokens", json={"username": demo.ADMIN[0], "password": demo.ADMIN[1]})
         assert token.status_code == 201, token.text
@@ -68,9 +68,13 @@ def _known_path(client: TestClient, path: str) -> str:
     return path
 
 
-@lru_cache
 def demo_open_proposal(client: TestClient) -> int:
-    return client.get("/api/v1/coalitions/wpn/proposals?state=open").json()["items"][0]["number"]
+    """An open proposal of the demo, asked once per app (kept on its state, which goes with the app, unlike a
+    module-level cache that kept every test's client alive)."""
+    state = client.app.state
+    if not hasattr(state, "open_proposal"):
+        state.open_proposal = client.get("/api/v1/coalitions/wpn/proposals?state=open").json()["items"][0]["number"]
+    return state.open_proposal
 
 
 def _write_operations(client: TestClient) -> list[tuple[str, str, list[str]]]:
@@ -103,6 +107,7 @@ def _bodies(fields: list[str]) -> Iterator[str]:
 def _send(client: TestClient, method: str, path: str, body: str,
           headers: dict[str, str]) -> tuple[int, float, float, str]:
     own_cpu = client.app.state.own_cpu
+    settle(client.app)
     started, cpu = time.perf_counter(), own_cpu.seconds()
     response = client.request(method.upper(), path, content=body.encode("utf-8", "surrogatepass"),
                               headers={**headers, "content-type": "application/json"})

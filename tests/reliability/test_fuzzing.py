@@ -15,7 +15,7 @@ from schemathesis import checks
 from app.db import make_engine
 from app.main import create_app
 from app.settings import Settings
-from tests.cputime import OwnCpu
+from tests.cputime import OwnCpu, frozen_heap, settle
 from tests.factories import PASSWORD
 from tests.reliability.world import ROLES, build_world, cheap_hashing, _app
 
@@ -132,7 +132,7 @@ def hostile_world(tmp_path_factory):  # noqa: ANN001, ANN201
     own_cpu = OwnCpu()  # made first: the threads alive now are other tests', not this world's
     folder = tmp_path_factory.mktemp("hostile")
     world = build_world(folder, FakeClock())
-    with world_client(world, folder / "copy") as client:
+    with world_client(world, folder / "copy") as client, frozen_heap():
         client.app.state.what_if_limiter.limit = 10**9  # the limit has its own test; here every what-if computes
         client.app.state.own_cpu = own_cpu
         yield world, client
@@ -163,6 +163,7 @@ def test_hostile_json_paths_queries_and_headers_never_get_a_server_error_or_a_sl
         line = header.replace(b"\r", b"").replace(b"\n", b"")  # what one header line can carry
         headers = {**world.headers[role], "content-type": "application/json", "accept-language": line,
                    "cookie": b"concord_lang=" + line + b"; concord_session=" + line}
+        settle(client.app)
         started, cpu = time.perf_counter(), client.app.state.own_cpu.seconds()
         with cheap_hashing():
             response = client.request(method.upper(), _fill(template, known, segment) + "?" + query, content=body,
@@ -200,6 +201,7 @@ def test_hostile_pages_and_forms_in_english_and_arabic_never_get_a_server_error_
         form = {name: value.encode("utf-8", "surrogatepass") for name, value in fields.items()}
         form["csrf_token"] = _page_csrf(client).encode()
         url = _fill(template, known, segment) + "?" + "&".join(f"{name}={value}" for name, value in query)
+        settle(client.app)
         started, cpu = time.perf_counter(), client.app.state.own_cpu.seconds()
         response = client.request(method, url, data=form if method == "POST" else None, follow_redirects=False)
         seconds, cpu = time.perf_counter() - started, client.app.state.own_cpu.seconds() - cpu
