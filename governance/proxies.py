@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from fractions import Fraction
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from governance import charter, power
 from governance.clock import iso
@@ -356,29 +356,31 @@ def ballot_blocs(session: Session, *, coalition: Coalition, ballot: Ballot, prop
     """The voting blocs proxies made on a ballot: once closed, each holder with the members whose counted votes it
     cast; while open, each holder with the grantors whose proxies cover the ballot and who have not voted
     themselves. Weights are the ballot's frozen ones."""
+    marks = cast_marks(session, ballot)
+    moment = int(time.time() * 1000)
+    grants = [grant for _, grant in _live_grants(session, coalition, moment)] if ballot.status == "open" else []
+    if not marks and not grants:  # no proxy cast on it and none that could: no bloc (a page view asks every time)
+        return []
     weights = {row["member"]: parse_exact(row["weight"]) for row in ballot.eligible}
     names = {row["member"]: row["name"] for row in ballot.eligible}
-    members = {m.id: m for m in session.exec(select(Member).where(Member.coalition_id == coalition.id))}
-    marks = cast_marks(session, ballot)
-    votes = {members[v.member_id].slug: v.log_idx for v in session.exec(select(Vote).where(Vote.ballot_id == ballot.id))}
+    votes = dict(session.exec(select(Member.slug, Vote.log_idx).join(Member, Member.id == Vote.member_id)
+                              .where(Vote.ballot_id == ballot.id)).all())
     groups: dict[str, set[str]] = {}
     for member, idx in votes.items():
         if idx in marks:
             groups.setdefault(marks[idx][0], set()).add(member)
-    if ballot.status == "open":
-        moment = int(time.time() * 1000)
-        grants = [grant for _, grant in _live_grants(session, coalition, moment)]
-        for holder in {g.holder for g in grants}:
-            for grantor in bloc_grantors(grants, holder, number=proposal.number, kind=proposal.kind, moment=moment,
-                                         decided=lambda number: False):
-                if grantor not in votes or votes[grantor] in marks:
-                    groups.setdefault(holder, set()).add(grantor)
+    for holder in {g.holder for g in grants}:
+        for grantor in bloc_grantors(grants, holder, number=proposal.number, kind=proposal.kind, moment=moment,
+                                     decided=lambda number: False):
+            if grantor not in votes or votes[grantor] in marks:
+                groups.setdefault(holder, set()).add(grantor)
     total = sum(weights.values(), Fraction(0))
-    by_slug = {m.slug: m for m in members.values()}
+    holder_names = dict(session.exec(select(Member.slug, Member.name).where(
+        Member.coalition_id == coalition.id, col(Member.slug).in_(sorted(groups)))).all()) if groups else {}
     blocs = []
     for holder, grantors in sorted(groups.items()):
         weight = weights.get(holder, Fraction(0)) + sum((weights.get(g, Fraction(0)) for g in grantors), Fraction(0))
-        blocs.append(Bloc(holder, by_slug[holder].name, tuple((g, names.get(g, g)) for g in sorted(grantors)), weight,
+        blocs.append(Bloc(holder, holder_names[holder], tuple((g, names.get(g, g)) for g in sorted(grantors)), weight,
                           weight / total if total else Fraction(0)))
     return blocs
 

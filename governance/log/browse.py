@@ -3,7 +3,7 @@
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from sqlalchemy import func, or_
+from sqlalchemy import func, or_, text
 from sqlmodel import Session, select
 
 from governance.log.canonical import parse_event
@@ -91,6 +91,20 @@ def read_page(session: Session, *, coalition: Coalition, wanted: EntryFilter, pa
     return LogPage(entries, False)
 
 
+_ENTRY_TYPES = text("""
+WITH RECURSIVE kinds(type) AS (
+    SELECT MIN(type) FROM log_entry WHERE coalition_id = :coalition
+    UNION ALL
+    SELECT (SELECT MIN(type) FROM log_entry WHERE coalition_id = :coalition AND type > kinds.type)
+    FROM kinds WHERE kinds.type IS NOT NULL
+)
+SELECT type FROM kinds WHERE type IS NOT NULL""")
+
+
 def entry_types(session: Session, coalition: Coalition) -> list[str]:
-    """The types of event this log holds, in alphabetical order."""
-    return sorted(session.exec(select(LogEntry.type).where(LogEntry.coalition_id == coalition.id).distinct()).all())
+    """The types of event this log holds, in alphabetical order.
+
+    One index lookup per type (the index on coalition, type and index: each step asks for the least type after the
+    last), where SELECT DISTINCT reads every entry of the log; neither PostgreSQL nor SQLite skips through an index
+    by itself."""
+    return sorted(session.execute(_ENTRY_TYPES, {"coalition": coalition.id}).scalars())

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from app.pages.story import GENERIC, STORIES
+from tests.app.support import quick_coalition
 from tests.factories import make_proposal
 from tests.pages.pagekit import busy_coalition, set_language
 
@@ -119,6 +120,20 @@ def test_filtered_pages_show_exactly_the_matching_entries_each_once(client, cloc
         page += 1
 
     assert expected and shown == sorted(expected, reverse=True)
+
+
+def test_the_kind_filter_offers_exactly_the_types_this_log_holds(app, client, clock) -> None:
+    fixture, _ = varied_coalition(client, clock)
+    other = quick_coalition(app, slug="other", members={"x": 1})
+    assert client.put(other.url("/time-zone"), headers=other.admin, json={"time_zone": "Asia/Baghdad"}).status_code == 200
+    held = {event["type"] for event in all_events(client, fixture)}
+    elsewhere = {event["type"] for event in all_events(client, other)} - held
+
+    select = re.search(r'<select id="filter-kind" name="kind">(.*?)</select>', client.get("/c/wpn/log").text, re.S)
+    offered = re.findall(r'<option value="([^"]+)"', select.group(1))
+
+    assert len(held) >= 10 and elsewhere  # another coalition's log holds a type this one does not
+    assert offered == sorted(held)
 
 
 def test_technical_view_holds_the_exact_bytes_their_leaf_hash_and_a_working_proof_link(client, clock) -> None:
