@@ -22,10 +22,11 @@ transaction), printed beside the unsigned run.
 With ``--notifications`` every representative is subscribed by e-mail before the ballots open, so each opening
 stages one notification per member (coalitions x ballots x members, 3,200 by default) and the worker in the servers
 delivers them into a mail folder (``CONCORD_MAIL_DIR``) while the votes run; the figures say how many it delivered
-during each run.
+during each run. ``--separate-worker`` runs the worker as ``concord worker`` in a process of its own instead (the
+servers then run none), as a deployment under load would; its CPU is reported beside the servers'.
 
 Run: .venv/bin/python bench/load.py [--clients 50] [--seconds 30] [--rate 500] [--workers 2] [--coalitions 8]
-     [--observers 20] [--observer-pause 1] [--backend both] [--notifications]
+     [--observers 20] [--observer-pause 1] [--backend both] [--notifications] [--separate-worker]
 """
 
 import argparse
@@ -38,6 +39,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -102,22 +105,25 @@ def _backends(database: str | None) -> list[int]:
 
 
 class CpuMeter:
-    """CPU seconds spent by the server's processes and the database's backends between ``start`` and ``stop``."""
+    """CPU seconds spent by the server's processes, the database's backends and (when it runs apart) the worker
+    process between ``start`` and ``stop``."""
 
-    def __init__(self, server_pid: int, database: str | None) -> None:
-        self.server_pid, self.database = server_pid, database
+    def __init__(self, server_pid: int, database: str | None, worker_pid: int | None = None) -> None:
+        self.server_pid, self.database, self.worker_pid = server_pid, database, worker_pid
 
-    def _sample(self) -> tuple[dict[int, float], dict[int, float]]:
-        return _cpu_seconds(_process_tree(self.server_pid)), _cpu_seconds(_backends(self.database))
+    def _sample(self) -> tuple[dict[int, float], ...]:
+        worker = _cpu_seconds([self.worker_pid]) if self.worker_pid else {}
+        return _cpu_seconds(_process_tree(self.server_pid)), _cpu_seconds(_backends(self.database)), worker
 
     def start(self) -> None:
         self.before = self._sample()
 
     def stop(self) -> dict:
         after = self._sample()
-        server, database = (sum(now - before.get(pid, 0.0) for pid, now in a.items())
-                            for a, before in zip(after, self.before))
-        return {"server_cpu_s": round(server, 2), "db_cpu_s": round(database, 2)}
+        server, database, worker = (sum(now - before.get(pid, 0.0) for pid, now in a.items())
+                                    for a, before in zip(after, self.before))
+        return {"server_cpu_s": round(server, 2), "db_cpu_s": round(database, 2),
+                **({"worker_cpu_s": round(worker, 2)} if self.worker_pid else {})}
 
 
 async def _bare(url: str, clients: int, seconds: float, max_requests: int, raw: bool) -> Stats:
@@ -179,20 +185,44 @@ def _driver(args: argparse.Namespace) -> int:
 
 
 def _run_driver(server: servers.Server, database: str | None, args: argparse.Namespace,
-                scenarios: Path | None, rate: float = 0, sign: bool = False) -> dict:
+                scenarios: Path | None, rate: float = 0, sign: bool = False,
+                worker: subprocess.Popen | None = None) -> dict:
     command = [sys.executable, __file__, "drive", "--url", server.url, "--clients", str(args.clients),
                "--observers", str(args.observers), "--seconds", str(args.seconds), "--max-votes", str(args.max_votes),
                "--rate", str(rate), "--observer-pause", str(args.observer_pause)]
     command += ["--scenarios", str(scenarios)] if scenarios else ["--bare"]
     command += ["--httpx"] if args.httpx else []
     command += ["--sign"] if sign else []
-    meter = CpuMeter(server.process.pid, database)
+    meter = CpuMeter(server.process.pid, database, worker.pid if worker is not None else None)
     mail = Path(server.extra_env.get("CONCORD_MAIL_DIR", "")) if server.extra_env.get("CONCORD_MAIL_DIR") else None
     mailed = _count_mail(mail)
     meter.start()
     out = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=args.seconds + 300, check=True)
     return {**json.loads(out.stdout.strip().splitlines()[-1]), **meter.stop(),
             **({"mailed": _count_mail(mail) - mailed} if mail else {})}
+
+
+@contextmanager
+def _worker_apart(url: str, keys: Path, mail: dict[str, str], log: Path, wanted: bool) -> Iterator[
+        subprocess.Popen | None]:
+    """``concord worker`` in a process of its own beside the servers (which then run none), when ``wanted``."""
+    if not wanted:
+        yield None
+        return
+    env = {**os.environ, "CONCORD_DATABASE_URL": url, "CONCORD_KEY_DIR": str(keys), "CONCORD_LOG_HOST": "concord.test",
+           **mail}
+    with open(log, "ab") as out:
+        process = subprocess.Popen([sys.executable, "-m", "app.cli", "worker"], cwd=ROOT, env=env, stdout=out,
+                                   stderr=subprocess.STDOUT)
+    try:
+        yield process
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 def _count_mail(folder: Path | None) -> int:
@@ -208,10 +238,13 @@ def _one_backend(name: str, url: str, workers: int, args: argparse.Namespace, fo
     scenario_file.write_text(json.dumps([s.__dict__ for s in scenarios]))
     database = url.rsplit("/", 1)[1] if name == "postgresql" else None
     mail = {"CONCORD_MAIL_DIR": str(folder / f"{name}-mail")} if args.notifications else {}
-    with servers.Server(url, keys, workers=workers, log_path=folder / f"{name}-concord.log", extra_env=mail) as server:
-        concord = _run_driver(server, database, args, scenario_file)
-        paced = _run_driver(server, database, args, scenario_file, rate=args.rate) if args.rate else None
-        signed = (_run_driver(server, database, args, scenario_file, rate=args.rate, sign=True)
+    apart = {"CONCORD_WORKER_IN_SERVER": "false"} if args.separate_worker else {}
+    with servers.Server(url, keys, workers=workers, log_path=folder / f"{name}-concord.log",
+                        extra_env={**mail, **apart}) as server, \
+            _worker_apart(url, keys, mail, folder / f"{name}-worker.log", args.separate_worker) as worker:
+        concord = _run_driver(server, database, args, scenario_file, worker=worker)
+        paced = _run_driver(server, database, args, scenario_file, rate=args.rate, worker=worker) if args.rate else None
+        signed = (_run_driver(server, database, args, scenario_file, rate=args.rate, sign=True, worker=worker)
                   if args.rate and args.signed else None)
     create_bare_table(url)
     bare_server = servers.Server(url, keys, workers=workers, app="bench.bare_app:app", ready_path="/health",
@@ -224,7 +257,8 @@ def _one_backend(name: str, url: str, workers: int, args: argparse.Namespace, fo
 def _line(label: str, figures: dict) -> str:
     ms, n = figures["vote_ms"], max(figures["votes"], 1)
     cpu = (f"CPU s: server {figures['server_cpu_s']}, database {figures['db_cpu_s']}, driver {figures['driver_cpu_s']}"
-           f"; server ms per vote {figures['server_cpu_s'] * 1000 / n:.2f}")
+           + (f", worker apart {figures['worker_cpu_s']}" if "worker_cpu_s" in figures else "")
+           + f"; server ms per vote {figures['server_cpu_s'] * 1000 / n:.2f}")
     return (f"{label}: {figures['votes_per_s']:7.1f}/s  p50 {ms['p50']:6.1f} ms  p95 {ms['p95']:6.1f} ms  p99 "
             f"{ms['p99']:6.1f} ms  errors {figures['errors']}  ({figures['votes']} in {figures['seconds']} s; {cpu})")
 
@@ -294,6 +328,9 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--no-signed", dest="signed", action="store_false",
                         help="skip the run of signed votes at --rate")
     parser.add_argument("--sign", action="store_true", help=argparse.SUPPRESS)  # the driver: sign every vote
+    parser.add_argument("--separate-worker", action="store_true",
+                        help="run the worker (closings, notifications) as `concord worker` in a process of its own, "
+                             "not in the servers (CONCORD_WORKER_IN_SERVER=false)")
     parser.add_argument("--notifications", action="store_true",
                         help="subscribe every representative by e-mail; the servers' worker delivers the openings' "
                              "notifications into a mail folder during the runs")
