@@ -126,8 +126,10 @@ async def _voter(send: Send, scenarios: list[Scenario], stats: Stats, rng: rando
         mine = list(scenario.reps)[share[0]::share[1]] if sign is not None else list(scenario.reps)
         member = rng.choice(mine or list(scenario.reps))
         choice = random_vote(kind, rng)
-        due = await schedule.next() if schedule is not None else None
+        # Signed while waiting for its moment, as a member's client signs before it sends: the latency counted from
+        # the scheduled time is then the server's and the network's, not the driver's own signing.
         body = sign(scenario, number, member, choice) if sign is not None else choice
+        due = await schedule.next() if schedule is not None else None
         response = await _request(send, stats, "vote", "PUT", scenario.vote_path(number, member),
                                   json=body, headers=scenario.headers(member), since=due)
         if response is not None and response.status_code == 200:
