@@ -165,6 +165,14 @@ def _ballot_opened(body: Mapping, t: Teller) -> Markup:
 def _vote_cast(body: Mapping, t: Teller) -> Markup:
     if "proxy" in body:
         return _proxy_vote(body, t)
+    if "key_id" in body:  # signed by the member's own key: the signature travels in the entry, anyone can check it
+        values = {"member": t.member(body["member"]), "proposal": t.ballot(body["number"]),
+                  "key": str(body["key_id"])[:16], "seq": t.number(body.get("seq", 0))}
+        if body["number"] in t.closed_numbers:
+            return t.say(N_("%(member)s voted on %(proposal)s, signed with its own key %(key)s (vote %(seq)s of that "
+                            "key; sealed until the ballot closed, then revealed in its count)."), **values)
+        return t.say(N_("%(member)s voted on %(proposal)s, signed with its own key %(key)s (vote %(seq)s of that "
+                        "key; sealed until the ballot closes)."), **values)
     if body["number"] in t.closed_numbers:
         return t.say(N_("%(member)s voted on %(proposal)s (sealed until the ballot closed, then revealed in its "
                         "count)."), member=t.member(body["member"]), proposal=t.ballot(body["number"]))

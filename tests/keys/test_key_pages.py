@@ -75,6 +75,23 @@ def test_a_closed_ballot_marks_each_vote_signed_or_cast_through_the_server(clien
     assert signed in page and unsigned in page
 
 
+def test_the_log_page_tells_a_signed_vote_by_its_key_and_an_unsigned_one_without(client, clock) -> None:
+    fixture = make_coalition(client, members={"ferry": 1, "harbour": 1})
+    key = register(client, fixture, "ferry")
+    number = make_proposal(client, fixture)
+    open_ballot(client, fixture, number, now=clock.now)
+    assert put_vote(client, fixture, number, "ferry", signed_vote(client, fixture, number, "ferry", key,
+                                                                  seq=3)).status_code == 200
+    assert vote(client, fixture, number, "harbour", choice="no").status_code == 200
+
+    text = re.sub(r"<[^>]+>", "", html.unescape(client.get("/c/wpn/log?kind=vote.cast").text))
+    sentences = [line.strip() for line in text.splitlines() if " voted on " in line]
+
+    assert any(s.startswith("Ferry") and f"signed with its own key {key.key_id[:16]} (vote 3 of that key; sealed "
+                                         "until the ballot closes)" in s for s in sentences), sentences
+    assert any(s.startswith("Harbour") and "signed" not in s for s in sentences), sentences
+
+
 @pytest.mark.parametrize("seq", ["²", "１", "-3", "9" * 40, "abc"])
 def test_a_vote_form_with_a_malformed_sequence_number_is_refused_with_a_message(client, clock, seq) -> None:
     fixture = make_coalition(client, members={"ferry": 1})
