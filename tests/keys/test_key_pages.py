@@ -92,6 +92,24 @@ def test_the_log_page_tells_a_signed_vote_by_its_key_and_an_unsigned_one_without
     assert any(s.startswith("Harbour") and "signed" not in s for s in sentences), sentences
 
 
+def test_the_members_page_lists_every_key_with_its_use_and_its_log_entries(client) -> None:
+    fixture = make_coalition(client, members={"ferry": 1, "harbour": 1})
+    assert "No member has registered a key." in client.get("/c/wpn/members").text
+    old, kept = register(client, fixture, "ferry", label="old laptop"), register(client, fixture, "harbour")
+    revoked = client.post(fixture.url(f"/members/ferry/keys/{old.key_id}/revoke"), headers=fixture.reps["ferry"])
+    assert revoked.status_code == 200, revoked.text
+    listed = {key["key_id"]: key for member in ("ferry", "harbour")
+              for key in client.get(fixture.url(f"/members/{member}/keys")).json()["items"]}
+
+    table = html.unescape(client.get("/c/wpn/members").text.split('id="keys"')[1].split("</table>")[0])
+    rows = [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", row)).strip() for row in table.split("<tr>")[2:]]
+
+    assert rows == [
+        f"Ferry signs its votes old laptop {old.key_id[:16]} {listed[old.key_id]['log_index']} "
+        f"{listed[old.key_id]['revoked_log_index']}",
+        f"Harbour signs its votes laptop {kept.key_id[:16]} {listed[kept.key_id]['log_index']} —"]
+
+
 @pytest.mark.parametrize("seq", ["²", "１", "-3", "9" * 40, "abc"])
 def test_a_vote_form_with_a_malformed_sequence_number_is_refused_with_a_message(client, clock, seq) -> None:
     fixture = make_coalition(client, members={"ferry": 1})
