@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
 from app.db import read_session, write_session
 from app.outbox import webhooks
@@ -28,6 +29,19 @@ logger = logging.getLogger("concord.outbox")
 
 class Permanent(Exception):
     """Retrying cannot deliver this notification (no address, no mail transport, a refused destination)."""
+
+
+class _NotDue(Exception):
+    """An attempt was recorded since the notification was read, or it left the outbox: there is nothing to send.
+
+    The worker reads a batch, then takes each one in hand; a delivery that finished in between (recorded, then let
+    go) would otherwise be sent a second time. The check is made in the read the sending makes anyway."""
+
+
+def _require_due(session: Session, notification: Notification) -> None:
+    current = session.get(Notification, notification.id)
+    if current is None or current.status != "pending" or current.attempts != notification.attempts:
+        raise _NotDue
 
 
 @dataclass
@@ -67,20 +81,12 @@ class Courier:
 
     def _deliver_in_hand(self, notification: Notification) -> None:
         try:
-            if self._still_due(notification):
-                self.deliver(notification)
+            self.deliver(notification)
         except Exception:  # the database went away mid-attempt: the row is still pending and will be tried again
             logger.exception("delivering notification %s failed", notification.key)
         finally:
             with self.lock:
                 self.in_flight.discard(notification.id)
-
-    def _still_due(self, notification: Notification) -> bool:
-        """Whether no attempt was recorded since ``notification`` was read. A batch is read before it is taken in
-        hand: a delivery that finished in between (recorded, then let go) would otherwise be sent a second time."""
-        with read_session(self.engine) as session:
-            current = session.get(Notification, notification.id)
-            return current is not None and current.status == "pending" and current.attempts == notification.attempts
 
     def close(self) -> None:
         self.pool.shutdown(wait=False, cancel_futures=True)
@@ -91,6 +97,8 @@ class Courier:
         error, permanent = None, False
         try:
             self._send(notification)
+        except _NotDue:
+            return None
         except Permanent as refused:
             error, permanent = str(refused), True
         except (webhooks.WebhookFailed, MailFailed) as failed:
@@ -125,6 +133,7 @@ class Courier:
 
     def _send_webhook(self, notification: Notification) -> None:
         with read_session(self.engine) as session:
+            _require_due(session, notification)
             endpoint = session.get(WebhookEndpoint, notification.endpoint_id)
         if endpoint is None or not endpoint.active:
             raise Permanent("the webhook endpoint was removed")
@@ -136,14 +145,14 @@ class Courier:
                       allow_private=self.settings.webhook_allow_private)
 
     def _send_email(self, notification: Notification) -> None:
-        if self.mailer is None:
-            raise Permanent("no mail transport is configured (CONCORD_SMTP_HOST or CONCORD_MAIL_DIR)")
         if notification.account_id is None:
             return self._send_to_applicant(notification)
         with read_session(self.engine) as session:
+            _require_due(session, notification)
             preference = session.get(NotificationPreference, notification.account_id)
             account = session.get(Account, notification.account_id)
             coalition = session.get(Coalition, notification.coalition_id)
+        self._require_mailer()
         if preference is None or not preference.email or account is None or not account.active:
             raise Permanent("the account has no e-mail address (any more)")
         public = self.settings.public_url.rstrip("/")
@@ -159,8 +168,15 @@ class Courier:
                           unsubscribe_url=f"{public}/unsubscribe/{preference.unsubscribe_token}{kind}")
         self.mailer.send(message)
 
+    def _require_mailer(self) -> None:
+        if self.mailer is None:
+            raise Permanent("no mail transport is configured (CONCORD_SMTP_HOST or CONCORD_MAIL_DIR)")
+
     def _send_to_applicant(self, notification: Notification) -> None:
         """A one-off to the address an applicant gave, in English (an application records no language)."""
+        with read_session(self.engine) as session:
+            _require_due(session, notification)
+        self._require_mailer()
         payload = notification.payload
         rendered = render(payload, locale="en", time_zone="UTC", public_url=self.settings.public_url)
         message = compose(rendered, sender=self.settings.mail_sender, to=payload["to"], msg_id=notification.key,
