@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from governance.log.signing import sign_vote
 from governance.log.sources import read_archive_bytes
 from governance.log.verify import verify_log
-from tests.factories import CoalitionFixture
+from tests.factories import CoalitionFixture, make_coalition, make_proposal, open_ballot, vote
 
 
 @dataclass
@@ -44,3 +44,18 @@ def put_vote(client: TestClient, fixture: CoalitionFixture, number: int, member:
 def verify(client: TestClient, fixture: CoalitionFixture):  # noqa: ANN201
     source = read_archive_bytes(client.get(fixture.url("/log/export")).content)
     return verify_log(source.entries, source.checkpoint, client.get(fixture.url("/log/key")).text.strip())
+
+
+def signed_ballot(client: TestClient, clock, *, seq: int = 1,  # noqa: ANN001
+                  unsigned: bool = True) -> tuple[CoalitionFixture, MemberKey, int]:
+    """Ferry and Harbour's coalition with an open ballot on which Ferry voted yes signed with its registered key
+    (sequence number ``seq``) and, with ``unsigned``, Harbour voted no without a signature."""
+    fixture = make_coalition(client, members={"ferry": 1, "harbour": 1})
+    key = register(client, fixture, "ferry")
+    number = make_proposal(client, fixture)
+    open_ballot(client, fixture, number, now=clock.now)
+    assert put_vote(client, fixture, number, "ferry", signed_vote(client, fixture, number, "ferry", key,
+                                                                  seq=seq)).status_code == 200
+    if unsigned:
+        assert vote(client, fixture, number, "harbour", choice="no").status_code == 200
+    return fixture, key, number

@@ -12,7 +12,7 @@ from governance.log.verify import VerifyError
 from governance.models import Coalition
 from tests.app.charter_kit import SETTINGS, decide_change, open_it, propose
 from tests.factories import make_coalition, make_proposal, open_ballot
-from tests.keys.support import put_vote, register, signed_vote, verify
+from tests.keys.support import put_vote, register, signed_ballot, signed_vote, verify
 
 pytestmark = pytest.mark.db
 
@@ -37,12 +37,7 @@ def forged_body(client, fixture, number: int, member: str, *, key_id: str, seq: 
 
 
 def test_a_vote_signed_with_another_key_in_the_members_name_is_named_as_forged(app, client, clock) -> None:
-    fixture = make_coalition(client, members={"ferry": 1, "harbour": 1})
-    key = register(client, fixture, "ferry")
-    number = make_proposal(client, fixture)
-    open_ballot(client, fixture, number, now=clock.now)
-    assert put_vote(client, fixture, number, "ferry", signed_vote(client, fixture, number, "ferry", key,
-                                                                  seq=1)).status_code == 200
+    fixture, key, number = signed_ballot(client, clock, unsigned=False)
 
     index = write_straight(app, fixture.slug, forged_body(client, fixture, number, "ferry", key_id=key.key_id, seq=2))
 

@@ -10,8 +10,8 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from governance.log.signing import sign_vote
-from tests.factories import make_coalition, make_proposal, open_ballot, vote
-from tests.keys.support import put_vote, register, signed_vote
+from tests.factories import make_coalition, make_proposal, open_ballot
+from tests.keys.support import register, signed_ballot, signed_vote
 from tests.pages.pagekit import post_form, set_language, sign_in
 
 pytestmark = pytest.mark.db
@@ -60,13 +60,7 @@ def test_the_vote_form_carries_what_the_browser_signs_and_a_signed_form_vote_cou
 ])
 def test_a_closed_ballot_marks_each_vote_signed_or_cast_through_the_server(client, clock, locale, signed,
                                                                           unsigned) -> None:
-    fixture = make_coalition(client, members={"ferry": 1, "harbour": 1})
-    key = register(client, fixture, "ferry")
-    number = make_proposal(client, fixture)
-    open_ballot(client, fixture, number, now=clock.now)
-    assert put_vote(client, fixture, number, "ferry", signed_vote(client, fixture, number, "ferry", key,
-                                                                  seq=1)).status_code == 200
-    assert vote(client, fixture, number, "harbour", choice="no").status_code == 200
+    fixture, _, number = signed_ballot(client, clock)
     client.post(fixture.url(f"/proposals/{number}/ballot/close"), headers=fixture.admin)
     set_language(client, locale)
 
@@ -76,13 +70,7 @@ def test_a_closed_ballot_marks_each_vote_signed_or_cast_through_the_server(clien
 
 
 def test_the_log_page_tells_a_signed_vote_by_its_key_and_an_unsigned_one_without(client, clock) -> None:
-    fixture = make_coalition(client, members={"ferry": 1, "harbour": 1})
-    key = register(client, fixture, "ferry")
-    number = make_proposal(client, fixture)
-    open_ballot(client, fixture, number, now=clock.now)
-    assert put_vote(client, fixture, number, "ferry", signed_vote(client, fixture, number, "ferry", key,
-                                                                  seq=3)).status_code == 200
-    assert vote(client, fixture, number, "harbour", choice="no").status_code == 200
+    _, key, _ = signed_ballot(client, clock, seq=3)
 
     text = re.sub(r"<[^>]+>", "", html.unescape(client.get("/c/wpn/log?kind=vote.cast").text))
     sentences = [line.strip() for line in text.splitlines() if " voted on " in line]
