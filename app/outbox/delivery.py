@@ -92,7 +92,8 @@ class Courier:
         self.pool.shutdown(wait=False, cancel_futures=True)
 
     def deliver(self, notification: Notification) -> str | None:
-        """One attempt, recorded; the error, or None when delivered."""
+        """One attempt, recorded; the error, or None when delivered (or no longer due: then nothing is sent or
+        recorded)."""
         started, clock = utcnow(), time.perf_counter()
         error, permanent = None, False
         try:

@@ -125,7 +125,8 @@ def test_filtered_pages_show_exactly_the_matching_entries_each_once(client, cloc
 def test_the_kind_filter_offers_exactly_the_types_this_log_holds(app, client, clock) -> None:
     fixture, _ = varied_coalition(client, clock)
     other = quick_coalition(app, slug="other", members={"x": 1})
-    assert client.put(other.url("/time-zone"), headers=other.admin, json={"time_zone": "Asia/Baghdad"}).status_code == 200
+    moved = client.put(other.url("/time-zone"), headers=other.admin, json={"time_zone": "Asia/Baghdad"})
+    assert moved.status_code == 200
     held = {event["type"] for event in all_events(client, fixture)}
     elsewhere = {event["type"] for event in all_events(client, other)} - held
 
