@@ -15,6 +15,7 @@ from app.settings import Settings
 
 __all__ = ["FolderMailer", "MailFailed", "SmtpMailer", "compose", "mailer_for"]
 
+
 class _HeaderClasses(headerregistry.HeaderRegistry):
     """The standard header registry, but each header's class made once: Python 3.11's makes a new class with
     ``type()`` for every header of every message (about 0.5 ms of a message's CPU)."""
