@@ -3,21 +3,25 @@
 import base64
 import hashlib
 import random
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
 from argon2 import PasswordHasher
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from sqlmodel import Session
 
 from app.db import make_engine, write_session
 from app.logkeys import LogKeys
-from governance import accounts, ballots, coalitions, members, notices, proposals, subscriptions
+from governance import accounts, ballots, charter, coalitions, members, notices, proposals, subscriptions
 from governance import keys as keys_
 from governance.log.signing import sign_vote
 from governance.clock import utcnow
+from governance.models import Account, Coalition, Member
 
-__all__ = ["Ack", "Scenario", "Signer", "member_key", "random_vote", "seed"]
+__all__ = ["Ack", "Chartered", "Scenario", "Signer", "chartered", "member_key", "random_vote", "seed"]
 
 PASSWORD = "reliability-password"
 OPTIONS = ["north", "south", "east", "west"]
@@ -126,6 +130,45 @@ def seed(url: str, key_dir: Path, *, slug: str, members_count: int, decisions: i
     finally:
         engine.dispose()
     return scenario
+
+
+@dataclass
+class Chartered:
+    """What ``chartered`` made, in the open session it yields in."""
+
+    session: Session
+    coalition: Coalition
+    admin: Account
+    reps: dict[str, tuple[Member, Account]]  # by member slug: the member and its representative
+    now: datetime
+
+
+@contextmanager
+def chartered(url: str, key_dir: Path, *, slug: str, member_slugs: list[str],
+              settings: Mapping[str, object]) -> Iterator[Chartered]:
+    """A coalition ``slug`` with members of weight 1 (a representative each) and a charter of these ``settings``,
+    in one signed write session that the block may add to; committed when the block ends."""
+    _cheap_hashing()
+    engine, keys, now = make_engine(url), LogKeys(key_dir, "concord.test"), utcnow()
+    try:
+        with write_session(engine) as session:
+            session.info["log_signer"] = keys.signer()
+            coalition, admin = coalitions.create_coalition(
+                session, slug=slug, name=slug.title(), description="", admin_username=f"{slug}-admin",
+                admin_password=PASSWORD, now=now, log_key=keys.verifier_key(slug))
+            reps = {}
+            for member_slug in member_slugs:
+                member = members.admit_member(session, coalition=coalition, actor=admin.username,
+                                              name=member_slug.title(), slug=member_slug, weight="1", now=now)
+                reps[member_slug] = (member, accounts.create_account(
+                    session, coalition=coalition, actor=admin.username, username=f"{slug}-{member_slug}",
+                    password=PASSWORD, role="representative", member=member, now=now))
+            charter.found_charter(session, coalition=coalition, actor=admin, text=f"{slug.title()} charter", now=now,
+                                  settings_=dict(settings))
+            yield Chartered(session, coalition, admin, reps, now)
+            session.commit()
+    finally:
+        engine.dispose()
 
 
 def random_vote(kind: str, rng: random.Random) -> dict:

@@ -8,15 +8,13 @@ import httpx
 import pytest
 from sqlmodel import select
 
-from app.db import make_engine, read_session, write_session
-from app.logkeys import LogKeys
-from governance import accounts, ballots, charter, coalitions, members, proposals
-from governance.clock import utcnow
+from app.db import make_engine, read_session
+from governance import accounts, ballots, coalitions, proposals
 from governance.log.replay import replay
 from governance.models import Charter, Proposal
 from tests.app.support import log_events
 from tests.reliability import servers
-from tests.reliability.scenario import PASSWORD, _cheap_hashing
+from tests.reliability.scenario import chartered
 
 pytestmark = pytest.mark.slow
 PAIRS = 3
@@ -24,22 +22,9 @@ PAIRS = 3
 
 def seed(url: str, key_dir) -> str:  # noqa: ANN001
     """A constituted coalition with PAIRS pairs of open weight changes, each pair on one member, all voted yes."""
-    _cheap_hashing()
-    engine, keys, now = make_engine(url), LogKeys(key_dir, "concord.test"), utcnow()
-    with write_session(engine) as session:
-        session.info["log_signer"] = keys.signer()
-        coalition, admin = coalitions.create_coalition(session, slug="race", name="Race", description="",
-                                                       admin_username="race-admin", admin_password=PASSWORD, now=now,
-                                                       log_key=keys.verifier_key("race"))
-        reps = {}
-        for n in range(PAIRS):
-            member = members.admit_member(session, coalition=coalition, actor=admin.username, name=f"Org {n}",
-                                          slug=f"org-{n}", weight="1", now=now)
-            reps[member.slug] = (member, accounts.create_account(
-                session, coalition=coalition, actor=admin.username, username=f"race-rep-{n}", password=PASSWORD,
-                role="representative", member=member, now=now))
-        charter.found_charter(session, coalition=coalition, actor=admin, text="Race charter", now=now,
-                              settings_={"durations": {"minimum_hours": 0, "default_hours": 1}})
+    with chartered(url, key_dir, slug="race", member_slugs=[f"org-{n}" for n in range(PAIRS)],
+                   settings={"durations": {"minimum_hours": 0, "default_hours": 1}}) as made:
+        session, coalition, admin, now = made.session, made.coalition, made.admin, made.now
         for n in range(PAIRS):
             for weight in ("2", "3"):
                 proposal = proposals.create_proposal(
@@ -47,12 +32,10 @@ def seed(url: str, key_dir) -> str:  # noqa: ANN001
                     body="", payload={"weights": {f"org-{n}": weight}, "reason": "race"}, now=now)
                 ballots.open_ballot(session, coalition=coalition, actor=admin, proposal=proposal, now=now,
                                     closes_at=now + timedelta(days=1))
-                for member, rep in reps.values():
+                for member, rep in made.reps.values():
                     ballots.cast_vote(session, coalition=coalition, actor=rep, proposal=proposal, member=member,
                                       vote={"choice": "yes"}, now=now)
         token = accounts.issue_token(session, account=admin, name="race", now=now)[1]
-        session.commit()
-    engine.dispose()
     return token
 
 

@@ -8,15 +8,13 @@ import httpx
 import pytest
 from sqlmodel import select
 
-from app.db import make_engine, read_session, write_session
-from app.logkeys import LogKeys
-from governance import accounts, charter, coalitions, members, proxies
-from governance.clock import utcnow
+from app.db import make_engine, read_session
+from governance import accounts, proxies
 from governance.log.replay import replay
 from governance.models import Proxy
 from tests.app.support import log_events
 from tests.reliability import servers
-from tests.reliability.scenario import PASSWORD, _cheap_hashing
+from tests.reliability.scenario import chartered
 
 pytestmark = pytest.mark.slow
 GRANTORS, MAX_HELD = 8, 2
@@ -24,29 +22,14 @@ GRANTORS, MAX_HELD = 8, 2
 
 def seed(url: str, key_dir) -> str:  # noqa: ANN001
     """A constituted coalition: a holder, GRANTORS members each offering it a proxy; the holder's API token."""
-    _cheap_hashing()
-    engine, keys, now = make_engine(url), LogKeys(key_dir, "concord.test"), utcnow()
-    with write_session(engine) as session:
-        session.info["log_signer"] = keys.signer()
-        coalition, admin = coalitions.create_coalition(session, slug="caps", name="Caps", description="",
-                                                       admin_username="caps-admin", admin_password=PASSWORD, now=now,
-                                                       log_key=keys.verifier_key("caps"))
-        reps = {}
-        for slug in ["holder", *(f"org-{n}" for n in range(GRANTORS))]:
-            member = members.admit_member(session, coalition=coalition, actor=admin.username, name=slug.title(),
-                                          slug=slug, weight="1", now=now)
-            reps[slug] = (member, accounts.create_account(session, coalition=coalition, actor=admin.username,
-                                                          username=f"caps-{slug}", password=PASSWORD,
-                                                          role="representative", member=member, now=now))
-        charter.found_charter(session, coalition=coalition, actor=admin, text="Caps charter", now=now, settings_={
-            "proxy_caps": {"max_held": MAX_HELD, "max_weight_share": "0.9"}})
-        holder = reps.pop("holder")
-        for member, rep in reps.values():
-            proxies.grant_proxy(session, coalition=coalition, actor=rep, grantor=member, holder=holder[0],
-                                until=now + timedelta(days=30), now=now)
-        token = accounts.issue_token(session, account=holder[1], name="caps", now=now)[1]
-        session.commit()
-    engine.dispose()
+    settings = {"proxy_caps": {"max_held": MAX_HELD, "max_weight_share": "0.9"}}
+    with chartered(url, key_dir, slug="caps", member_slugs=["holder", *(f"org-{n}" for n in range(GRANTORS))],
+                   settings=settings) as made:
+        holder = made.reps.pop("holder")
+        for member, rep in made.reps.values():
+            proxies.grant_proxy(made.session, coalition=made.coalition, actor=rep, grantor=member, holder=holder[0],
+                                until=made.now + timedelta(days=30), now=made.now)
+        token = accounts.issue_token(made.session, account=holder[1], name="caps", now=made.now)[1]
     return token
 
 
