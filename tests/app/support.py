@@ -8,6 +8,8 @@ from app.db import read_session, write_session
 from governance import accounts, coalitions
 from governance import members as members_
 from governance.log.canonical import parse_event
+from governance.log.sources import read_archive_bytes
+from governance.log.verify import VerifyReport, verify_log
 from governance.models import Coalition, LogEntry, metadata
 from tests.factories import PASSWORD, CoalitionFixture
 
@@ -53,3 +55,12 @@ def log_events(engine: Engine, slug: str) -> list[dict]:
         rows = session.execute(select(LogEntry).where(LogEntry.coalition_id == coalition.id)
                                .order_by(LogEntry.idx)).scalars()
         return [parse_event(row.data) for row in rows]
+
+
+def verified_export(client, fixture: CoalitionFixture) -> VerifyReport:  # noqa: ANN001
+    """The coalition's export archive, verified offline with its published key (texts included)."""
+    archive = client.get(fixture.url("/log/export"))
+    assert archive.status_code == 200, archive.text
+    key = client.get(fixture.url("/log/key")).text.strip()
+    source = read_archive_bytes(archive.content)
+    return verify_log(source.entries, source.checkpoint, key, texts=source.texts)

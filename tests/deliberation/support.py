@@ -3,7 +3,6 @@
 from fastapi.testclient import TestClient
 
 from governance.log.sources import read_archive_bytes
-from governance.log.verify import VerifyReport, verify_log
 from tests.factories import CoalitionFixture, make_coalition, make_proposal
 
 MEMBERS = {"north": 3, "south": 2, "east": 1}
@@ -18,15 +17,6 @@ def comment(client: TestClient, fixture: CoalitionFixture, number: int, member: 
             parent: int | None = None):  # noqa: ANN201
     return client.post(fixture.url(f"/proposals/{number}/comments"), headers=fixture.reps[member],
                        json={"text": text, "parent": parent})
-
-
-def verified_export(client: TestClient, fixture: CoalitionFixture) -> VerifyReport:
-    """The coalition's export archive, verified offline with its published key (texts included)."""
-    archive = client.get(fixture.url("/log/export"))
-    assert archive.status_code == 200, archive.text
-    key = client.get(fixture.url("/log/key")).text.strip()
-    source = read_archive_bytes(archive.content)
-    return verify_log(source.entries, source.checkpoint, key, texts=source.texts)
 
 
 def exported_texts(client: TestClient, fixture: CoalitionFixture) -> list[dict]:

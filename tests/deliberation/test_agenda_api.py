@@ -2,8 +2,8 @@
 
 from fastapi.testclient import TestClient
 
-from tests.app.support import snapshot
-from tests.deliberation.support import MEMBERS, verified_export
+from tests.app.support import snapshot, verified_export
+from tests.deliberation.support import MEMBERS
 from tests.factories import make_coalition, vote
 
 

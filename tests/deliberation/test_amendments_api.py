@@ -2,8 +2,8 @@
 
 from fastapi.testclient import TestClient
 
-from tests.app.support import log_events, snapshot
-from tests.deliberation.support import discussed, exported_texts, verified_export
+from tests.app.support import log_events, snapshot, verified_export
+from tests.deliberation.support import discussed, exported_texts
 from tests.factories import open_ballot, vote
 
 

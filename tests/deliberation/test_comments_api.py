@@ -4,8 +4,8 @@ from fastapi.testclient import TestClient
 
 from governance.log.commitments import text_commitment
 from governance.log.sources import parse_texts_jsonl
-from tests.app.support import log_events, snapshot
-from tests.deliberation.support import comment, discussed, exported_texts, verified_export
+from tests.app.support import log_events, snapshot, verified_export
+from tests.deliberation.support import comment, discussed, exported_texts
 from tests.factories import open_ballot, vote
 
 

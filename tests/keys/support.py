@@ -7,8 +7,6 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from fastapi.testclient import TestClient
 
 from governance.log.signing import sign_vote
-from governance.log.sources import read_archive_bytes
-from governance.log.verify import verify_log
 from tests.factories import CoalitionFixture, make_coalition, make_proposal, open_ballot, vote
 
 
@@ -39,11 +37,6 @@ def signed_vote(client: TestClient, fixture: CoalitionFixture, number: int, memb
 def put_vote(client: TestClient, fixture: CoalitionFixture, number: int, member: str, body: dict):  # noqa: ANN201
     return client.put(fixture.url(f"/proposals/{number}/ballot/votes/{member}"), json=body,
                       headers=fixture.reps[member])
-
-
-def verify(client: TestClient, fixture: CoalitionFixture):  # noqa: ANN201
-    source = read_archive_bytes(client.get(fixture.url("/log/export")).content)
-    return verify_log(source.entries, source.checkpoint, client.get(fixture.url("/log/key")).text.strip())
 
 
 def signed_ballot(client: TestClient, clock, *, seq: int = 1,  # noqa: ANN001

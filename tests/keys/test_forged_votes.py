@@ -12,7 +12,8 @@ from governance.log.verify import VerifyError
 from governance.models import Coalition
 from tests.app.charter_kit import SETTINGS, decide_change, open_it, propose
 from tests.factories import make_coalition, make_proposal, open_ballot
-from tests.keys.support import put_vote, register, signed_ballot, signed_vote, verify
+from tests.app.support import verified_export
+from tests.keys.support import put_vote, register, signed_ballot, signed_vote
 
 pytestmark = pytest.mark.db
 
@@ -42,7 +43,7 @@ def test_a_vote_signed_with_another_key_in_the_members_name_is_named_as_forged(a
     index = write_straight(app, fixture.slug, forged_body(client, fixture, number, "ferry", key_id=key.key_id, seq=2))
 
     with pytest.raises(VerifyError) as caught:
-        verify(client, fixture)
+        verified_export(client, fixture)
     assert caught.value.index == index and "forged vote" in str(caught.value)
 
 
@@ -55,12 +56,12 @@ def test_a_signed_vote_written_again_is_named_as_replayed(app, client, clock) ->
     first = write_straight(app, fixture.slug, body)
     write_straight(app, fixture.slug, forged_body(client, fixture, number, "ferry", key_id=key.key_id, seq=4,
                                                  signer=key.private))
-    assert verify(client, fixture).state.vote_seqs == {"ferry": 4}
+    assert verified_export(client, fixture).state.vote_seqs == {"ferry": 4}
 
     index = write_straight(app, fixture.slug, body)
 
     with pytest.raises(VerifyError) as caught:
-        verify(client, fixture)
+        verified_export(client, fixture)
     assert caught.value.index == index > first and "replayed vote" in str(caught.value)
 
 
@@ -85,11 +86,11 @@ def test_the_charter_requires_signed_votes_on_decisions(app, client, clock, sign
     assert ballot["signing"]["required"] is True
     assert unsigned.status_code == 422 and "signed_votes" in unsigned.json()["detail"]
     assert signed.status_code == 200
-    verify(client, fixture)
+    verified_export(client, fixture)
     index = write_straight(app, fixture.slug, {"number": number, "member": "harbour", "commitment": "0" * 64,
                                                "actor": f"rep-{fixture.slug}-harbour"})
     with pytest.raises(VerifyError) as caught:
-        verify(client, fixture)
+        verified_export(client, fixture)
     assert caught.value.index == index and "unsigned" in str(caught.value)
 
 
@@ -106,4 +107,4 @@ def test_a_charter_amendment_makes_signatures_required_and_the_verifier_replays_
     assert refused.status_code == 422 and "signed_votes" in refused.json()["detail"]
     assert decided["outcome"] == "passed" and ballot["signing"]["required"] is True
     assert client.get(fixture.url("/charter")).json()["rules"]["signed_votes"] == "all"
-    verify(client, fixture)
+    verified_export(client, fixture)

@@ -8,7 +8,8 @@ from governance.casting import CastRequest, cast_many
 from governance.errors import Conflict
 from governance.signed_votes import parse_signature
 from tests.factories import make_coalition, make_proposal, open_ballot
-from tests.keys.support import register, signed_vote, verify
+from tests.app.support import verified_export
+from tests.keys.support import register, signed_vote
 
 pytestmark = pytest.mark.db
 
@@ -38,5 +39,5 @@ def test_a_group_casts_signed_votes_in_order_and_leaves_out_a_replay(app, client
 
     assert [cast is not None for cast in casts] == [True, False, True, True]
     assert (casts[0].vote.seq, casts[2].vote.seq, casts[3].vote.key_id) == (1, 2, None)
-    assert verify(client, fixture).state.vote_seqs == {"ferry": 2}
+    assert verified_export(client, fixture).state.vote_seqs == {"ferry": 2}
     assert client.get(fixture.url("/members/ferry/keys")).json()["last_seq"] == 2

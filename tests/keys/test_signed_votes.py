@@ -2,9 +2,9 @@
 
 import pytest
 
-from tests.app.support import log_events
+from tests.app.support import log_events, verified_export
 from tests.factories import make_coalition, make_proposal, open_ballot, vote
-from tests.keys.support import put_vote, register, signed_vote, verify
+from tests.keys.support import put_vote, register, signed_vote
 
 pytestmark = pytest.mark.db
 
@@ -28,7 +28,7 @@ def test_a_signed_vote_is_accepted_logged_with_its_signature_and_verified(app, c
         "key_id": key.key_id, "seq": 1, "signature": body["signature"]}
     plain = next(e for e in entries if e["type"] == "vote.cast" and e["body"]["member"] == "harbour")["body"]
     assert sorted(plain) == ["actor", "commitment", "member", "number"]
-    assert verify(client, fixture).state.vote_seqs == {"ferry": 1}
+    assert verified_export(client, fixture).state.vote_seqs == {"ferry": 1}
     assert client.get(fixture.url("/members/ferry/keys")).json()["last_seq"] == 1
 
 

@@ -2,8 +2,6 @@
 
 from fastapi.testclient import TestClient
 
-from governance.log.sources import read_archive_bytes
-from governance.log.verify import VerifyReport, verify_log
 from tests.factories import CoalitionFixture, make_coalition
 
 # Total 24.5: lantern (3) with orchard's proxy holds 5.5/24.5 (about 22%); harbour (7) with lantern's 10/24.5 (41%).
@@ -45,9 +43,3 @@ def proxy_vote(client: TestClient, fixture: CoalitionFixture, number: int, membe
                       json={"choice": choice})
 
 
-def verified(client: TestClient, fixture: CoalitionFixture) -> VerifyReport:
-    archive = client.get(fixture.url("/log/export"))
-    assert archive.status_code == 200, archive.text
-    key = client.get(fixture.url("/log/key")).text.strip()
-    source = read_archive_bytes(archive.content)
-    return verify_log(source.entries, source.checkpoint, key, texts=source.texts)

@@ -8,9 +8,9 @@ from sqlmodel import select
 from app.db import read_session
 from app.outbox.render import render
 from governance.models import Account, Notification
-from tests.app.support import snapshot
+from tests.app.support import snapshot, verified_export
 from tests.factories import make_coalition, make_proposal, open_ballot, vote
-from tests.proxies.support import answer, constituted, grant, held, proxy_vote, verified
+from tests.proxies.support import answer, constituted, grant, held, proxy_vote
 
 
 def votes_of(client, fixture, number):  # noqa: ANN001, ANN201
@@ -33,7 +33,7 @@ def test_a_proxy_vote_counts_for_the_grantor_and_shows_who_cast_it(client, clock
     listed = client.get(fixture.url("/proxies")).json()
     assert listed["caps"] == {"max_held": 1, "max_weight_share": "0.25"}
     assert [(p["number"], p["status"], p["in_force"]) for p in listed["items"]] == [(proxy, "accepted", False)]
-    assert verified(client, fixture).state.proxies[proxy].voted == {number}
+    assert verified_export(client, fixture).state.proxies[proxy].voted == {number}
 
 
 def test_an_acceptance_past_the_weight_share_is_refused_and_leaves_no_trace(client):
@@ -79,7 +79,7 @@ def test_the_grantors_own_vote_overrides_the_proxy_until_the_ballot_closes(clien
         client.post(fixture.url(f"/proposals/{number}/ballot/close"), headers=fixture.admin)
         lantern = votes_of(client, fixture, number)["lantern"]
         assert (lantern["vote"], lantern["cast_by_proxy"]) == ({"choice": "yes"}, None)
-    verified(client, fixture)
+    verified_export(client, fixture)
 
 
 def test_a_one_ballot_proxy_cannot_be_revoked_once_used_but_a_kind_proxy_ends_for_the_future(client, clock):
@@ -100,7 +100,7 @@ def test_a_one_ballot_proxy_cannot_be_revoked_once_used_but_a_kind_proxy_ends_fo
     assert refused.status_code == 409 and "can no longer be revoked" in refused.json()["detail"]
     assert used.status_code == 200 and revoked.status_code == 200
     assert after.status_code == 403
-    assert verified(client, fixture).state.proxies[kind].status == "revoked"
+    assert verified_export(client, fixture).state.proxies[kind].status == "revoked"
 
 
 def test_a_declined_proxy_gives_no_vote_and_the_grantor_may_grant_again(client, clock):

@@ -14,7 +14,8 @@ from governance.log import store
 from governance.log.verify import VerifyError
 from tests.app.charter_kit import decide_change, propose
 from tests.factories import make_proposal, open_ballot
-from tests.proxies.support import answer, constituted, grant, held, proxy_vote, verified
+from tests.app.support import verified_export
+from tests.proxies.support import answer, constituted, grant, held, proxy_vote
 
 FAKE = "0" * 64
 
@@ -52,7 +53,7 @@ def test_a_proxy_vote_without_a_grant_in_force_is_named_by_the_verifier(client, 
     index = written_straight(client, {**body, "commitment": FAKE})
 
     with pytest.raises(VerifyError) as caught:
-        verified(client, fixture)
+        verified_export(client, fixture)
     assert caught.value.kind == "replay" and caught.value.index == index
     assert reason in str(caught.value)
 
@@ -65,7 +66,7 @@ def test_a_suspension_lapses_the_members_proxies_and_the_replay_agrees(client, c
     decide_change(client, fixture, suspension, clock())
 
     assert client.get(fixture.url(f"/proxies/{kind}")).json()["status"] == "lapsed"
-    assert verified(client, fixture).state.proxies[kind].status == "lapsed"
+    assert verified_export(client, fixture).state.proxies[kind].status == "lapsed"
     number = make_proposal(client, fixture)
     open_ballot(client, fixture, number, now=clock())
     assert proxy_vote(client, fixture, number, "lantern", "orchard").status_code == 403
@@ -84,11 +85,11 @@ def test_a_proxy_vote_past_the_share_after_a_weight_change_is_refused_and_named_
     assert response.status_code == 409
     assert response.json()["detail"] == ("Orchard with its proxies would hold 8/27 of the weight; the charter allows "
                                          "at most 0.25.")
-    verified(client, fixture)
+    verified_export(client, fixture)
     forged = written_straight(client, {"number": number, "member": "lantern", "actor": "rep-wpn-orchard",
                                        "commitment": FAKE, "proxy": {"grant": 1, "holder": "orchard"}})
     with pytest.raises(VerifyError) as caught:
-        verified(client, fixture)
+        verified_export(client, fixture)
     assert caught.value.index == forged and "8/27" in str(caught.value)
 
 
@@ -115,4 +116,4 @@ def test_a_proxy_until_a_moment_covers_votes_up_to_the_millisecond_before_it(cli
     with pytest.raises(Forbidden):
         cast_at(end, "no")
 
-    assert verified(client, fixture).state.proxies[1].voted == {number}
+    assert verified_export(client, fixture).state.proxies[1].voted == {number}
