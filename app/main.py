@@ -14,6 +14,7 @@ from app.api import (accounts, agenda, applications, charter, coalitions, delibe
 from app.budget import ComputeBudget
 from app.db import make_engine
 from app.errors import install_error_handlers
+from app.foreground import Foreground, MarkForeground
 from app.limits import BodyLimit
 from app.logkeys import LogKeys
 from app.outbox.worker import Worker
@@ -57,6 +58,8 @@ def create_app(engine: Engine | None = None, *, settings: Settings | None = None
                 app.include_router(getattr(module, name))
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes, timeout=settings.body_timeout)
     app.add_middleware(GZipMiddleware, minimum_size=1000)
+    app.state.foreground = Foreground()
+    app.add_middleware(MarkForeground, foreground=app.state.foreground)
     logging.getLogger("concord").setLevel(logging.INFO)
     install_pages(app)
     return app
@@ -64,7 +67,7 @@ def create_app(engine: Engine | None = None, *, settings: Settings | None = None
 
 @asynccontextmanager
 async def _with_worker(app: FastAPI) -> AsyncIterator[None]:
-    running = Worker(app.state.engine, app.state.settings).start()
+    running = Worker(app.state.engine, app.state.settings, busy=app.state.foreground.busy).start()
     try:
         yield
     finally:

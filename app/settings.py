@@ -70,6 +70,7 @@ class Settings(BaseSettings):
     worker_poll_seconds: float = Field(default=1.0, gt=0, le=60)
     delivery_max_attempts: int = Field(default=8, ge=1, le=100)
     delivery_concurrency: int = Field(default=4, ge=1, le=64)
+    delivery_cpu_share: float = Field(default=0.2, gt=0, le=1)  # of one core, while the server answers requests
     delivery_backoff_seconds: float = Field(default=30.0, ge=0, le=86400)
     delivery_backoff_max_seconds: float = Field(default=3600.0, ge=0, le=7 * 86400)
     smtp_host: str = ""

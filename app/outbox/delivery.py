@@ -6,16 +6,19 @@ import logging
 import threading
 import time
 from concurrent import futures
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from app.db import read_session, write_session
+from app.foreground import never_busy
 from app.outbox import webhooks
 from app.outbox.mail import MailFailed, compose, mailer_for
+from app.outbox.pace import CpuShare
 from app.outbox.render import link_of, render, render_digest
 from app.settings import Settings
 from governance import outbox
@@ -46,13 +49,18 @@ def _require_due(session: Session, notification: Notification) -> None:
 
 @dataclass
 class Courier:
-    """Sends notifications with the settings' transports."""
+    """Sends notifications with the settings' transports. ``busy`` tells whether the process is answering requests
+    now: deliveries then keep to the settings' CPU share (``delivery_cpu_share``) so a burst of them does not slow
+    the votes."""
 
     engine: Engine
     settings: Settings
+    busy: Callable[[], bool] = field(default=never_busy)
 
     def __post_init__(self) -> None:
         self.mailer = mailer_for(self.settings)
+        self.pace = CpuShare(self.settings.delivery_cpu_share, self.busy)
+        self.closing = threading.Event()
         self.pool = ThreadPoolExecutor(max_workers=self.settings.delivery_concurrency,
                                        thread_name_prefix="concord-courier")
         self.in_flight: set[int] = set()
@@ -81,7 +89,14 @@ class Courier:
 
     def _deliver_in_hand(self, notification: Notification) -> None:
         try:
-            self.deliver(notification)
+            self.pace.wait(self.closing)
+            if self.closing.is_set():
+                return  # still pending: the next worker delivers it
+            cpu = time.thread_time()
+            try:
+                self.deliver(notification)
+            finally:
+                self.pace.spend(time.thread_time() - cpu)
         except Exception:  # the database went away mid-attempt: the row is still pending and will be tried again
             logger.exception("delivering notification %s failed", notification.key)
         finally:
@@ -89,6 +104,7 @@ class Courier:
                 self.in_flight.discard(notification.id)
 
     def close(self) -> None:
+        self.closing.set()
         self.pool.shutdown(wait=False, cancel_futures=True)
 
     def deliver(self, notification: Notification) -> str | None:

@@ -10,6 +10,7 @@ import fcntl
 import logging
 import os
 import threading
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from sqlalchemy import select, text
 from sqlalchemy.engine import Connection, Engine
 
 from app.db import read_session, write_session
+from app.foreground import never_busy
 from app.logkeys import LogKeys
 from app.outbox.delivery import Courier
 from app.settings import Settings
@@ -107,11 +109,12 @@ def leadership_for(engine: Engine) -> PostgresLeadership | FileLeadership | Alwa
 
 
 class Worker:
-    """One pass (``tick``) does everything that is due; ``start`` runs passes on a thread every poll interval."""
+    """One pass (``tick``) does everything that is due; ``start`` runs passes on a thread every poll interval.
+    ``busy``: whether the process is answering requests now (in a server; deliveries then keep to their CPU share)."""
 
-    def __init__(self, engine: Engine, settings: Settings) -> None:
+    def __init__(self, engine: Engine, settings: Settings, *, busy: Callable[[], bool] = never_busy) -> None:
         self.engine, self.settings = engine, settings
-        self.courier = Courier(engine, settings)
+        self.courier = Courier(engine, settings, busy)
         self.keys = LogKeys(settings.key_dir, settings.log_host)
         self.signer = self.keys.signer()
         self.leadership = leadership_for(engine)
