@@ -28,7 +28,8 @@ from app.db import write_gate, write_session
 from app.deps import SIGN_IN, require_member_of
 from app.errors import DATABASE_DOWN
 from governance import accounts, ballots, coalitions, members, proposals, receipts
-from governance.casting import Cast, CastRequest, CastVote, Facts, MemberFacts, cast_many, settle_due_many
+from governance.casting import (Cast, CastRequest, CastVote, Facts, MemberFacts, cast_many, preverify,
+                               settle_due_many)
 from governance.errors import Forbidden, Unauthorized
 from governance.log.store import StagedEntry
 from governance.models import Account, Member, Vote
@@ -74,6 +75,7 @@ class VoteWriter:
         self.votes = 0
 
     async def cast(self, request: CastRequest) -> VoteReceipt:
+        preverify(request, self.facts)  # on the event loop, while a group may be waiting on the database
         future = asyncio.get_running_loop().create_future()
         self.waiting.append((request, future))
         if self.task is None:

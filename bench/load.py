@@ -26,7 +26,7 @@ during each run. ``--separate-worker`` runs the worker as ``concord worker`` in 
 servers then run none), as a deployment under load would; its CPU is reported beside the servers'.
 
 Run: .venv/bin/python bench/load.py [--clients 50] [--seconds 30] [--rate 500] [--workers 2] [--coalitions 8]
-     [--observers 20] [--observer-pause 1] [--backend both] [--notifications] [--separate-worker]
+     [--observers 20] [--observer-pause 1] [--backend both] [--notifications] [--separate-worker] [--paced-only]
 """
 
 import argparse
@@ -242,10 +242,12 @@ def _one_backend(name: str, url: str, workers: int, args: argparse.Namespace, fo
     with servers.Server(url, keys, workers=workers, log_path=folder / f"{name}-concord.log",
                         extra_env={**mail, **apart}) as server, \
             _worker_apart(url, keys, mail, folder / f"{name}-worker.log", args.separate_worker) as worker:
-        concord = _run_driver(server, database, args, scenario_file, worker=worker)
+        concord = None if args.paced_only else _run_driver(server, database, args, scenario_file, worker=worker)
         paced = _run_driver(server, database, args, scenario_file, rate=args.rate, worker=worker) if args.rate else None
         signed = (_run_driver(server, database, args, scenario_file, rate=args.rate, sign=True, worker=worker)
                   if args.rate and args.signed else None)
+    if args.paced_only:
+        return {"backend": name, "workers": workers, "concord": None, "paced": paced, "signed": signed, "bare": None}
     create_bare_table(url)
     bare_server = servers.Server(url, keys, workers=workers, app="bench.bare_app:app", ready_path="/health",
                                  log_path=folder / f"{name}-bare.log")
@@ -274,11 +276,12 @@ def _print(result: dict, args: argparse.Namespace) -> None:
     print(f"\n== {result['backend']} ({result['workers']} worker(s) on {_uvicorn_stack()}, {args.clients} clients, "
           f"{args.observers} observers pausing {args.observer_pause:g} s, {args.coalitions} coalitions, driver "
           f"{'httpx' if args.httpx else 'raw HTTP/1.1 on uvloop'}) ==")
-    print(_line("Concord votes", c) + f" (observers' reads included: {c['reads']}, p99 {c['read_ms']['p99']} ms)"
-          + (f"; notifications delivered meanwhile: {c['mailed']}" if "mailed" in c else ""))
-    print(_line("bare INSERT  ", b))
-    ratio = c["votes_per_s"] / b["votes_per_s"] if b["votes_per_s"] else 0
-    print(f"ratio Concord/bare throughput: {ratio:.2f}")
+    if c is not None:
+        print(_line("Concord votes", c) + f" (observers' reads included: {c['reads']}, p99 {c['read_ms']['p99']} ms)"
+              + (f"; notifications delivered meanwhile: {c['mailed']}" if "mailed" in c else ""))
+        print(_line("bare INSERT  ", b))
+        ratio = c["votes_per_s"] / b["votes_per_s"] if b["votes_per_s"] else 0
+        print(f"ratio Concord/bare throughput: {ratio:.2f}")
     p = result["paced"]
     if p is not None:
         print(_line(f"Concord at {args.rate:g}/s", p)
@@ -293,12 +296,12 @@ def _print(result: dict, args: argparse.Namespace) -> None:
     for label, run in (("", p), ("signed votes, ", s)):
         if result["backend"] == "postgresql" and run is not None:
             met = (args.rate >= 500 and run["votes_per_s"] >= 0.99 * args.rate and run["vote_ms"]["p99"] < 100
-                   and not run["errors"] and not c["errors"])
+                   and not run["errors"] and not (c or {}).get("errors"))
             print(f"target ({label}PostgreSQL, {args.clients} clients): >= 500 votes/s sustained, p99 < 100 ms, "
                   "0 errors -> " + ("met" if met else "NOT met"))
     print("votes of one coalition append one after another under its log's head lock (one log per coalition); "
           f"the load is spread over {args.coalitions} coalitions")
-    for figures in (c, b, p or {"errors": 0}, s or {"errors": 0}):
+    for figures in (c or {"errors": 0}, b or {"errors": 0}, p or {"errors": 0}, s or {"errors": 0}):
         if figures["errors"]:
             print("statuses:", figures["statuses"], "failures:", figures["failures"],
                   "samples:", figures.get("samples"))
@@ -325,6 +328,8 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--url", default="")
     parser.add_argument("--scenarios", default="")
     parser.add_argument("--bare", action="store_true")
+    parser.add_argument("--paced-only", action="store_true",
+                        help="only the runs at --rate (no closed loop, no bare app): quicker A/B runs of one change")
     parser.add_argument("--no-signed", dest="signed", action="store_false",
                         help="skip the run of signed votes at --rate")
     parser.add_argument("--sign", action="store_true", help=argparse.SUPPRESS)  # the driver: sign every vote

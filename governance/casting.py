@@ -34,8 +34,7 @@ from governance.pipelined import write_all
 from governance.receipts import receipt_from_append
 
 __all__ = ["BallotFacts", "Cast", "CastRequest", "CastVote", "Facts", "KeyFacts", "LogOwner", "MemberFacts", "Voter",
-           "cast_many",
-           "settle_due_many"]
+           "cast_many", "preverify", "settle_due_many"]
 
 
 @dataclass(frozen=True)
@@ -138,6 +137,11 @@ class Facts:
         self.members: dict[tuple[int, str], MemberFacts] = {}
         self.origins: dict[int, str] = {}
         self.keys: dict[tuple[int, str], KeyFacts] = {}
+        self.verified: set[tuple[bytes, str, bytes]] = set()  # (public key, signature, statement): see preverify
+
+
+MAX_PREVERIFIED = 10_000
+"""At most this many signatures checked on arrival and not yet used by a group (a bound on ``Facts.verified``)."""
 
 
 @dataclass
@@ -313,21 +317,63 @@ def _check(session: Session, requests: Sequence[CastRequest], now: datetime, fac
     return staged
 
 
+def _statement(facts: Facts, log: int, signed: VoteSignature, ballot: BallotFacts, member: MemberFacts,
+               choice: dict) -> tuple[KeyFacts, str, bytes] | None:
+    """The member's voting key, the vote's commitment and the statement its signature must sign; None when the key
+    is unknown, another member's or not a voting key."""
+    key = facts.keys.get((log, signed.key_id))
+    if key is None or key.member_id != member.id or key.purpose != "vote" or log not in facts.origins:
+        return None
+    commitment = vote_commitment(number=ballot.number, member=member.slug, vote=choice, salt=signed.salt)
+    statement = vote_statement(origin=facts.origins[log], number=ballot.number, ballot=ballot.opened_idx,
+                               commitment=commitment, seq=signed.seq)
+    return key, commitment, statement
+
+
 def _signed(item: _Staged, facts: Facts) -> bool:
     """Whether a signed vote's signature verifies with its member's voting key (the key's revocation and the
-    sequence number are checked under the lock, in ``_fresh``); if so its salt, commitment and key are set."""
-    signed, log = item.request.signed, item.coalition.id
-    key = facts.keys.get((log, signed.key_id))
-    if key is None or key.member_id != item.member.id or key.purpose != "vote" or log not in facts.origins:
+    sequence number are checked under the lock, in ``_fresh``); if so its salt, commitment and key are set. A
+    signature ``preverify`` checked on the vote's arrival, over the same statement with the same key, is not
+    checked twice."""
+    signed = item.request.signed
+    found = _statement(facts, item.coalition.id, signed, item.ballot, item.member, item.choice)
+    if found is None:
         return False
-    commitment = vote_commitment(number=item.ballot.number, member=item.member.slug, vote=item.choice,
-                                 salt=signed.salt)
-    statement = vote_statement(origin=facts.origins[log], number=item.ballot.number, ballot=item.ballot.opened_idx,
-                               commitment=commitment, seq=signed.seq)
-    if not signature_verifies(key.public_key, base64.b64decode(signed.signature), statement):
+    key, commitment, statement = found
+    checked = (key.public_key, signed.signature, statement)
+    if checked in facts.verified:
+        facts.verified.discard(checked)
+    elif not signature_verifies(key.public_key, base64.b64decode(signed.signature), statement):
         return False
     item.salt, item.commitment, item.key = signed.salt, commitment, key
     return True
+
+
+def preverify(request: CastRequest, facts: Facts) -> None:
+    """Check a signed vote's signature as it arrives, when ``facts`` already knows its coalition, ballot, member and
+    key (a process that has cast votes there before), so the group's check in the writer does not have to: the
+    signatures of a group are then checked while the previous group waits on the database, not one after another
+    before its transaction. Only a signature that verifies is remembered; everything else (and every other check)
+    is left to ``cast_many``, which gives each refusal its answer."""
+    signed = request.signed
+    owner = facts.coalitions.get(request.slug) if signed is not None else None
+    if owner is None:
+        return
+    ballot, member = facts.ballots.get((owner.id, request.number)), facts.members.get((owner.id, request.member))
+    if ballot is None or member is None:
+        return
+    try:
+        choice = check_choice(ballot.rule, ballot.options, request.vote)
+    except ChoiceError:
+        return
+    found = _statement(facts, owner.id, signed, ballot, member, choice)
+    if found is None:
+        return
+    key, _, statement = found
+    if signature_verifies(key.public_key, base64.b64decode(signed.signature), statement):
+        if len(facts.verified) >= MAX_PREVERIFIED:
+            facts.verified.clear()  # votes whose requests went away before their group: checked again if needed
+        facts.verified.add((key.public_key, signed.signature, statement))
 
 
 def _fresh(staged: list[_Staged], live_keys: set[int], seqs: Mapping[int, int]) -> tuple[list[_Staged], dict[int, int]]:

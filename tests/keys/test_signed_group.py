@@ -4,7 +4,8 @@ import pytest
 
 from app.db import write_session
 from app.vote_writer import cast_alone
-from governance.casting import CastRequest, cast_many
+from governance import casting
+from governance.casting import CastRequest, Facts, cast_many, preverify
 from governance.errors import Conflict
 from governance.signed_votes import parse_signature
 from tests.factories import make_coalition, make_proposal, open_ballot
@@ -41,3 +42,55 @@ def test_a_group_casts_signed_votes_in_order_and_leaves_out_a_replay(app, client
     assert (casts[0].vote.seq, casts[2].vote.seq, casts[3].vote.key_id) == (1, 2, None)
     assert verified_export(client, fixture).state.vote_seqs == {"ferry": 2}
     assert client.get(fixture.url("/members/ferry/keys")).json()["last_seq"] == 2
+
+
+def test_a_signature_checked_on_arrival_is_not_checked_again_and_a_forged_one_is_not_remembered(
+        app, client, clock, monkeypatch) -> None:  # noqa: ANN001
+    """``preverify`` checks a signed vote as its request arrives (once the process knows the ballot and the key);
+    the group then uses that check. A signature that does not verify is not remembered, and the group refuses it."""
+    fixture = make_coalition(client, members={"ferry": 1, "harbour": 1})
+    key = register(client, fixture, "ferry")
+    number = make_proposal(client, fixture)
+    open_ballot(client, fixture, number, now=clock.now)
+    first = signed_vote(client, fixture, number, "ferry", key, seq=1, choice="yes")
+    second = signed_vote(client, fixture, number, "ferry", key, seq=2, choice="no")
+    forged = {**second, "choice": "yes"}  # the signature of a "no", sent with a "yes"
+    facts = Facts()
+    with write_session(app.state.engine) as session:  # a first group teaches the process the ballot and the key
+        session.info["log_signer"] = app.state.log_signer
+        assert cast_many(session, [request(fixture, number, "ferry", first)], clock.now, facts)[0] is not None
+        session.commit()
+    checks = []
+    real = casting.signature_verifies
+    monkeypatch.setattr(casting, "signature_verifies", lambda *args: checks.append(args) or real(*args))
+
+    preverify(request(fixture, number, "ferry", second), facts)
+    preverify(request(fixture, number, "ferry", forged), facts)
+    assert len(checks) == 2 and len(facts.verified) == 1
+    with write_session(app.state.engine) as session:
+        session.info["log_signer"] = app.state.log_signer
+        casts = cast_many(session, [request(fixture, number, "ferry", forged),
+                                    request(fixture, number, "ferry", second)], clock.now, facts)
+        session.commit()
+
+    assert [cast is not None for cast in casts] == [False, True]
+    assert len(checks) == 3  # the forged one checked again (and refused); the good one not
+    assert facts.verified == set()
+    assert verified_export(client, fixture).state.vote_seqs == {"ferry": 2}
+
+
+def test_remembered_signatures_are_bounded(app, client, clock, monkeypatch) -> None:  # noqa: ANN001
+    fixture = make_coalition(client, members={"ferry": 1, "harbour": 1})
+    key = register(client, fixture, "ferry")
+    number = make_proposal(client, fixture)
+    open_ballot(client, fixture, number, now=clock.now)
+    facts = Facts()
+    with write_session(app.state.engine) as session:
+        session.info["log_signer"] = app.state.log_signer
+        first = signed_vote(client, fixture, number, "ferry", key, seq=1, choice="yes")
+        cast_many(session, [request(fixture, number, "ferry", first)], clock.now, facts)
+        session.commit()
+    monkeypatch.setattr(casting, "MAX_PREVERIFIED", 3)
+    for seq in range(2, 7):  # five votes whose requests went away before any group used their check
+        preverify(request(fixture, number, "ferry", signed_vote(client, fixture, number, "ferry", key, seq=seq)), facts)
+    assert 0 < len(facts.verified) <= 3
