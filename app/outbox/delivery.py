@@ -106,6 +106,8 @@ class Courier:
     def close(self) -> None:
         self.closing.set()
         self.pool.shutdown(wait=False, cancel_futures=True)
+        if self.mailer is not None:
+            self.mailer.close()
 
     def deliver(self, notification: Notification) -> str | None:
         """One attempt, recorded; the error, or None when delivered (or no longer due: then nothing is sent or

@@ -77,9 +77,11 @@ class Inbox:
     def __init__(self) -> None:
         self.messages: list[EmailMessage] = []
         self.envelopes: list[tuple[str, list[str]]] = []
+        self.peers: list[tuple[str, int]] = []  # the client address and port each message came over
 
     async def handle_DATA(self, server, session, envelope) -> str:  # noqa: ANN001, N802
         self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+        self.peers.append(tuple(session.peer))
         self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
         return "250 Message accepted for delivery"
 
