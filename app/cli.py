@@ -102,6 +102,8 @@ def _worker(args: argparse.Namespace) -> int:
     migrate.upgrade(settings.database_url)
     worker = Worker(make_engine(settings.database_url, **settings.pool_options()), settings)
     signal.signal(signal.SIGTERM, lambda *_: worker.stopping.set())
+    if args.nice:
+        os.nice(args.nice)  # beside servers on one machine, give way to them (the servers' own worker paces itself)
     print("concord worker: closing due ballots and delivering notifications (Ctrl-C stops)", flush=True)
     try:
         worker.run()
@@ -137,6 +139,9 @@ def build_parser() -> argparse.ArgumentParser:
     close = commands.add_parser("close-due", help="close every ballot whose closing time has passed")
     close.set_defaults(run=_close_due)
     worker = commands.add_parser("worker", help="only the worker: close due ballots, deliver notifications")
+    worker.add_argument("--nice", type=int, default=10, choices=range(0, 20), metavar="0-19",
+                        help="lower this process's scheduling priority by so much (default 10: on a machine it shares "
+                             "with servers it gives way to them; 0 keeps the priority it was started with)")
     worker.set_defaults(run=_worker)
     admin = commands.add_parser("create-admin", help="create a coalition and its first admin")
     admin.add_argument("coalition", help="the coalition's slug")

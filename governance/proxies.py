@@ -9,7 +9,7 @@ judge an ``until`` grant at the same millisecond.
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from fractions import Fraction
 
 from sqlalchemy import func

@@ -1,7 +1,7 @@
 """Power over time, drawn: each member's Banzhaf power as steps, one at each change of the weights, the rule or the
 membership (``governance.power_timeline`` finds them)."""
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from fractions import Fraction
 

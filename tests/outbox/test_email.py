@@ -9,7 +9,11 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
+from app.db import read_session
+from app.outbox.delivery import Courier
 from app.outbox.worker import Worker
+from governance import outbox
+from governance.clock import utcnow
 from governance.models import Notification
 from tests.app.support import quick_coalition
 from tests.factories import make_proposal, open_ballot, vote
@@ -228,3 +232,39 @@ def test_the_worker_closes_a_due_ballot_once_and_mails_the_result_in_one_line(ap
     assert "Passed: Yes 2, No 0, Abstain 0, 2 of 3 members voted." in parts(message)["text/plain"]
     ballot = client.get(fixture.url(f"/proposals/{number}/ballot")).json()
     assert ballot["status"] == "closed"
+
+
+def test_a_notification_delivered_since_a_batch_was_read_is_not_mailed_again(app, client, clock) -> None:
+    fixture = quick_coalition(app, members={"aden": 1, "basra": 1})
+    subscribe(client, fixture, "aden", email="rep@aden.example", on=["proposal.submitted:email"])
+    make_proposal(client, fixture, title="Open the Aden office")
+    with read_session(app.state.engine) as session:
+        [stale] = outbox.due(session, now=utcnow())
+    courier, sent = Courier(app.state.engine, app.state.settings), []
+    folder = courier.mailer.send
+    courier.mailer.send = lambda message: sent.append(message["To"]) or folder(message)
+
+    assert courier.deliver(stale) is None  # delivered
+    assert courier.deliver(stale) is None  # the same row as the batch read it: not due any more, nothing sent
+    courier.close()
+
+    assert sent == ["rep@aden.example"]
+    with read_session(app.state.engine) as session:
+        assert session.get(Notification, stale.id).attempts == 1
+
+
+def test_a_member_that_removed_its_address_since_gets_a_dead_letter_not_retries(app, client, clock) -> None:
+    fixture = quick_coalition(app, members={"aden": 1, "basra": 1})
+    subscribe(client, fixture, "aden", email="rep@aden.example", on=["proposal.submitted:email"])
+    make_proposal(client, fixture, title="Open the Aden office")
+    subscribe(client, fixture, "aden", email="", on=["proposal.submitted:email"])  # the address removed meanwhile
+    with read_session(app.state.engine) as session:
+        [pending] = outbox.due(session, now=utcnow())
+    courier = Courier(app.state.engine, app.state.settings)
+
+    assert courier.deliver(pending) == "the account has no e-mail address (any more)"
+    courier.close()
+
+    with read_session(app.state.engine) as session:
+        assert session.get(Notification, pending.id).status == "dead"
+    assert not Path(app.state.settings.mail_dir).exists() or not list(Path(app.state.settings.mail_dir).glob("*.eml"))

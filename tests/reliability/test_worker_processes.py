@@ -195,10 +195,12 @@ def test_concord_worker_alone_closes_a_due_ballot_for_servers_that_run_none(pg_u
                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         try:
             wait_for(lambda: "ballot.closed" in log_types(pg_url, fixture.slug), 30)
+            niceness = os.getpriority(os.PRIO_PROCESS, worker.pid) - os.getpriority(os.PRIO_PROCESS, 0)
         finally:
             worker.send_signal(signal.SIGTERM)
             ended = worker.wait(timeout=15)
 
+    assert niceness == 10  # it gives way to servers on the same machine (--nice, default 10)
     assert untouched == 0  # nobody closed it while no worker ran
     assert log_types(pg_url, fixture.slug).count("ballot.closed") == 1
     assert ended == 0
