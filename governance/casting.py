@@ -350,6 +350,14 @@ def _signed(item: _Staged, facts: Facts) -> bool:
 
 
 def preverify(request: CastRequest, facts: Facts) -> None:
+    """``_preverify``, never raising: it only saves the group work, and the group answers whatever it met."""
+    try:
+        _preverify(request, facts)
+    except Exception:  # noqa: BLE001, S110 - the group's own check meets the same input and gives it its answer
+        pass
+
+
+def _preverify(request: CastRequest, facts: Facts) -> None:
     """Check a signed vote's signature as it arrives, when ``facts`` already knows its coalition, ballot, member and
     key (a process that has cast votes there before), so the group's check in the writer does not have to: the
     signatures of a group are then checked while the previous group waits on the database, not one after another

@@ -94,3 +94,23 @@ def test_remembered_signatures_are_bounded(app, client, clock, monkeypatch) -> N
     for seq in range(2, 7):  # five votes whose requests went away before any group used their check
         preverify(request(fixture, number, "ferry", signed_vote(client, fixture, number, "ferry", key, seq=seq)), facts)
     assert 0 < len(facts.verified) <= 3
+
+
+def test_a_check_on_arrival_that_breaks_leaves_the_vote_to_its_group(app, client, clock, monkeypatch) -> None:  # noqa: ANN001
+    fixture = make_coalition(client, members={"ferry": 1, "harbour": 1})
+    key = register(client, fixture, "ferry")
+    number = make_proposal(client, fixture)
+    open_ballot(client, fixture, number, now=clock.now)
+    facts = Facts()
+    with write_session(app.state.engine) as session:
+        session.info["log_signer"] = app.state.log_signer
+        first = signed_vote(client, fixture, number, "ferry", key, seq=1, choice="yes")
+        cast_many(session, [request(fixture, number, "ferry", first)], clock.now, facts)
+        session.commit()
+
+    def broken(*_args: object) -> None:
+        raise RuntimeError("a bug in a check")
+
+    monkeypatch.setattr(casting, "check_choice", broken)
+    preverify(request(fixture, number, "ferry", signed_vote(client, fixture, number, "ferry", key, seq=2)), facts)
+    assert facts.verified == set()
