@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, select
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, Row
 from sqlmodel import Session
 
 from app.db import read_session, write_session
@@ -42,10 +42,15 @@ class _NotDue(Exception):
     go) would otherwise be sent a second time. The check is made in the read the sending makes anyway."""
 
 
-def _require_due(session: Session, notification: Notification) -> None:
-    current = session.get(Notification, notification.id)
+def _check_due(current: Notification | Row | None, notification: Notification) -> None:
+    """Raise ``_NotDue`` unless ``current`` (the notification as just read: its status and attempts) is still the
+    pending one ``notification`` was when its batch was read."""
     if current is None or current.status != "pending" or current.attempts != notification.attempts:
         raise _NotDue
+
+
+def _require_due(session: Session, notification: Notification) -> None:
+    _check_due(session.get(Notification, notification.id), notification)
 
 
 _RECIPIENT = (select(Notification.status, Notification.attempts, NotificationPreference.email,
@@ -181,8 +186,7 @@ class Courier:
             return self._send_to_applicant(notification)
         with read_session(self.engine) as session:
             found = session.execute(_RECIPIENT, {"id": notification.id}).first()
-        if found is None or found.status != "pending" or found.attempts != notification.attempts:
-            raise _NotDue  # as _require_due, in the same read as the recipient
+        _check_due(found, notification)  # in the same read as the recipient
         self._require_mailer()
         if not found.email or not found.active:
             raise Permanent("the account has no e-mail address (any more)")
